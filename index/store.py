@@ -1,0 +1,105 @@
+"""Chroma storage: an embedded ``PersistentClient`` by default, an ``HttpClient`` when a server URL is set.
+
+Collections are named per build, so a new build never touches the collections the running index uses.
+Chroma is always given our embedding function: its default one would try to download a model.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.embed import Embedder
+
+
+def _chroma_settings():
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def make_client(path: str | None = None, url: str | None = None):
+    """A Chroma client: embedded on ``path`` or a server at ``url`` (http://host:port)."""
+    import chromadb
+
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        return chromadb.HttpClient(host=parsed.hostname or "localhost", port=parsed.port or 8000,
+                                   ssl=parsed.scheme == "https", settings=_chroma_settings())
+    return chromadb.PersistentClient(path=path, settings=_chroma_settings())
+
+
+class ChromaEmbeddingFunction:
+    """Adapter that hands our embedder to Chroma (documents are embedded as passages)."""
+
+    def __init__(self, embedder: Embedder):
+        self._embedder = embedder
+
+    def __call__(self, input: list[str]) -> list[np.ndarray]:
+        return list(self._embedder.embed_passage_vectors(list(input)))
+
+    def embed_query(self, input: list[str]) -> list[np.ndarray]:
+        return [self._embedder.embed_query_vector(t) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "jianghua-assistant"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": self._embedder.model_id}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "ChromaEmbeddingFunction":
+        raise NotImplementedError("the assistant always passes its embedding function explicitly")
+
+    def is_legacy(self) -> bool:
+        return False
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine"]
+
+
+class VectorStore:
+    """One Chroma collection of vectors with verbatim documents and span metadata."""
+
+    def __init__(self, client, name: str, embedder: Embedder, create: bool = False):
+        self.client, self.name, self.embedder = client, name, embedder
+        ef = ChromaEmbeddingFunction(embedder)
+        if create:
+            self.collection = client.create_collection(name, embedding_function=ef,
+                                                       metadata={"hnsw:space": "cosine"})
+        else:
+            self.collection = client.get_collection(name, embedding_function=ef)
+
+    def add(self, ids: list[str], texts: list[str], vectors: np.ndarray, metadatas: list[dict]) -> None:
+        self.collection.add(ids=ids, documents=texts, embeddings=vectors.tolist(), metadatas=metadatas)
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float, str, dict]]:
+        """(id, cosine similarity, document, metadata) of the k nearest items."""
+        res = self.collection.query(query_embeddings=[vector.tolist()], n_results=min(k, self.count()),
+                                    include=["documents", "metadatas", "distances"])
+        return [(i, 1.0 - float(d), doc, meta) for i, d, doc, meta in
+                zip(res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0])]
+
+    def all_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every id with its vector, for in-memory sentence scoring."""
+        res = self.collection.get(include=["embeddings"])
+        return list(res["ids"]), np.asarray(res["embeddings"], dtype=np.float32)
+
+
+def drop_collections(client, prefix_keep: str | None, prefixes: tuple[str, ...]) -> None:
+    """Delete collections of older builds (server mode), keeping the current build's."""
+    for col in client.list_collections():
+        name = col if isinstance(col, str) else col.name
+        if name.startswith(prefixes) and (prefix_keep is None or not name.endswith(prefix_keep)):
+            try:
+                client.delete_collection(name)
+            except Exception:  # noqa: BLE001 - another process may have deleted it first
+                pass

@@ -1,0 +1,67 @@
+"""Tokenize Chinese (jieba, with the speech's domain dictionary) and English for BM25 and term checks."""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+DOMAIN_TERMS = (
+    "优良天数", "硫铁矿", "废弃硫铁矿", "挥发性有机物", "渣土车", "路检路查", "秸秆禁烧", "秸秆禁燃", "秸秆综合利用率",
+    "餐饮油烟", "扬尘管控", "清扫保洁", "汽修行业", "喷漆作业", "国控", "省控", "市控", "断面", "臭氧", "源解析",
+    "微站", "标准站", "一市一策", "清污分流", "白石河", "汉江", "瀛湖", "月河", "蒿坪河", "旬阳汞矿区", "综合指数",
+    "污染防治攻坚战", "生态环保督察", "回头看", "信访投诉", "三线一单", "排污许可", "十年禁渔", "禁捕退捕", "一泓清水",
+    "永续北上", "碳达峰", "碳中和", "二期工程", "一期工程", "网箱", "达标城市", "党政同责", "一岗双责", "第一责任人",
+    "散乱污", "两场", "雨污分流", "污水收集率", "厕所革命", "富营养化", "夏病早治", "6个100%", "市政工地", "建筑工地",
+    "三色督办", "指挥棒", "问责", "十三五", "十四五", "PM2.5", "PM10", "放管服", "大环保格局", "秦岭", "五乱",
+    "有主矿山", "一点一策", "可行性研究报告", "省部联审", "污染源普查", "示范县", "实践创新基地", "地表水",
+)
+STOPWORDS = set(
+    "的 了 和 与 及 是 在 要 对 把 为 也 都 就 而 并 或 等 中 上 下 个 这 那 之 其 以 于 从 向 让 被 将 还 又 很 更 "
+    "吗 呢 吧 啊 呀 么 什么 怎么 怎样 如何 哪些 哪个 哪 几 多少 谁 请问 请 问 一下 讲话 讲 提到 提出 说 说了 里 里面 "
+    "有 没有 是否 需要 应该 可以 能 会 我 我们 你 你们 他 它 们 吗？ 做 干 干啥 啥 具体 内容 方面 工作 情况 一些 "
+    "the a an of to and or in on for is are be was were what which who whom whose how many much does do did "
+    "must should about with by at from as that this these those it its their there any tell me please speech "
+    "say says said".split()
+)
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:\.\d+)?")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    from assistant.actors import ACTORS
+
+    for term in DOMAIN_TERMS:
+        jieba.add_word(term, freq=20000)
+    for actor in ACTORS:
+        for form in actor.surface_forms + actor.aliases:
+            if len(form) >= 2:
+                jieba.add_word(form, freq=20000)
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode tokens without punctuation or stopwords; English words lowercased."""
+    jieba = _jieba()
+    tokens = []
+    for tok in jieba.lcut_for_search(text):
+        tok = tok.strip().lower()
+        if not tok or _PUNCT.match(tok) or tok in STOPWORDS:
+            continue
+        tokens.append(tok)
+    return tokens
+
+
+def content_terms(text: str) -> list[str]:
+    """The question's content words (precise mode): what must be covered for an answer to exist."""
+    jieba = _jieba()
+    terms = []
+    for tok in jieba.lcut(text):
+        tok = tok.strip().lower()
+        if len(tok) < 2 or _PUNCT.match(tok) or tok in STOPWORDS or tok.isascii():
+            continue
+        terms.append(tok)
+    return terms
