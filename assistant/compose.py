@@ -1,0 +1,387 @@
+"""Extractive composer: answers built only from verbatim sentences of the speech, each cited [n].
+
+Routes by intent: duties of an actor (complete, from the duty map), the actor behind a task (reverse
+and multi-hop), a number (lead with the figure), a list (the speech's own enumerations), or the best
+supporting sentences. Refuses when the question names something the speech does not cover.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from assistant import actors as registry
+from assistant.cite import Citer
+from assistant.retrieve import Hit, Query, Searcher
+from assistant.understand import Analysis
+from index.facts import Duty, Figure
+from index.segment import Sentence, split_sentences
+from index.synonyms import expand
+from index.tokens import content_terms, tokenize
+
+# Below this cosine (multilingual e5) with no shared words, nothing in the speech is about the question.
+DENSE_FLOOR = 0.83
+DENSE_FLOOR_EN = 0.78
+MAX_GENERAL_SENTENCES = 3
+
+
+@dataclass
+class Composed:
+    answer: str
+    answerable: bool
+    citer: Citer
+    related: list[dict] = field(default_factory=list)
+    route: str = "general"
+
+
+@dataclass
+class Group:
+    """One enumeration in the speech (parts, 一是…四是, 在…方面 topics, inline 一是… items)."""
+
+    label: str
+    start: int
+    end: int
+    items: list[tuple[int, int, str]]  # (start, end, section) of each item's heading
+
+
+class Composer:
+    """Builds the answer text and its citations for an analysed question."""
+
+    def __init__(self, searcher: Searcher):
+        self.s = searcher
+        corpus = searcher.index.corpus
+        self.text = corpus.text
+        self.duties: list[Duty] = corpus.duties
+        self.figures: list[Figure] = corpus.figures
+        self.passages = corpus.passages
+        self._duty_bm25 = BM25Okapi([tokenize(f"{d.topic} {d.task}") or ["∅"] for d in self.duties])
+        self.groups = _enumerations(corpus.doc)
+        self._vocab_text = self.text
+
+    # ---- entry point -------------------------------------------------------------------------
+    def compose(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed:
+        refusal = self._refusal(a, q, hits)
+        if refusal:
+            return refusal
+        if a.intent == "duty" and a.actors:
+            return self.duty_answer(a)
+        if a.intent == "who":
+            answer = self.who_answer(a, q)
+            if answer:
+                return answer
+        if a.intent == "list":
+            answer = self.list_answer(a, q, hits)
+            if answer:
+                return answer
+        if a.intent == "number" or (a.number and a.actors):
+            answer = self.number_answer(a, q, hits)
+            if answer:
+                return answer
+        return self.general_answer(a, q, hits)
+
+    # ---- refusals ----------------------------------------------------------------------------
+    def _refuse(self, message: str, hits: list[Hit] | None = None, route: str = "refusal") -> Composed:
+        citer = Citer(self.text, self.passages)
+        related = []
+        for h in (hits or [])[:3]:
+            sent = self.s.sentence_by_id[h.id]
+            related.append({"quote": sent.text, "start": sent.start, "end": sent.end, "section": sent.section})
+        return Composed(message, False, citer, related, route)
+
+    def _refusal(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
+        if a.injection:
+            return self._refuse("我只能回答这篇讲话（2021年4月16日全市生态环境保护工作会议讲话）里的内容，"
+                                "不执行其他指令。请直接提问讲话内容，例如“市交通局要做什么？”。")
+        if not a.has_content:
+            return self._refuse("讲话中没有与此相关的内容：问题里没有可查询的文字。")
+        if a.unknown and not a.actors:
+            tasked = "、".join(n for n in self._tasked_actors() if registry.get(n).kind in ("bureau", "office"))
+            return self._refuse(f"讲话中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。"
+                                f"讲话布置了任务的市级部门有：{tasked}。")
+        if a.mentioned and not a.actors and a.intent in ("duty", "who") and a.intent != "who":
+            return self._refuse(f"讲话没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
+        missing_years = [y for y in a.years if y not in self.text]
+        if missing_years:
+            return self._refuse(f"讲话中没有关于{'、'.join(missing_years)}年的内容。", hits)
+        if a.actors:
+            return None
+        top = hits[0] if hits else None
+        floor = DENSE_FLOOR_EN if a.english else DENSE_FLOOR
+        missing = self.missing_terms(a)
+        if top is None or (top.bm25 <= 0 and top.dense < floor):
+            return self._refuse("讲话中没有提到这方面的内容。", hits)
+        terms = content_terms(a.question)
+        focus_missing = bool(terms) and terms[-1] in missing
+        if missing and (focus_missing or top.dense < floor + 0.02 or len(missing) * 2 >= len(terms)):
+            return self._refuse(f"讲话中没有提到“{'”“'.join(missing)}”。", hits)
+        return None
+
+    def missing_terms(self, a: Analysis) -> list[str]:
+        """Content words of a Chinese question that occur nowhere in the speech (nor as a known synonym)."""
+        if a.english:
+            return []
+        missing = []
+        for term in content_terms(a.question):
+            if term in self.text or expand(term) or any(term in f for f in _actor_forms()):
+                continue
+            # A word whose every two-character piece is in the speech is a rephrasing, not a new topic.
+            pieces = [term[i:i + 2] for i in range(len(term) - 1)]
+            if pieces and all(p in self.text for p in pieces):
+                continue
+            missing.append(term)
+        return missing
+
+    def _mentions(self, names: list[str]) -> list[Hit]:
+        hits = []
+        for sent in self.s.sentences:
+            forms = [f for n in names for f in registry.MENTIONED_WITHOUT_TASKS.get(n, (n,))]
+            if any(f in sent.text for f in forms) and sent.path[0] not in ("主送抄送",):
+                hits.append(Hit(sent.id, 1.0))
+        return hits
+
+    def _tasked_actors(self) -> list[str]:
+        names: list[str] = []
+        for d in self.duties:
+            for n in d.actors:
+                if n not in names:
+                    names.append(n)
+        return names
+
+    # ---- duties ------------------------------------------------------------------------------
+    def duties_of(self, name: str) -> list[Duty]:
+        """Every duty of an actor, including those of the narrower actors it covers."""
+        names = {name, *registry.get(name).covers}
+        return [d for d in self.duties if names & set(d.actors)]
+
+    def duty_answer(self, a: Analysis) -> Composed:
+        citer = Citer(self.text, self.passages)
+        blocks = []
+        for name in a.actors:
+            duties = self.duties_of(name)
+            if not duties:
+                blocks.append(self._no_duties_block(name, citer))
+                continue
+            actor = registry.get(name)
+            scope = f"{name}（含{'、'.join(actor.covers)}）" if actor.covers else name
+            lines = [f"讲话对{scope}提出{len(duties)}项要求："]
+            for topic, group in _by_topic(duties):
+                lines.append(f"\n**{topic}**")
+                for d in group:
+                    n = citer.cite(d.start, d.end, d.section)
+                    lines.append(f"- {_quote(d.task)}[{n}]")
+            if actor.kind in ("bureau", "office", "county"):
+                lines.append("\n（讲话对“各级各部门”“市直各部门”还提出了共性要求，可另行查询。）")
+            blocks.append("\n".join(lines))
+        answerable = any(self.duties_of(n) for n in a.actors) or bool(citer.citations)
+        return Composed("\n\n".join(blocks), answerable, citer, route="duty")
+
+    def _no_duties_block(self, name: str, citer: Citer) -> str:
+        # An actor named only inside others' duties (市考核办): say so and show those sentences.
+        mentions = [d for d in self.duties if any(f in d.task for f in registry.get(name).surface_forms)]
+        if not mentions:
+            return f"讲话没有给{name}布置具体任务。"
+        lines = [f"讲话没有直接给{name}布置任务，只在以下要求中提到它："]
+        for d in mentions:
+            lines.append(f"- {_quote(d.task)}[{citer.cite(d.start, d.end, d.section)}]")
+        return "\n".join(lines)
+
+    # ---- reverse: who does this task ---------------------------------------------------------
+    def _duty_scores(self, text: str) -> np.ndarray:
+        q = self.s.prepare(text)
+        bm = self._duty_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self.duties))
+        row = {sent.id: i for i, sent in enumerate(self.s.sentences)}
+        dense = np.array([float(self.s._s_vecs[row[d.sentence_id]] @ q.vector) for d in self.duties])
+        return bm + 10.0 * np.clip(dense - 0.8, 0, None)
+
+    def who_answer(self, a: Analysis, q: Query) -> Composed | None:
+        parts = _hops(a.question)
+        chosen: list[Duty] = []
+        actor_sets = []
+        for part in parts:
+            scores = self._duty_scores(part)
+            best = float(scores.max()) if len(scores) else 0.0
+            if best <= 1.0:
+                continue
+            top = [self.duties[i] for i in np.argsort(-scores) if scores[i] >= 0.75 * best][:3]
+            chosen.extend(d for d in top if d not in chosen)
+            actor_sets.append({n for d in top for n in d.actors})
+        if not chosen:
+            return None
+        common = set.intersection(*actor_sets) if len(actor_sets) > 1 else set()
+        names = [n for n in _ordered_actors(chosen) if not common or n in common]
+        citer = Citer(self.text, self.passages)
+        lead = f"**{'、'.join(names)}**。" + ("讲话同时把这几项工作交给了它：" if common else "讲话原文：")
+        lines = [lead]
+        for d in sorted(chosen, key=lambda d: d.start):
+            if common and not (common & set(d.actors)):
+                continue
+            lines.append(f"- {_quote(d.task)}[{citer.cite(d.start, d.end, d.section)}]")
+        return Composed("\n".join(lines), True, citer, route="who")
+
+    # ---- numbers -----------------------------------------------------------------------------
+    def number_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
+        want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|when|date|what year", a.question, re.I))
+        q_tokens = set(q.tokens)
+        best: tuple[float, Figure] | None = None
+        for rank, hit in enumerate(hits[:5]):
+            sent = self.s.sentence_by_id[hit.id]
+            for fig in self.figures:
+                if fig.sentence_start != sent.start or (fig.kind == "date") != want_date:
+                    continue
+                overlap = len(q_tokens & set(tokenize(fig.measure)))
+                score = overlap + 1.5 / (rank + 1)
+                if best is None or score > best[0]:
+                    best = (score, fig)
+        if best is None:
+            return None
+        fig = best[1]
+        # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
+        same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
+                and abs(f.start - fig.start) <= 40 and (f is fig or q_tokens & set(tokenize(f.measure)))]
+        citer = Citer(self.text, self.passages)
+        n = citer.cite(fig.sentence_start, fig.sentence_end, _section_at(self.s, fig.sentence_start))
+        shown = []
+        if len({f.measure for f in same}) == 1 and len(fig.measure) <= 45:
+            shown = [fig.measure]  # one clause holds them all: 12个国控、18个省控、8个市控断面…
+        for f in sorted(same, key=lambda f: f.start):
+            label = f.measure if len(f.measure) <= 18 else f.text
+            if not shown or (len(set(x.measure for x in same)) > 1 and label not in shown):
+                shown.append(label)
+        lead = "、".join(f"**{x}**" for x in shown)
+        return Composed(f"{lead}[{n}]\n\n> {_quote(fig.sentence)}[{n}]", True, citer, route="number")
+
+    # ---- lists -------------------------------------------------------------------------------
+    def list_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
+        structure = re.search(r"几个部分|几部分|哪几部分|哪几个部分|结构|几点意见|四点意见|框架|outline|\bparts\b|main points",
+                              a.question, re.I)
+        best, best_score = None, 0.0
+        for g in self.groups:
+            if structure and g.label == "parts":
+                best, best_score = g, 99.0
+                break
+            score = sum(1.0 / (r + 1) for r, h in enumerate(hits[:6])
+                        if g.start <= self.s.sentence_by_id[h.id].start < g.end)
+            score += 0.5 * len(set(q.tokens) & set(tokenize(self.text[g.start:g.items[0][0]] if g.items else "")))
+            score += 2.0 * _bigram_share(a.question, "".join(self.text[s:e] for s, e, _ in g.items))
+            if g.label != "parts" and score > best_score:
+                best, best_score = g, score
+        if best is None or best_score < 0.5:
+            return None
+        citer = Citer(self.text, self.passages)
+        lines = [f"讲话列出{len(best.items)}项："]
+        for k, (start, end, section) in enumerate(best.items, 1):
+            lines.append(f"{k}. {_quote(self.text[start:end])}[{citer.cite(start, end, section)}]")
+        return Composed("\n".join(lines), True, citer, route="list")
+
+    # ---- general -----------------------------------------------------------------------------
+    def general_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed:
+        citer = Citer(self.text, self.passages)
+        top = hits[0]
+        chosen = [top]
+        top_sent = self.s.sentence_by_id[top.id]
+        for h in hits[1:6]:
+            sent = self.s.sentence_by_id[h.id]
+            close = h.score >= 0.9 * top.score or (sent.paragraph == top_sent.paragraph and h.score >= 0.8 * top.score)
+            if close and len(chosen) < MAX_GENERAL_SENTENCES:
+                chosen.append(h)
+        sentences = sorted((self.s.sentence_by_id[h.id] for h in chosen), key=lambda s: s.start)
+        lines = [f"讲话在“{top_sent.section}”部分谈到："]
+        for sent in sentences:
+            lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
+        return Composed("\n".join(lines), True, citer, route="general")
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+def _quote(text: str) -> str:
+    # Quotes are shown verbatim; only markdown-significant characters at line start are neutralised.
+    return text.replace("\n", " ")
+
+
+_FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
+
+
+def _bigram_share(question: str, text: str) -> float:
+    """Share of the question's content bigrams found in a text (robust to jieba's cuts)."""
+    core = re.sub(r"[\W_a-zA-Z0-9]", "", question)
+    grams = {core[i:i + 2] for i in range(len(core) - 1)}
+    grams = {g for g in grams if not (_FRAME_BIGRAMS.match(g[0]) and _FRAME_BIGRAMS.match(g[1]))}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+def _actor_forms() -> list[str]:
+    return [f for actor in registry.ACTORS for f in actor.surface_forms + actor.aliases]
+
+
+def _by_topic(duties: list[Duty]) -> list[tuple[str, list[Duty]]]:
+    groups: dict[str, list[Duty]] = {}
+    for d in sorted(duties, key=lambda d: d.start):
+        groups.setdefault(d.topic, []).append(d)
+    return list(groups.items())
+
+
+def _ordered_actors(duties: list[Duty]) -> list[str]:
+    names: list[str] = []
+    for d in sorted(duties, key=lambda d: d.start):
+        for n in d.actors:
+            if n not in names:
+                names.append(n)
+    return names
+
+
+def _hops(question: str) -> list[str]:
+    # "既管A又管B" / "both A and B" are two tasks whose actor must be the same.
+    m = re.search(r"既(.+?)又(.+)", question) or re.search(r"both (.+?) and (.+)", question, re.I)
+    if m:
+        return [m.group(1), m.group(2)]
+    m = re.search(r"(.+?)(?:，|,)?(?:同时|还|并且)(?:负责|管|抓)(.+)", question)
+    if m and len(m.group(1)) > 3:
+        return [m.group(1), m.group(2)]
+    return [question]
+
+
+def _section_at(searcher: Searcher, pos: int) -> str:
+    for sent in searcher.sentences:
+        if sent.start <= pos < sent.end:
+            return sent.section
+    return ""
+
+
+def _enumerations(doc) -> list[Group]:
+    """The speech's own lists: its four parts, sections within a part, 在…方面 topics, inline 一是… items."""
+    groups: list[Group] = []
+    heads = [p for p in doc.paragraphs if p.kind == "heading"]
+    groups.append(Group("parts", 0, len(doc.text), [(p.start, p.end, p.section) for p in heads]))
+    body = [p for p in doc.paragraphs if p.kind == "body"]
+    # Sections of one part that share a marker style form a list; so do the 在…方面 topics.
+    styles = (r"^第[一二三四五六七八九十]+，", r"^[一二三四五六七八九十]+是", r"^[一二三四五六七八九十]+要", r"^在[^，]{1,20}方面，")
+    for style in styles:
+        run: list = []
+        for p in body + [None]:
+            if p is not None and re.match(style, p.text) and (not run or run[-1].path[0] == p.path[0]):
+                run.append(p)
+                continue
+            if len(run) >= 2:
+                items = []
+                for para in run:
+                    s, e = split_sentences(para.text, para.start)[0]
+                    if style.startswith("^在"):
+                        e = para.start + para.text.index("，")
+                    items.append((s, e, para.section))
+                start = _intro_start(doc, run[0])
+                groups.append(Group(style, start, run[-1].end, items))
+            run = [p] if p is not None and re.match(style, p.text) else []
+    # Inline 一是… items inside one paragraph.
+    for p in body:
+        sents: list[Sentence] = p.sentences
+        items = [(s.start, s.end, s.section) for s in sents[1:] if re.match(r"^[一二三四五六七八九十]是", s.text)]
+        if len(items) >= 2:
+            groups.append(Group("inline", p.start, p.end, items))
+    return groups
+
+
+def _intro_start(doc, first_para) -> int:
+    # The paragraph before a list ("我重点强调四个方面工作：") belongs to it when it introduces it.
+    prev = doc.paragraphs[first_para.index - 1]
+    return prev.start if prev.kind == "body" and prev.text.endswith("：") else first_para.start

@@ -1,0 +1,61 @@
+"""Follow-up resolution without an LLM: turn an elliptical question into a standalone one using history.
+
+- A new actor in an elliptical question replaces the earlier one: "那住建局呢？" after
+  "市交通局要做什么？" → "市住建局要做什么？".
+- An elliptical question with no actor inherits the earlier question's subject: "每月几次？" after
+  "公安局要做什么？" → "公安局要做什么？每月几次？".
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.actors import _ALIASES, _EN_ALIASES, find_actors
+
+_CUE = re.compile(
+    r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及)|呢[？?]?$|"
+    r"^(and|what about|how about|and what about|also|then|same for|what of)\b|"
+    r"(它|他们|她们|其|该部门|这个部门|这项|这个|那个|上述|前面|刚才)|\b(it|they|them|its|their|that one|this one)\b",
+    re.I)
+_QUESTION_TAIL = re.compile(r"[？?。！!\s]+$")
+MAX_BARE_FOLLOWUP = 6
+
+
+def is_followup(question: str) -> bool:
+    """An elliptical question: a follow-up cue, or too short to stand alone."""
+    core = re.sub(r"[\W_]", "", question)
+    return bool(_CUE.search(question)) or len(core) <= MAX_BARE_FOLLOWUP
+
+
+def _replace_actor(previous: str, old: str, new: str) -> str:
+    # Replace whichever alias of the old actor the earlier question used.
+    forms = sorted({f for f, n in _ALIASES + _EN_ALIASES if n == old}, key=len, reverse=True)
+    for form in forms:
+        pattern = re.escape(form) if not form.isascii() else rf"(?i)\b(the\s+)?{re.escape(form)}s?\b"
+        if re.search(pattern, previous):
+            return re.sub(pattern, new, previous, count=1)
+    return previous
+
+
+def resolve(question: str, history: list[str] | None) -> str:
+    """The standalone question for ``question`` asked after ``history`` (earlier user questions)."""
+    if not history or not is_followup(question):
+        return question
+    previous = next((h for h in reversed(history) if h and h.strip()), "")
+    if not previous:
+        return question
+    # Resolve the previous question itself first (a chain of follow-ups).
+    previous = resolve(previous, [h for h in history[: history.index(previous)]] if previous in history else None)
+    new_actors, old_actors = find_actors(question), find_actors(previous)
+    if new_actors and old_actors:
+        resolved = _replace_actor(previous, old_actors[0], "、".join(new_actors))
+        for extra in old_actors[1:]:
+            resolved = _replace_actor(resolved, extra, "")
+        return resolved
+    if new_actors:
+        return f"{'、'.join(new_actors)}{_strip_cue(question)}" if _strip_cue(question) else question
+    return f"{_QUESTION_TAIL.sub('', previous)}，{_strip_cue(question)}"
+
+
+def _strip_cue(question: str) -> str:
+    text = re.sub(r"^(那么|那|还有|另外|再问|接着|然后|and|what about|how about)\s*", "", question, flags=re.I)
+    return text.strip()

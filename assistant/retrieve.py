@@ -1,0 +1,125 @@
+"""Hybrid retrieval: dense (Chroma, cosine) + BM25 over jieba tokens, fused by reciprocal rank fusion.
+
+``Searcher`` ranks passages and sentences; ``HybridRetriever`` exposes the passage ranking as a
+LangChain ``BaseRetriever`` returning ``Document``s with passage id, section and character span.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from rank_bm25 import BM25Okapi
+
+from assistant.actors import ACTORS, find_actors
+from index.build import Index
+from index.segment import Sentence
+from index.synonyms import expand
+from index.tokens import tokenize
+
+RRF_K = 60
+
+
+@dataclass
+class Query:
+    """A question prepared once for every ranking: dense vector and BM25 tokens (with expansions)."""
+
+    text: str
+    vector: np.ndarray
+    tokens: list[str]
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float                       # fused RRF score
+    dense: float = 0.0                 # cosine similarity
+    bm25: float = 0.0
+    ranks: dict = field(default_factory=dict)
+
+
+def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion of several ranked id lists."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return scores
+
+
+class Searcher:
+    """Passage and sentence rankings over one opened index."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        corpus = index.corpus
+        self.passages = {p.id: p for p in corpus.passages}
+        self.sentences: list[Sentence] = corpus.doc.sentences
+        self.sentence_by_id = {s.id: s for s in self.sentences}
+        # BM25 over the passage text with its section path, and over sentences with theirs.
+        self._p_ids = [p.id for p in corpus.passages]
+        self._p_bm25 = BM25Okapi([tokenize(p.embed_text()) or ["∅"] for p in corpus.passages])
+        self._s_bm25 = BM25Okapi([tokenize(" ".join(s.path[-1:]) + s.text) or ["∅"] for s in self.sentences])
+        ids, vecs = index.sentences.all_vectors()
+        order = {sid: i for i, sid in enumerate(ids)}
+        self._s_vecs = vecs[[order[s.id] for s in self.sentences]]
+
+    def prepare(self, text: str) -> Query:
+        # Actor aliases add the speech's own name (交通运输局 → 市交通局); English/colloquial words their terms.
+        extra = " ".join(find_actors(text)) + " " + expand(text)
+        return Query(text, self.index.embedder.embed_query_vector(text), tokenize(f"{text} {extra}"))
+
+    def passages_ranked(self, q: Query, k: int = 8) -> list[Hit]:
+        dense = self.index.passages.query(q.vector, k=max(k * 2, 12))
+        dense_ids = [d[0] for d in dense if self.passages[d[0]].kind == "body"]
+        bm = self._p_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self._p_ids))
+        bm_order = [self._p_ids[i] for i in np.argsort(-bm) if bm[i] > 0][: max(k * 2, 12)]
+        fused = rrf([dense_ids, bm_order])
+        dense_sim = {d[0]: d[1] for d in dense}
+        bm_by_id = dict(zip(self._p_ids, bm))
+        hits = [Hit(pid, s, dense_sim.get(pid, 0.0), float(bm_by_id[pid])) for pid, s in fused.items()]
+        return sorted(hits, key=lambda h: -h.score)[:k]
+
+    def sentences_ranked(self, q: Query, within: set[str] | None = None, k: int = 12) -> list[Hit]:
+        """Sentences ranked by fused dense + BM25 (optionally only inside some passages)."""
+        dense = self._s_vecs @ q.vector
+        bm = self._s_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self.sentences))
+        allowed = [i for i, s in enumerate(self.sentences)
+                   if s.path and s.path[0] not in ("标题", "主送抄送") and (within is None or _para_of(s) in within)]
+        d_order = sorted(allowed, key=lambda i: -dense[i])
+        b_order = [i for i in sorted(allowed, key=lambda i: -bm[i]) if bm[i] > 0]
+        fused = rrf([[self.sentences[i].id for i in d_order], [self.sentences[i].id for i in b_order]])
+        row = {s.id: i for i, s in enumerate(self.sentences)}
+        hits = [Hit(sid, sc, float(dense[row[sid]]), float(bm[row[sid]])) for sid, sc in fused.items()]
+        return sorted(hits, key=lambda h: -h.score)[:k]
+
+    def dense_similarity(self, q: Query, texts: list[str]) -> np.ndarray:
+        vecs = self.index.embedder.embed_passage_vectors(texts)
+        return vecs @ q.vector
+
+
+def _para_of(sentence: Sentence) -> str:
+    return f"p{sentence.paragraph:03d}"
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain retriever over the speech: hybrid RRF ranking, one ``Document`` per passage."""
+
+    searcher: Any
+    k: int = 6
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        q = self.searcher.prepare(query)
+        docs = []
+        for hit in self.searcher.passages_ranked(q, self.k):
+            p = self.searcher.passages[hit.id]
+            docs.append(Document(page_content=p.text, id=p.id, metadata={
+                "passage_id": p.id, "section": p.section, "start": p.start, "end": p.end,
+                "score": hit.score, "dense": hit.dense, "bm25": hit.bm25}))
+        return docs
+
+
+__all__ = ["ACTORS", "HybridRetriever", "Searcher", "Query", "Hit", "rrf"]

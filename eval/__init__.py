@@ -1,0 +1,1 @@
+"""Answer-accuracy suite: gold set, metrics with no LLM judge, naive baseline, report and benchmark."""
