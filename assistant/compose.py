@@ -68,7 +68,7 @@ class Composer:
         if a.intent == "duty" and a.actors:
             return self.duty_answer(a)
         if a.intent == "who":
-            answer = self.who_answer(a, q)
+            answer = self.who_answer(a, q, hits)
             if answer:
                 return answer
         if a.intent == "list":
@@ -113,9 +113,10 @@ class Composer:
         if top is None or (top.bm25 <= 0 and top.dense < floor):
             return self._refuse("讲话中没有提到这方面的内容。", hits)
         terms = content_terms(a.question)
-        focus_missing = bool(terms) and terms[-1] in missing
-        if missing and (focus_missing or top.dense < floor + 0.02 or len(missing) * 2 >= len(terms)):
+        if terms and len(missing) == len(terms) and (top.bm25 <= 0 or top.dense < floor + 0.03):
             return self._refuse(f"讲话中没有提到“{'”“'.join(missing)}”。", hits)
+        if a.intent == "number" and terms and terms[-1] in missing:
+            return self._refuse(f"讲话中没有提到“{terms[-1]}”的数字。", hits)
         return None
 
     def missing_terms(self, a: Analysis) -> list[str]:
@@ -195,8 +196,9 @@ class Composer:
         dense = np.array([float(self.s._s_vecs[row[d.sentence_id]] @ q.vector) for d in self.duties])
         return bm + 10.0 * np.clip(dense - 0.8, 0, None)
 
-    def who_answer(self, a: Analysis, q: Query) -> Composed | None:
+    def who_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
         parts = _hops(a.question)
+        top_ids = {h.id for h in hits[:3]}
         chosen: list[Duty] = []
         actor_sets = []
         for part in parts:
@@ -204,10 +206,11 @@ class Composer:
             best = float(scores.max()) if len(scores) else 0.0
             if best <= 1.0:
                 continue
-            top = [self.duties[i] for i in np.argsort(-scores) if scores[i] >= 0.75 * best][:3]
+            top = [self.duties[i] for i in np.argsort(-scores) if scores[i] >= 0.6 * best][:5]
             chosen.extend(d for d in top if d not in chosen)
             actor_sets.append({n for d in top for n in d.actors})
-        if not chosen:
+        # A "who" question about something that is not a task (谁传达的批示) is answered from the text.
+        if not chosen or (len(parts) == 1 and not top_ids & {d.sentence_id for d in chosen}):
             return None
         common = set.intersection(*actor_sets) if len(actor_sets) > 1 else set()
         names = [n for n in _ordered_actors(chosen) if not common or n in common]
@@ -225,12 +228,14 @@ class Composer:
         want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|when|date|what year", a.question, re.I))
         q_tokens = set(q.tokens)
         best: tuple[float, Figure] | None = None
-        for rank, hit in enumerate(hits[:5]):
+        for rank, hit in enumerate(hits[:3]):
             sent = self.s.sentence_by_id[hit.id]
             for fig in self.figures:
                 if fig.sentence_start != sent.start or (fig.kind == "date") != want_date:
                     continue
                 overlap = len(q_tokens & set(tokenize(fig.measure)))
+                if overlap == 0 and rank > 0:
+                    continue
                 score = overlap + 1.5 / (rank + 1)
                 if best is None or score > best[0]:
                     best = (score, fig)
@@ -257,17 +262,21 @@ class Composer:
         structure = re.search(r"几个部分|几部分|哪几部分|哪几个部分|结构|几点意见|四点意见|框架|outline|\bparts\b|main points",
                               a.question, re.I)
         best, best_score = None, 0.0
+        count = _count_word(a.question)
         for g in self.groups:
             if structure and g.label == "parts":
                 best, best_score = g, 99.0
                 break
-            score = sum(1.0 / (r + 1) for r, h in enumerate(hits[:6])
-                        if g.start <= self.s.sentence_by_id[h.id].start < g.end)
-            score += 0.5 * len(set(q.tokens) & set(tokenize(self.text[g.start:g.items[0][0]] if g.items else "")))
-            score += 2.0 * _bigram_share(a.question, "".join(self.text[s:e] for s, e, _ in g.items))
-            if g.label != "parts" and score > best_score:
+            if g.label == "parts":
+                continue
+            item_starts = {start for start, _, _ in g.items}
+            score = sum(1.0 / (r + 1) for r, h in enumerate(hits[:5]) if self.s.sentence_by_id[h.id].start in item_starts)
+            intro = self.text[g.start:g.items[0][0]]
+            score += 2.0 * _bigram_share(a.question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60])
+            score += 0.5 if count == len(g.items) else 0.0
+            if score > best_score:
                 best, best_score = g, score
-        if best is None or best_score < 0.5:
+        if best is None or best_score < 1.2:
             return None
         citer = Citer(self.text, self.passages)
         lines = [f"讲话列出{len(best.items)}项："]
@@ -287,6 +296,11 @@ class Composer:
             if close and len(chosen) < MAX_GENERAL_SENTENCES:
                 chosen.append(h)
         sentences = sorted((self.s.sentence_by_id[h.id] for h in chosen), key=lambda s: s.start)
+        # A short heading sentence (四是执法监管还不严。) is answered with the sentences under it.
+        if len(top_sent.text) <= 16:
+            body = [s for s in self.s.sentences if s.paragraph == top_sent.paragraph and s.start > top_sent.start
+                    and s.path == top_sent.path][:3]
+            sentences = sorted({s.id: s for s in sentences + body}.values(), key=lambda s: s.start)
         lines = [f"讲话在“{top_sent.section}”部分谈到："]
         for sent in sentences:
             lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
@@ -300,6 +314,14 @@ def _quote(text: str) -> str:
 
 
 _FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
+
+
+_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
+
+
+def _count_word(question: str) -> int | None:
+    m = re.search(r"([两二三四五六2-6])(?:个|项|点|部分|方面|件|条|大|“)", question)
+    return _COUNTS[m.group(1)] if m else None
 
 
 def _bigram_share(question: str, text: str) -> float:

@@ -88,7 +88,7 @@ class Searcher:
         dense = self._s_vecs @ q.vector
         bm = self._s_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self.sentences))
         allowed = [i for i, s in enumerate(self.sentences)
-                   if s.path and s.path[0] not in ("标题", "主送抄送") and (within is None or _para_of(s) in within)]
+                   if within is None or _para_of(s) in within]
         d_order = sorted(allowed, key=lambda i: -dense[i])
         b_order = [i for i in sorted(allowed, key=lambda i: -bm[i]) if bm[i] > 0]
         fused = rrf([[self.sentences[i].id for i in d_order], [self.sentences[i].id for i in b_order]])

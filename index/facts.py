@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from assistant.actors import ACTORS
 from index.segment import SENTENCE_END, Document, Sentence
 
-FACTS_VERSION = "2"
+FACTS_VERSION = "3"
 
 _FORMS = sorted(((f, a.name) for a in ACTORS for f in a.surface_forms), key=lambda p: -len(p[0]))
 _FORM_RE = "|".join(re.escape(f) for f, _ in _FORMS)
@@ -155,10 +155,10 @@ def extract_figures(doc: Document) -> list[Figure]:
     """Every number in the speech body with unit, measure (its clause), kind and sentence."""
     figures: list[Figure] = []
     for sent in doc.sentences:
-        if sent.path and sent.path[0] in ("标题", "主送抄送"):
-            continue
         dates = [m.span() for m in _DATE.finditer(sent.text)]
         found = [(a, b, sent.text[a:b], "", "date") for a, b in dates]
+        if sent.path and sent.path[0] in ("标题", "主送抄送"):
+            found = found[:1] if sent.path[0] == "标题" else []  # the speech's own date, nothing else
         for m in _NUMBER.finditer(sent.text):
             value, unit = m.group(1), m.group(2) or ""
             # Skip numbers inside dates, notation (PM2.5, PM10) and hotlines (12345).

@@ -31,7 +31,7 @@ EN_TERMS: dict[str, str] = {
     "environmental inspection": "生态环保督察", "complaints": "信访投诉 投诉", "problems": "问题", "rectification": "整改",
     "accountability": "问责", "assessment": "考核", "fireworks": "烟花爆竹", "fish": "禁渔", "fishing ban": "禁渔",
     "net cages": "网箱", "cages": "网箱", "speaker": "寇全安同志", "who gave": "讲话", "date": "2021年4月16日",
-    "when": "时间", "rank": "排名 第", "ranking": "排名", "cities": "城市", "sewage": "污水", "garbage": "垃圾",
+    "when": "时间 日期", "speech": "讲话", "delivered": "讲话 同志", "gave": "讲话", "rank": "排名 第", "ranking": "排名", "cities": "城市", "sewage": "污水", "garbage": "垃圾",
     "rural": "农村", "toilet": "厕所革命", "carbon": "碳达峰 碳中和", "qinling": "秦岭", "political": "政治",
     "responsibility": "责任", "counties": "县区", "emission": "排放", "permit": "排污许可", "noise": "噪声",
     "problem": "问题", "ban": "禁", "burn": "禁烧", "burning": "禁烧", "fumes": "油烟", "monitoring": "监测",
