@@ -270,7 +270,10 @@ class Composer:
             if g.label == "parts":
                 continue
             item_starts = {start for start, _, _ in g.items}
-            score = sum(1.0 / (r + 1) for r, h in enumerate(hits[:5]) if self.s.sentence_by_id[h.id].start in item_starts)
+            # Hits on an item heading or on the sentence that introduces the list ("我重点强调四个方面工作：").
+            starts = [self.s.sentence_by_id[h.id].start for h in hits[:5]]
+            score = sum(1.0 / (r + 1) for r, st in enumerate(starts) if st in item_starts)
+            score += sum(0.5 / (r + 1) for r, st in enumerate(starts) if g.start <= st < g.items[0][0])
             intro = self.text[g.start:g.items[0][0]]
             score += 2.0 * _bigram_share(a.question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60])
             score += 0.5 if count == len(g.items) else 0.0

@@ -1,0 +1,47 @@
+"""Shared fixtures: a real index built once per session in a temporary data dir."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("assistant-home")
+
+
+@pytest.fixture(scope="session")
+def settings(home) -> Settings:
+    return Settings.from_env(home=home)
+
+
+@pytest.fixture(scope="session")
+def assistant(settings):
+    from assistant import Assistant
+
+    return Assistant.open(settings)
+
+
+@pytest.fixture(scope="session")
+def source(assistant) -> str:
+    return assistant.source
+
+
+@pytest.fixture(scope="session")
+def run_cli(home):
+    """Run the `assistant` CLI in a fresh process against the session's data dir."""
+
+    def run(*args: str, stdin: str | None = None, env: dict | None = None, timeout: int = 120):
+        full_env = os.environ | {"ASSISTANT_HOME": str(home)} | (env or {})
+        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, capture_output=True,
+                              text=True, env=full_env, timeout=timeout, cwd=ROOT)
+
+    return run
