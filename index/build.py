@@ -188,6 +188,8 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
     manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
     if not _matches(manifest, expected):
         raise IndexError_("manifest does not match the corpus, code versions or embedding model")
+    if not chroma_url and not (build_dir / "chroma" / "chroma.sqlite3").is_file():
+        raise IndexError_("the Chroma database is missing")
     client = _client_for(build_dir, chroma_url)
     pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
     sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)

@@ -1,0 +1,72 @@
+"""Speed and memory benchmark: warm ask p50/p95, cold CLI ask, index build time, resident memory.
+
+Targets (issue #2): warm ask p50 ≤ 30 ms and p95 ≤ 80 ms; cold `assistant ask` ≤ 2.5 s with the index
+present; index build ≤ 20 s; RSS while answering ≤ 600 MB. Figures are printed, not asserted.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"warm_p50_ms": 30, "warm_p95_ms": 80, "cold_ask_s": 2.5, "build_s": 20, "rss_mb": 600}
+
+
+def _pct(values: list[float], q: int) -> float:
+    return round(statistics.quantiles(sorted(values), n=100, method="inclusive")[q - 1], 2)
+
+
+def run_bench(console=None, rounds: int = 2, out: Path | None = None) -> dict:
+    import psutil
+
+    from assistant import Assistant
+    from assistant.config import Settings
+    from eval.run import load_gold
+
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        # Index build from nothing, in this process (embedder already warm after the first build).
+        t0 = time.perf_counter()
+        assistant = Assistant.open(Settings.from_env(home=home))
+        results["build_s"] = round(time.perf_counter() - t0, 2)
+        # Warm asks over the gold questions.
+        questions = [(g["question"], g.get("history") or []) for g in load_gold()]
+        assistant.ask(*questions[0])
+        latencies = []
+        for _ in range(rounds):
+            for q, h in questions:
+                t = time.perf_counter()
+                assistant.ask(q, h)
+                latencies.append((time.perf_counter() - t) * 1000)
+        results["warm_asks"] = len(latencies)
+        results["warm_p50_ms"] = _pct(latencies, 50)
+        results["warm_p95_ms"] = _pct(latencies, 95)
+        results["rss_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
+        # Cold CLI processes with the index present.
+        env = os.environ | {"ASSISTANT_HOME": str(home)}
+        colds = []
+        for _ in range(3):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "市交通局要做什么？", "--json"], env=env,
+                           capture_output=True, check=True)
+            colds.append(time.perf_counter() - t)
+        results["cold_ask_s"] = round(statistics.median(colds), 2)
+    results["targets"] = TARGETS
+    results["met"] = {k: results[k] <= v for k, v in TARGETS.items()}
+    if console is not None:
+        from rich.table import Table
+
+        table = Table("measure", "value", "target", "met", title="benchmark")
+        for k, v in TARGETS.items():
+            table.add_row(k, str(results[k]), f"≤ {v}", "yes" if results["met"][k] else "NO")
+        console.print(table)
+        console.print(f"({results['warm_asks']} warm asks over the gold questions)")
+    if out:
+        out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return results

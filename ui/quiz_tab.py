@@ -1,0 +1,252 @@
+"""The 自测 (self-quiz) tab of the Gradio UI.
+
+``build_quiz_tab(assistant)`` is called by the UI inside ``with gr.Tab("自测"):``. One question is shown
+at a time; each answer is graded at once with the right answer and the cited passage; at the end the
+mistakes are reviewed and can be retried. Attempts go to the same SQLite progress file as the CLI
+(``<home>/quiz.sqlite3``). Everything shown is HTML-escaped: questions, answers and quotes are data.
+
+The logic lives in plain functions over a JSON-like state dict (``start_state``, ``submit_answer``,
+``advance``, ``retry_state``) so it can be tested without a browser; ``build_quiz_tab`` only wires them
+to components. Gradio is imported only here, inside ``build_quiz_tab``.
+"""
+from __future__ import annotations
+
+import html
+import random
+
+from assistant.quiz import (KIND_LABELS, LEVEL_LABELS, Progress, Question, citations_of, generate, grade,
+                            make_quiz)
+
+_LETTERS = "ABCDEFGH"
+MAX_N = 50
+
+
+def _esc(text) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+# ---- state ---------------------------------------------------------------------------------------------
+def start_state(bank: list[Question], progress: Progress, n=10, kind=None, level=None, seed=None,
+                ids: list[str] | None = None) -> dict:
+    """A new session: the sampled question ids and an open progress session."""
+    n = max(1, min(MAX_N, int(n or 10)))
+    level = int(level) if level not in (None, "", 0, "0") else None
+    kind = kind or None
+    if seed in (None, ""):
+        seed = random.SystemRandom().randrange(1, 10**6)
+    seed = int(seed)
+    questions = make_quiz(bank, n=len(ids) if ids else n, seed=seed, kind=None if ids else kind,
+                          level=None if ids else level, ids=ids)
+    session = progress.start_session(n=len(questions), seed=seed, kind=kind, level=level,
+                                     origin="ui-retry" if ids else "ui") if questions else None
+    return {"ids": [q.id for q in questions], "i": 0, "answered": False, "results": [], "session": session,
+            "seed": seed, "done": not questions}
+
+
+def current(state: dict | None, by_id: dict[str, Question]) -> Question | None:
+    if not state or state.get("done") or state["i"] >= len(state["ids"]):
+        return None
+    return by_id.get(state["ids"][state["i"]])
+
+
+def submit_answer(state: dict, by_id: dict[str, Question], progress: Progress, response: str):
+    """Grade the current question once; returns (state, grade or None)."""
+    q = current(state, by_id)
+    if q is None or state.get("answered") or not (response or "").strip():
+        return state, None
+    g = grade(q, response)
+    if state.get("session") is not None:
+        progress.record(state["session"], q, g, response)
+    state = dict(state)
+    state["answered"] = True
+    state["results"] = state["results"] + [{"id": q.id, "response": response, "correct": g.correct,
+                                            "score": g.score}]
+    return state, g
+
+
+def advance(state: dict, progress: Progress) -> dict:
+    state = dict(state)
+    state["i"] += 1
+    state["answered"] = False
+    if state["i"] >= len(state["ids"]):
+        state["done"] = True
+        if state.get("session") is not None:
+            progress.finish_session(state["session"])
+    return state
+
+
+def missed_ids(state: dict | None) -> list[str]:
+    return [r["id"] for r in (state or {}).get("results", []) if not r["correct"]]
+
+
+# ---- HTML ----------------------------------------------------------------------------------------------
+def question_html(q: Question, i: int, n: int) -> str:
+    meta = f"第 {i + 1}/{n} 题 · {KIND_LABELS.get(q.kind, q.kind)} · 难度 {q.level}（{LEVEL_LABELS.get(q.level, '')}）"
+    parts = [f'<div class="quiz-question"><div class="quiz-meta"><small>{_esc(meta)} · {_esc(q.topic)}</small></div>',
+             f'<p class="quiz-prompt"><b>{_esc(q.prompt)}</b></p>']
+    if q.answer_type == "choice" and q.options:
+        parts.append("<ol type='A'>" + "".join(f"<li>{_esc(o)}</li>" for o in q.options) + "</ol>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _cite_html(c: dict) -> str:
+    return (f'<blockquote class="quiz-cite"><small>［{_esc(c["section"])}］（{c["start"]}–{c["end"]}）</small><br>'
+            f'{_esc(c["quote"])}</blockquote>')
+
+
+def feedback_html(q: Question, g) -> str:
+    if g.correct:
+        head, color = "✓ 回答正确", "#15803d"
+    elif g.score > 0:
+        head, color = f"◐ 部分正确（得分 {g.score:.0%}）", "#b45309"
+    else:
+        head, color = "✗ 回答错误", "#b91c1c"
+    out = [f'<div class="quiz-feedback"><p style="color:{color}"><b>{_esc(head)}</b></p>',
+           f"<p>正确答案：<b>{_esc(g.expected)}</b></p>"]
+    if g.details and len(g.details) > 1:
+        out.append("<ul>" + "".join(f"<li>{'✓' if d['matched'] else '✗'} {_esc(d['answer'])}</li>"
+                                    for d in g.details) + "</ul>")
+    if q.explain:
+        out.append(f"<p>{_esc(q.explain)}</p>")
+    out.append("<p>出处：</p>" + "".join(_cite_html(c) for c in citations_of(q)))
+    out.append("</div>")
+    return "".join(out)
+
+
+def score_text(state: dict | None) -> str:
+    results = (state or {}).get("results", [])
+    if not results:
+        return ""
+    total = sum(r["score"] for r in results)
+    n = len((state or {}).get("ids", []))
+    return f"得分：{total:g} / {len(results)}（已答 {len(results)}/{n} 题，{total / len(results):.0%}）"
+
+
+def review_html(state: dict, by_id: dict[str, Question]) -> str:
+    results = state.get("results", [])
+    total = sum(r["score"] for r in results)
+    head = f"<h4>本次完成：{total:g} / {len(results)} 分</h4>" if results else "<h4>本次没有作答。</h4>"
+    wrong = [r for r in results if not r["correct"]]
+    if not wrong:
+        return head + ("<p>全部答对，没有错题。</p>" if results else "")
+    items = []
+    for r in wrong:
+        q = by_id.get(r["id"])
+        if q is None:
+            continue
+        items.append(f"<li><p><b>{_esc(q.prompt)}</b></p><p>你的答案：{_esc(r['response'])}（得分 {r['score']:.0%}）</p>"
+                     f"<p>正确答案：<b>{_esc(q.expected)}</b></p>{_cite_html(q.citation)}</li>")
+    return head + f"<p>错题回顾（{len(wrong)} 题）：</p><ol>" + "".join(items) + "</ol>"
+
+
+def progress_html(progress: Progress) -> str:
+    s = progress.summary()
+    if not s["attempts"]:
+        return "<p><small>还没有答题记录。</small></p>"
+    out = [f"<p><b>学习进度</b>：累计 {s['sessions']} 次自测，{s['attempts']} 道题，平均得分 {s['average']:.0%}。</p>"]
+    if s["recent"]:
+        out.append("<p>最近几次：" + " → ".join(
+            f"{_esc(r['date'])} {r['percent']:.0%}" for r in s["recent"]) + "</p>")
+    if s["weakest"]:
+        out.append("<p>最薄弱的主题：" + "；".join(
+            f"{_esc(w['topic'])}（{w['score']:.0%}，{w['attempts']} 题）" for w in s["weakest"]) + "</p>")
+    return "".join(out)
+
+
+# ---- the tab ---------------------------------------------------------------------------------------------
+def build_quiz_tab(assistant) -> None:
+    """Build the 自测 tab's components and events inside the current Blocks/Tab context."""
+    import gradio as gr
+
+    bank = generate(assistant)
+    by_id = {q.id: q for q in bank}
+    progress = Progress.for_assistant(assistant)
+    kinds = [("全部题型", "")] + [(f"{label}（{k}）", k) for k, label in KIND_LABELS.items()]
+    levels = [("全部难度", 0)] + [(f"{lv} {label}", lv) for lv, label in LEVEL_LABELS.items()]
+
+    gr.Markdown(f"从讲话的事实层自动生成的自测题（题库 {len(bank)} 题）。每题作答后立即给出正确答案和原文出处。")
+    with gr.Row():
+        n_in = gr.Slider(1, MAX_N, value=10, step=1, label="题数")
+        kind_in = gr.Dropdown(choices=kinds, value="", label="题型")
+        level_in = gr.Dropdown(choices=levels, value=0, label="难度")
+        seed_in = gr.Number(value=None, precision=0, label="随机种子（留空则随机）")
+    start_btn = gr.Button("开始自测", variant="primary")
+    state = gr.State(None)
+    q_html = gr.HTML("")
+    choice_in = gr.Radio(choices=[], label="选择答案", visible=False)
+    text_in = gr.Textbox(label="你的答案", visible=False, lines=1)
+    with gr.Row():
+        submit_btn = gr.Button("提交", variant="primary", visible=False)
+        next_btn = gr.Button("下一题", visible=False)
+    fb_html = gr.HTML("")
+    score_md = gr.Markdown("")
+    review = gr.HTML("")
+    retry_btn = gr.Button("重做答错的题", visible=False)
+    prog_html = gr.HTML(progress_html(progress))
+
+    outputs = [state, q_html, choice_in, text_in, submit_btn, next_btn, fb_html, score_md, review, retry_btn,
+               prog_html]
+
+    def show(st: dict):
+        """Updates for every output from a state (a new question, or the end-of-session review)."""
+        q = current(st, by_id)
+        if q is None:
+            missed = missed_ids(st)
+            return (st, "", gr.update(visible=False, value=None), gr.update(visible=False, value=""),
+                    gr.update(visible=False), gr.update(visible=False), "", score_text(st),
+                    review_html(st, by_id), gr.update(visible=bool(missed)), progress_html(progress))
+        if q.answer_type in ("choice", "bool") and q.options:
+            if q.answer_type == "choice":
+                choices = [(f"{_LETTERS[i]}. {o}", _LETTERS[i]) for i, o in enumerate(q.options)]
+            else:
+                choices = [(o, o) for o in q.options]
+            choice = gr.update(choices=choices, value=None, visible=True, interactive=True)
+            text = gr.update(visible=False, value="")
+        else:
+            lines = 3 if q.answer_type == "list" else 1
+            choice = gr.update(visible=False, value=None)
+            text = gr.update(visible=True, value="", lines=lines, interactive=True,
+                             placeholder="逐项作答时用“；”分隔" if lines > 1 else "")
+        return (st, question_html(q, st["i"], len(st["ids"])), choice, text, gr.update(visible=True),
+                gr.update(visible=False), "", score_text(st), "", gr.update(visible=False), gr.update())
+
+    def on_start(n, kind, level, seed):
+        st = start_state(bank, progress, n=n, kind=kind, level=level, seed=seed)
+        if not st["ids"]:
+            out = list(show(st))
+            out[8] = "<p>没有符合条件的题目。</p>"
+            return tuple(out)
+        return show(st)
+
+    def on_submit(st, choice, text):
+        q = current(st, by_id)
+        if q is None:
+            return show(st)
+        response = choice if q.answer_type in ("choice", "bool") and q.options else text
+        st2, g = submit_answer(st, by_id, progress, response or "")
+        if g is None:
+            msg = "<p><i>请先作答。</i></p>" if not st.get("answered") else gr.update()
+            return (st, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), msg, gr.update(),
+                    gr.update(), gr.update(), gr.update())
+        last = st2["i"] + 1 >= len(st2["ids"])
+        return (st2, gr.update(), gr.update(interactive=False), gr.update(interactive=False),
+                gr.update(visible=False), gr.update(visible=True, value="查看结果" if last else "下一题"),
+                feedback_html(q, g), score_text(st2), gr.update(), gr.update(), gr.update())
+
+    def on_next(st):
+        if not st:
+            return show({"ids": [], "i": 0, "results": [], "done": True})
+        return show(advance(st, progress))
+
+    def on_retry(st):
+        ids = missed_ids(st)
+        if not ids:
+            return show(st)
+        return show(start_state(bank, progress, ids=ids, seed=(st or {}).get("seed")))
+
+    start_btn.click(on_start, inputs=[n_in, kind_in, level_in, seed_in], outputs=outputs)
+    submit_btn.click(on_submit, inputs=[state, choice_in, text_in], outputs=outputs)
+    text_in.submit(on_submit, inputs=[state, choice_in, text_in], outputs=outputs)
+    next_btn.click(on_next, inputs=[state], outputs=outputs)
+    retry_btn.click(on_retry, inputs=[state], outputs=outputs)
