@@ -34,6 +34,7 @@ class Composed:
     citer: Citer
     related: list[dict] = field(default_factory=list)
     route: str = "general"
+    actors: list[str] = field(default_factory=list)  # who the answer names (for "这个部门还管什么？")
 
 
 @dataclass
@@ -111,6 +112,9 @@ class Composer:
         floor = DENSE_FLOOR_EN if a.english else DENSE_FLOOR
         missing = self.missing_terms(a)
         if top is None or (top.bm25 <= 0 and top.dense < floor):
+            return self._refuse("讲话中没有提到这方面的内容。", hits)
+        # English words the glossary does not know, naming no actor, need a clearly relevant passage.
+        if a.english and not expand(a.question) and top.dense < floor + 0.04:
             return self._refuse("讲话中没有提到这方面的内容。", hits)
         terms = content_terms(a.question)
         if terms and len(missing) == len(terms) and (top.bm25 <= 0 or top.dense < floor + 0.03):
@@ -221,7 +225,7 @@ class Composer:
             if common and not (common & set(d.actors)):
                 continue
             lines.append(f"- {_quote(d.task)}[{citer.cite(d.start, d.end, d.section)}]")
-        return Composed("\n".join(lines), True, citer, route="who")
+        return Composed("\n".join(lines), True, citer, route="who", actors=names)
 
     # ---- numbers -----------------------------------------------------------------------------
     def number_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:

@@ -15,9 +15,9 @@ from langchain_core.runnables import RunnableLambda
 from assistant.cite import Citation, verify
 from assistant.compose import Composer
 from assistant.config import Settings
-from assistant.followup import resolve
+from assistant.followup import refers_to_body, resolve, substitute_body
 from assistant.retrieve import HybridRetriever, Searcher
-from assistant.understand import InvalidQuestion, analyse, clean
+from assistant.understand import InvalidQuestion, analyse, clean, strip_markup
 from index.build import Index, open_index
 
 __all__ = ["Answer", "Assistant", "InvalidQuestion"]
@@ -34,6 +34,7 @@ class Answer:
     timings_ms: dict = field(default_factory=dict)
     related: list[dict] = field(default_factory=list)
     route: str = ""
+    actors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out = {
@@ -103,15 +104,21 @@ class Assistant:
         """Answer one question (``history``: the user's earlier questions, oldest first)."""
         t0 = time.perf_counter()
         cleaned = clean(question)
-        past = [clean(h) for h in (history or []) if isinstance(h, str) and h.strip()][-6:]
+        # Earlier questions that were only markup or noise cannot be what a follow-up refers to.
+        past = [clean(h) for h in (history or []) if isinstance(h, str) and strip_markup(h).strip()][-6:]
         standalone = resolve(cleaned, past)
+        if past and refers_to_body(cleaned):
+            # "这个部门还管什么？": the body is the one the previous answer named.
+            previous = self.ask(past[-1], past[:-1])
+            if previous.actors:
+                standalone = substitute_body(cleaned, previous.actors)
         state = self.chain.invoke({"question": cleaned, "standalone_question": standalone, "timings_ms": {}})
         composed = state["composed"]
         citations = composed.citer.citations
         verify(composed.answer, citations, self.source)
         timings = state["timings_ms"] | {"total": round((time.perf_counter() - t0) * 1000, 2)}
         return Answer(cleaned, standalone, composed.answer, composed.answerable, citations, state["backend"],
-                      timings, composed.related, composed.route)
+                      timings, composed.related, composed.route, composed.actors)
 
     def stream(self, question: str, history: list[str] | None = None) -> Iterator[str]:
         """The answer text in growing chunks (line by line), for chat UIs; the last chunk is complete."""

@@ -17,7 +17,7 @@ _CUE = re.compile(
     r"(它|他们|她们|其|该部门|这个部门|这项|这个|那个|上述|前面|刚才)|\b(it|they|them|its|their|that one|this one)\b",
     re.I)
 _QUESTION_TAIL = re.compile(r"[？?。！!\s]+$")
-MAX_BARE_FOLLOWUP = 6
+MAX_BARE_FOLLOWUP = 4
 
 
 def is_followup(question: str) -> bool:
@@ -59,3 +59,17 @@ def resolve(question: str, history: list[str] | None) -> str:
 def _strip_cue(question: str) -> str:
     text = re.sub(r"^(那么|那|还有|另外|再问|接着|然后|and|what about|how about)\s*", "", question, flags=re.I)
     return text.strip()
+
+
+_BODY_REFERENCE = re.compile(
+    r"这个部门|该部门|这个单位|该单位|这个局|这家|它们|它|他们|"
+    r"\b(?:that|this|the same)\s+(?:bureau|department|office|agency|body|unit)\b|\bthey\b|\bit\b", re.I)
+
+
+def refers_to_body(question: str) -> bool:
+    """A follow-up that points at a body named only in the previous answer (这个部门还管什么？)."""
+    return bool(_BODY_REFERENCE.search(question)) and not find_actors(question)
+
+
+def substitute_body(question: str, names: list[str]) -> str:
+    return _BODY_REFERENCE.sub("、".join(names), question, count=1)

@@ -70,8 +70,17 @@ def clean(question: object) -> str:
     return text
 
 
+_MARKUP = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<[^>]{0,200}>|https?://\S+|\b(?:javascript|data):\S*", re.I)
+
+
+def strip_markup(question: str) -> str:
+    """The question without HTML tags, markdown links/images and URLs: markup is never content."""
+    return re.sub(r"\s+", " ", _MARKUP.sub(" ", question)).strip()
+
+
 def analyse(question: str) -> Analysis:
     """What the question asks about and what kind of answer it wants."""
+    question = strip_markup(question) or question
     actors = find_actors(question)
     english = is_english(question)
     number = bool(_NUMBER.search(question))
@@ -90,6 +99,6 @@ def analyse(question: str) -> Analysis:
         question=question, english=english, actors=actors,
         unknown=unknown_bodies(question) if not who else [], mentioned=mentioned_bodies(question), intent=intent, number=number,
         injection=bool(_INJECTION.search(question)),
-        has_content=bool(re.search(r"[\w\u4e00-\u9fff]", question)),
+        has_content=bool(re.search(r"[\w\u4e00-\u9fff]", strip_markup(question))) and bool(strip_markup(question)),
         years=re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", question),
     )

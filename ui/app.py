@@ -30,7 +30,7 @@ import gradio as gr  # noqa: E402  (after the analytics switch)
 __all__ = ["SPEECH_TITLE", "build_app", "launch", "launch_kwargs", "render_answer", "render_source"]
 
 SPEECH_TITLE = "安康市全市生态环境保护工作会议讲话（2021年4月16日）"
-SPEAKER = "寇全安同志在全市生态环境保护工作会议上的讲话"
+SPEAKER = "讲话人：寇全安"
 EXAMPLES = ["市交通局要做什么？", "优良天数目标是多少？", "What must the transport bureau do?"]
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
              "WenQuanYi Micro Hei", "ui-sans-serif", "system-ui", "sans-serif"]
@@ -321,7 +321,6 @@ button.fb.chosen { background: var(--jh-accent); color: #fff; border-color: var(
 # span in the named viewer (default: the 问答 tab's) and scrolls to it. Text is moved with DOM text
 # nodes only (no innerHTML), and offsets are counted in code points, like Python's string indices.
 HEAD = """
-<meta name="viewport" content="width=device-width, initial-scale=1">
 <script>
 (function () {
   if (window.jhViewer) return;

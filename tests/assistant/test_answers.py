@@ -63,6 +63,8 @@ FOLLOWUPS = [
     (["公安局要做什么？"], "每月几次？", "公安局", ["每月不少于2次"]),
     (["白石河硫铁矿治理得怎么样？"], "二期工程进度呢？", "二期工程", ["95%"]),
     (["What must the transport bureau do?"], "What about the public security bureau?", "市公安局", ["路检路查"]),
+    (["汽修厂喷漆时间归谁管？"], "这个部门还管什么？", "市交通局", ["道路清扫保洁"]),
+    (["Who supervises muck trucks?"], "What else is that bureau responsible for?", "市城管局", ["餐饮油烟"]),
 ]
 
 
