@@ -17,7 +17,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install -q -c requirements.lock -e ".[test]"
 	touch $@
 
+# Builds the index if missing, then serves the web UI on http://$(HOST):$(PORT) (terminal chat: `make chat`).
 run: setup
+	$(VENV)/bin/assistant index
+	$(VENV)/bin/assistant serve --host $(HOST) --port $(PORT)
+
+chat: setup
 	$(VENV)/bin/assistant index
 	$(VENV)/bin/assistant chat
 
