@@ -167,7 +167,8 @@ def unknown_bodies(text: str) -> list[str]:
     lower = text.lower()
     for m in _EN_BODY.finditer(lower):
         words = [w for w in m.group(1).split() if w not in _QUESTION_EN]
-        phrase = " ".join(words)
+        phrase = " ".join(words[-3:] if len(words) > 3 else words)
+        phrase = " ".join(phrase.split()[-2:]) if phrase.split()[0] in ("speech", "say", "says", "said") else phrase
         if len(words) < 2 or any(e in lower for e, _ in _EN_ALIASES):
             continue
         unknown.append(phrase)

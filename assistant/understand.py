@@ -88,7 +88,8 @@ def analyse(question: str) -> Analysis:
     if who:
         intent = "who"
     elif actors:
-        intent = "duty" if not number or re.search(r"几项|多少项|几条|how many (tasks|duties)", question) else "number"
+        asks_tasks = re.search(r"哪几|几件|几项|几条|几个方面|多少项|多少件|how many (tasks|duties|things)", question)
+        intent = "duty" if not number or asks_tasks else "number"
     elif _LIST.search(question) and not (number and not re.search(r"几个方面|几点|几项|有几|几个部分|几部分|几方面|几大", question)):
         intent = "list"
     elif number:
