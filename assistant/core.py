@@ -138,6 +138,12 @@ class Assistant:
             duties = [d for n in names for d in (self.composer.duties_of(n) if n in _registry_names() else [])]
         return [d.to_dict() for d in duties]
 
+    def quiz(self, n: int = 10, seed: int | None = None, kind: str | None = None, level: int | None = None):
+        """A self-quiz drawn from questions generated from the duty map, figures and the speech's lists."""
+        from assistant.quiz import generate, make_quiz
+
+        return make_quiz(generate(self), n, seed, kind, level)
+
     def figures(self) -> list[dict]:
         """Every number in the speech with unit, measure, kind and sentence."""
         return [f.to_dict() for f in self.index.corpus.figures]

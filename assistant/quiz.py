@@ -172,6 +172,9 @@ class Question:
     explain: str = ""                 # e.g. what the original said, for false statements
     fact: str = ""                    # the id of the fact it was generated from (f030, d014, list-…)
 
+    def __post_init__(self) -> None:
+        self.accepted = list(dict.fromkeys(self.accepted))
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out["kind_label"] = KIND_LABELS.get(self.kind, self.kind)
@@ -298,7 +301,7 @@ def _overlaps(a: str, b: str) -> bool:
     for x, y in ((A, B), (B, A)):
         if x.name == "各级各部门":
             return True
-        if x.name == "市直各部门" and y.kind in ("bureau", "office"):
+        if x.name == "市直各部门" and (y.kind in ("bureau", "office") or y.name in _LEADERS):
             return True
         if x.name == "各级环保部门领导班子" and y.name == "市生态环境局":
             return True
@@ -458,6 +461,7 @@ class _Generator:
         self.duty_infos = infos
         pool = list(dict.fromkeys(a for i in infos for a in i["actors"]))
         usable = [i for i in infos if not i["generic"]]
+        asked_task: dict[tuple, str] = {}
         for info in usable:
             d = info["duty"]
             did = d["id"]
@@ -473,10 +477,17 @@ class _Generator:
 
             # who: multiple choice
             rng = _rng_for(f"who-{did}")
-            if many:
-                picks = self._distractor_actors(info, pool, 3 * len(actors), rng, infos)
-                options = ["、".join(picks[i:i + len(actors)]) for i in range(0, len(picks), len(actors))]
-                options = [o for o in options if o.count("、") == len(actors) - 1][:3]
+            if many:  # options of the same size, each made of actors that could not share the task
+                picks = [a for a in self._distractor_actors(info, pool, len(pool), rng, infos) if "、" not in a]
+                options = []
+                while picks and len(options) < 3:
+                    group = [picks.pop(0)]
+                    for a in list(picks):
+                        if len(group) < len(actors) and not any(_overlaps(a, g) for g in group):
+                            group.append(a)
+                            picks.remove(a)
+                    if len(group) == len(actors):
+                        options.append("、".join(group))
             else:
                 options = self._distractor_actors(info, pool, 3, rng, infos)
             if len(options) >= 2:
@@ -516,9 +527,14 @@ class _Generator:
             if len(opts) >= 2:
                 opts.append(info["short"])
                 rng.shuffle(opts)
+                context = (joined, lead, where)
+                prompt = f"{lead}讲话对{joined}提出的要求是下面哪一项？{where}"
+                if context in asked_task:  # a second duty in the same place: name the one already asked
+                    prompt = f"{lead}除了“{_clip(asked_task[context], 20)}”，讲话还要求{joined}做什么？{where}"
+                asked_task.setdefault(context, info["short"])
                 self.questions.append(Question(
                     id=f"task-{did}", kind="task", level=KINDS["task"],
-                    prompt=f"{lead}讲话对{joined}提出的要求是下面哪一项？{where}", answer=info["short"],
+                    prompt=prompt, answer=info["short"],
                     accepted=[_LETTERS[opts.index(info["short"])], info["short"]], citation=info["citation"],
                     topic=info["topic"], options=opts, answer_type="choice", fact=did))
 
@@ -663,7 +679,6 @@ class _Generator:
             topic = _topic_label(first.path[:1])
         elif g.label == "inline":
             para = next(p for p in src.doc.paragraphs if p.start == g.start)
-            parent = para.path[-1]
             core = _topic_label(para.path)
             common = _common_bigram([it["answer"] for it in items])
             desc = (f"讲话在“{core}”中指出的{_cn(n)}个“{common}”" if common
@@ -673,7 +688,6 @@ class _Generator:
             lead_cite = src.cite(para.start, para.end) if para.end - para.start <= 600 else \
                 src.cite(para.sentences[0].start, para.sentences[0].end)
             topic = core
-            del parent
         elif g.label.startswith("^在"):
             parent = first.path[1] if len(first.path) > 1 else first.path[0]
             head = next(p for p in src.doc.paragraphs if p.kind == "body" and p.text.startswith(parent))
@@ -1215,9 +1229,10 @@ class Progress:
         if s["recent"]:
             trend = " → ".join(f"{r['percent']:.0%}" for r in s["recent"])
             lines.append(f"最近几次得分：{trend}")
-        if s["weakest"]:
+        weak = [w for w in s["weakest"] if w["score"] < 1]
+        if weak:
             lines.append("最薄弱的主题：" + "；".join(f"{w['topic']}（{w['score']:.0%}，{w['attempts']}题）"
-                                               for w in s["weakest"]))
+                                               for w in weak))
         return "\n".join(lines)
 
 
@@ -1248,15 +1263,21 @@ def run_cli_quiz(assistant, n: int = 10, seed: int | None = None, kind: str | No
     if level is not None and int(level) not in (1, 2, 3):
         err.print("[red]错误:[/red] --level must be 1, 2 or 3")
         raise SystemExit(2)
+    retry = (kind or "").strip().lower() in ("missed", "retry", "错题")
     try:
-        kinds = resolve_kinds(kind)
+        kinds = None if retry else resolve_kinds(kind)
     except ValueError as e:
-        err.print(f"[red]错误:[/red] {escape(str(e))}")
+        err.print(f"[red]错误:[/red] {escape(str(e))} (or missed: retry the questions last answered wrong)")
         raise SystemExit(2)
     if seed is None:
         seed = random.SystemRandom().randrange(1, 10**6)
     bank = generate(assistant)
-    questions = make_quiz(bank, n=n, seed=seed, kind=kinds, level=level)
+    if retry:  # --kind missed: the questions whose latest attempt was wrong
+        known = {q.id for q in bank}
+        ids = [qid for qid in Progress.for_assistant(assistant).missed() if qid in known][:n]
+        questions = make_quiz(bank, n=n, seed=seed, ids=ids)
+    else:
+        questions = make_quiz(bank, n=n, seed=seed, kind=kinds, level=level)
 
     if as_json:
         out = {"seed": seed, "n": len(questions), "kind": kinds, "level": level, "bank_size": len(bank),

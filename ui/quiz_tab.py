@@ -167,23 +167,23 @@ def build_quiz_tab(assistant) -> None:
 
     gr.Markdown(f"从讲话的事实层自动生成的自测题（题库 {len(bank)} 题）。每题作答后立即给出正确答案和原文出处。")
     with gr.Row():
-        n_in = gr.Slider(1, MAX_N, value=10, step=1, label="题数")
-        kind_in = gr.Dropdown(choices=kinds, value="", label="题型")
-        level_in = gr.Dropdown(choices=levels, value=0, label="难度")
-        seed_in = gr.Number(value=None, precision=0, label="随机种子（留空则随机）")
-    start_btn = gr.Button("开始自测", variant="primary")
+        n_in = gr.Slider(1, MAX_N, value=10, step=1, label="题数", elem_id="quiz-n")
+        kind_in = gr.Dropdown(choices=kinds, value="", label="题型", elem_id="quiz-kind")
+        level_in = gr.Dropdown(choices=levels, value=0, label="难度", elem_id="quiz-level")
+        seed_in = gr.Number(value=None, precision=0, label="随机种子（留空则随机）", elem_id="quiz-seed")
+    start_btn = gr.Button("开始自测", variant="primary", elem_id="quiz-start")
     state = gr.State(None)
-    q_html = gr.HTML("")
-    choice_in = gr.Radio(choices=[], label="选择答案", visible=False)
-    text_in = gr.Textbox(label="你的答案", visible=False, lines=1)
+    q_html = gr.HTML("", elem_id="quiz-question")
+    choice_in = gr.Radio(choices=[], label="选择答案", visible=False, elem_id="quiz-choice")
+    text_in = gr.Textbox(label="你的答案", visible=False, lines=1, elem_id="quiz-answer")
     with gr.Row():
-        submit_btn = gr.Button("提交", variant="primary", visible=False)
-        next_btn = gr.Button("下一题", visible=False)
-    fb_html = gr.HTML("")
-    score_md = gr.Markdown("")
-    review = gr.HTML("")
-    retry_btn = gr.Button("重做答错的题", visible=False)
-    prog_html = gr.HTML(progress_html(progress))
+        submit_btn = gr.Button("提交", variant="primary", visible=False, elem_id="quiz-submit")
+        next_btn = gr.Button("下一题", visible=False, elem_id="quiz-next")
+    fb_html = gr.HTML("", elem_id="quiz-feedback")
+    score_md = gr.Markdown("", elem_id="quiz-score")
+    review = gr.HTML("", elem_id="quiz-review")
+    retry_btn = gr.Button("重做答错的题", visible=False, elem_id="quiz-retry")
+    prog_html = gr.HTML(progress_html(progress), elem_id="quiz-progress")
 
     outputs = [state, q_html, choice_in, text_in, submit_btn, next_btn, fb_html, score_md, review, retry_btn,
                prog_html]
@@ -245,8 +245,9 @@ def build_quiz_tab(assistant) -> None:
             return show(st)
         return show(start_state(bank, progress, ids=ids, seed=(st or {}).get("seed")))
 
-    start_btn.click(on_start, inputs=[n_in, kind_in, level_in, seed_in], outputs=outputs)
-    submit_btn.click(on_submit, inputs=[state, choice_in, text_in], outputs=outputs)
-    text_in.submit(on_submit, inputs=[state, choice_in, text_in], outputs=outputs)
-    next_btn.click(on_next, inputs=[state], outputs=outputs)
-    retry_btn.click(on_retry, inputs=[state], outputs=outputs)
+    private = dict(outputs=outputs, api_visibility="private", show_progress="hidden")  # UI only, no public API
+    start_btn.click(on_start, inputs=[n_in, kind_in, level_in, seed_in], **private)
+    submit_btn.click(on_submit, inputs=[state, choice_in, text_in], **private)
+    text_in.submit(on_submit, inputs=[state, choice_in, text_in], **private)
+    next_btn.click(on_next, inputs=[state], **private)
+    retry_btn.click(on_retry, inputs=[state], **private)
