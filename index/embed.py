@@ -66,7 +66,8 @@ class SentenceTransformerEmbedder(Embedder):
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self.model_id = f"st:{os.path.basename(os.path.normpath(path))}"
         self.spec = f"st:{path}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True),
