@@ -2,7 +2,7 @@
 import json
 
 # Gate: the measured level of the current system. Raise these when the system improves; never lower them.
-MIN_ACCURACY = 0.78
+MIN_ACCURACY = 0.79
 MIN_CITATION_VALIDITY = 1.0
 MIN_REFUSAL_RECALL = 0.55
 
