@@ -59,7 +59,6 @@ class Composer:
         self.passages = corpus.passages
         self._duty_bm25 = BM25Okapi([tokenize(f"{d.topic} {d.task}") or ["∅"] for d in self.duties])
         self.groups = _enumerations(corpus.doc)
-        self._vocab_text = self.text
 
     # ---- entry point -------------------------------------------------------------------------
     def compose(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed:
@@ -196,8 +195,7 @@ class Composer:
     def _duty_scores(self, text: str) -> np.ndarray:
         q = self.s.prepare(text)
         bm = self._duty_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self.duties))
-        row = {sent.id: i for i, sent in enumerate(self.s.sentences)}
-        dense = np.array([float(self.s._s_vecs[row[d.sentence_id]] @ q.vector) for d in self.duties])
+        dense = np.array([float(self.s._s_vecs[self.s.row[d.sentence_id]] @ q.vector) for d in self.duties])
         return bm + 10.0 * np.clip(dense - 0.8, 0, None)
 
     def who_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:

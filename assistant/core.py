@@ -62,7 +62,6 @@ class Assistant:
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.top_k)
         self.chain = RunnableLambda(self._retrieve_step, name="retrieve") | RunnableLambda(self._compose_step,
                                                                                             name="compose")
-        self._llm = None
 
     @classmethod
     def open(cls, settings: Settings | None = None, rebuild: bool = False, progress=None, **overrides) -> "Assistant":

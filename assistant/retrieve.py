@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from rank_bm25 import BM25Okapi
 
-from assistant.actors import ACTORS, find_actors
+from assistant.actors import find_actors
 from index.build import Index
 from index.segment import Sentence
 from index.synonyms import expand
@@ -59,6 +59,7 @@ class Searcher:
         self.passages = {p.id: p for p in corpus.passages}
         self.sentences: list[Sentence] = corpus.doc.sentences
         self.sentence_by_id = {s.id: s for s in self.sentences}
+        self.row = {s.id: i for i, s in enumerate(self.sentences)}  # sentence id → row in the vector matrix
         # BM25 over the passage text with its section path, and over sentences with theirs.
         self._p_ids = [p.id for p in corpus.passages]
         self._p_bm25 = BM25Okapi([tokenize(p.embed_text()) or ["∅"] for p in corpus.passages])
@@ -92,8 +93,7 @@ class Searcher:
         d_order = sorted(allowed, key=lambda i: -dense[i])
         b_order = [i for i in sorted(allowed, key=lambda i: -bm[i]) if bm[i] > 0]
         fused = rrf([[self.sentences[i].id for i in d_order], [self.sentences[i].id for i in b_order]])
-        row = {s.id: i for i, s in enumerate(self.sentences)}
-        hits = [Hit(sid, sc, float(dense[row[sid]]), float(bm[row[sid]])) for sid, sc in fused.items()]
+        hits = [Hit(sid, sc, float(dense[self.row[sid]]), float(bm[self.row[sid]])) for sid, sc in fused.items()]
         return sorted(hits, key=lambda h: -h.score)[:k]
 
     def dense_similarity(self, q: Query, texts: list[str]) -> np.ndarray:
@@ -122,4 +122,4 @@ class HybridRetriever(BaseRetriever):
         return docs
 
 
-__all__ = ["ACTORS", "HybridRetriever", "Searcher", "Query", "Hit", "rrf"]
+__all__ = ["HybridRetriever", "Searcher", "Query", "Hit", "rrf"]
