@@ -63,7 +63,8 @@ ACTORS: tuple[Actor, ...] = (
           english=("assessment office", "evaluation office", "performance assessment office")),
     Actor("白河县", "county", aliases=("白河", "白河县政府"), english=("baihe county", "baihe")),
     Actor("各县区", "collective", forms=("县区",), aliases=("各县", "各区县", "县区", "各县区", "区县"),
-          english=("counties and districts", "each county", "counties", "districts", "county and district"),
+          english=("counties and districts", "each county", "every county", "all counties", "county and district",
+                   "counties and county-level districts"),
           covers=("各县区政府", "各县区“一把手”")),
     Actor("各县区政府", "collective", forms=("县区政府",), aliases=("县区政府", "县政府", "区县政府", "各县政府"),
           english=("county governments", "county and district governments", "county government")),
@@ -98,6 +99,9 @@ _ZH_BODY = re.compile(r"(?:[市县区省]?[\u4e00-\u9fff]{2,6}?(?:局|委员会|
 # Characters that never occur inside a body's name in a question: question words, verbs, particles.
 _NOT_IN_NAME = set("哪什么谁归管的是和与及要做干呢吗啥怎由给对把被让向在有没")
 _EN_BODY = re.compile(r"\b((?:[a-z-]+ ){0,4}(?:bureau|department|office|commission|committee|authority|agency))\b")
+# Words that end like a body's name but are not one: 大环保格局, 三色督办, 怎么办.
+_NOT_BODY_SUFFIXES = ("格局", "布局", "大局", "全局", "开局", "结局", "局面", "督办", "怎么办", "举办", "承办", "创办", "兴办",
+                      "包办", "代办", "照办", "好办", "难办", "原委")
 _NOT_BODY_ZH = ("哪个部门", "什么部门", "哪些部门", "部门", "哪个局", "什么局", "哪个办", "各部门", "哪家单位", "督察局", "普查办")
 _QUESTION_EN = {"which", "what", "who", "whose", "the", "a", "an", "does", "do", "of", "and", "is", "for", "must", "should"}
 
@@ -144,7 +148,8 @@ def find_actors(text: str) -> list[str]:
 
 def _reads_as_body(text: str, end: int) -> bool:
     # "交通要做什么" / "公安负责什么": a bare short alias followed by a responsibility verb.
-    return bool(re.match(r"(?:呢|要|需要|得|应该|负责|管|有|的任务|的职责|干|做)", text[end:end + 3]))
+    return bool(re.match(r"(?:呢|要|需要|得|应该|负责|管|有|的任务|的职责|干|做|那边|这边|方面要|系统|口|都|该|必须|也)",
+                         text[end:end + 3]))
 
 
 def mentioned_bodies(text: str) -> list[str]:
@@ -159,7 +164,7 @@ def unknown_bodies(text: str) -> list[str]:
     for m in _ZH_BODY.finditer(text):
         body = m.group(0)
         body = re.sub(r"^(?:那|那么|请问|问下|我们|咱们|关于|对于|给|让|和|跟|与|及|还有)", "", body)
-        if len(body) < 3 or _NOT_IN_NAME & set(body[:-2]):
+        if len(body) < 3 or _NOT_IN_NAME & set(body[:-2]) or body.endswith(_NOT_BODY_SUFFIXES):
             continue
         if body in _NOT_BODY_ZH or any(body in f or f in body for f in known_forms):
             continue

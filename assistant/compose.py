@@ -116,10 +116,17 @@ class Composer:
         if a.english and not expand(a.question) and top.dense < floor + 0.04:
             return self._refuse("讲话中没有提到这方面的内容。", hits)
         terms = content_terms(a.question)
-        if terms and len(missing) == len(terms) and (top.bm25 <= 0 or top.dense < floor + 0.03):
+        # Most of what the question is about is absent from the speech (今天天气, 火星).
+        if terms and sum(map(len, missing)) * 2 >= sum(map(len, terms)) and (
+                len(missing) == len(terms) or top.dense < floor + 0.05):
             return self._refuse(f"讲话中没有提到“{'”“'.join(missing)}”。", hits)
-        if a.intent == "number" and terms and terms[-1] in missing:
-            return self._refuse(f"讲话中没有提到“{terms[-1]}”的数字。", hits)
+        places = [p for p in _PLACES if p in a.question and p not in self.text]
+        if places:
+            return self._refuse(f"讲话中没有提到{'、'.join(places)}。", hits)
+        if _MONEY.search(a.question) and not _MONEY_UNITS.search(self.text):
+            return self._refuse("讲话中没有给出任何金额（投资、资金、罚款等）数字。", hits)
+        if _PERSONAL.search(a.question):
+            return self._refuse("讲话中没有提到个人的履历、职务或出生等信息。", hits)
         return None
 
     def missing_terms(self, a: Analysis) -> list[str]:
@@ -200,7 +207,6 @@ class Composer:
 
     def who_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
         parts = _hops(a.question)
-        top_ids = {h.id for h in hits[:3]}
         chosen: list[Duty] = []
         actor_sets = []
         for part in parts:
@@ -212,7 +218,7 @@ class Composer:
             chosen.extend(d for d in top if d not in chosen)
             actor_sets.append({n for d in top for n in d.actors})
         # A "who" question about something that is not a task (谁传达的批示) is answered from the text.
-        if not chosen or (len(parts) == 1 and not top_ids & {d.sentence_id for d in chosen}):
+        if not chosen or (len(parts) == 1 and hits and hits[0].id not in {d.sentence_id for d in chosen}):
             return None
         common = set.intersection(*actor_sets) if len(actor_sets) > 1 else set()
         names = [n for n in _ordered_actors(chosen) if not common or n in common]
@@ -241,9 +247,17 @@ class Composer:
                 score = overlap + 1.5 / (rank + 1)
                 if best is None or score > best[0]:
                     best = (score, fig)
+        if want_date and re.search(r"讲话|会议|会|speech|meeting|talk|given|delivered|held", a.question, re.I):
+            own = [f for f in self.figures if f.kind == "date" and f.section == "标题"]
+            if own and not re.search(r"督察|进驻|完成|印发|inspect", a.question, re.I):
+                best = (99.0, own[0])
         if best is None:
             return None
         fig = best[1]
+        mismatch = self._figure_mismatch(a, fig)
+        if mismatch:
+            return self._refuse(f"讲话中没有给出{mismatch}的这个数字。最接近的内容见下方相关原文。",
+                                [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
         # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
         same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
                 and abs(f.start - fig.start) <= 40 and (f is fig or q_tokens & set(tokenize(f.measure)))]
@@ -258,6 +272,22 @@ class Composer:
                 shown.append(label)
         lead = "、".join(f"**{x}**" for x in shown)
         return Composed(f"{lead}[{n}]\n\n> {_quote(fig.sentence)}[{n}]", True, citer, route="number")
+
+    def _figure_mismatch(self, a: Analysis, fig: Figure) -> str | None:
+        """Why a figure does not answer the question: a year, place or body the question names is not in
+        its sentence, or most of the question's words are elsewhere (商洛市的优良天数 ≠ 安康的)."""
+        para = next(p for p in self.s.index.corpus.doc.paragraphs if p.start <= fig.start < p.end)
+        context = para.text
+        for year in a.years:
+            if year not in context:
+                return f"{year}年"
+        for body in a.mentioned:
+            if not any(f in context for f in registry.MENTIONED_WITHOUT_TASKS.get(body, (body,))):
+                return body
+        present = [t for t in content_terms(a.question) if t in self.text and not t.isdigit()]
+        if present and sum(t in context for t in present) * 3 < len(present):
+            return "“" + "”“".join(t for t in present if t not in context) + "”"
+        return None
 
     # ---- lists -------------------------------------------------------------------------------
     def list_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
@@ -283,11 +313,25 @@ class Composer:
                 best, best_score = g, score
         if best is None or best_score < 1.2:
             return None
+        item = _named_item(a.question, best, self.text)
+        if item is not None:
+            return self.item_answer(item)
         citer = Citer(self.text, self.passages)
         lines = [f"讲话列出{len(best.items)}项："]
         for k, (start, end, section) in enumerate(best.items, 1):
             lines.append(f"{k}. {_quote(self.text[start:end])}[{citer.cite(start, end, section)}]")
         return Composed("\n".join(lines), True, citer, route="list")
+
+    def item_answer(self, item: tuple[int, int, str]) -> Composed:
+        """One item of a list the question names (执法监管还不严 → what it consists of): heading and body."""
+        head = next(s for s in self.s.sentences if s.start == item[0])
+        body = [s for s in self.s.sentences if s.paragraph == head.paragraph and s.start > head.start
+                and (s.path == head.path or len(head.path) == len(s.path))][:4]
+        citer = Citer(self.text, self.passages)
+        lines = [f"讲话在“{head.section}”部分谈到："]
+        for sent in [head] + body:
+            lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
+        return Composed("\n".join(lines), True, citer, route="item")
 
     # ---- general -----------------------------------------------------------------------------
     def general_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed:
@@ -321,12 +365,31 @@ def _quote(text: str) -> str:
 _FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
 
 
+# Cities and provinces people compare with; a place the speech never names has no answer here.
+_PLACES = ("西安", "宝鸡", "咸阳", "渭南", "延安", "榆林", "汉中", "铜川", "杨凌", "北京", "上海", "天津", "重庆", "广州",
+           "深圳", "成都", "武汉", "郑州", "兰州", "南京", "杭州", "十堰", "襄阳", "旬阳市", "紫阳", "石泉", "宁陕", "镇坪")
+_MONEY = re.compile(r"多少钱|多少资金|多少经费|投资额|投资多少|投了多少|花了多少|花多少|预算|经费|罚款|罚多少|罚了多少|金额|"
+                    r"how\s+much\s+(money|funding|investment)|budget|\bfine[sd]?\b|\bcost\b|yuan", re.I)
+_MONEY_UNITS = re.compile(r"\d+(?:\.\d+)?(?:万元|亿元|元)")
+_PERSONAL = re.compile(r"出生|生日|年龄|多大岁数|几岁|籍贯|老家|简历|履历|学历|职务|职位|官职|什么官|\bborn\b|\bage\b|"
+                       r"biography|job title", re.I)
 _COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
 
 
 def _count_word(question: str) -> int | None:
     m = re.search(r"([两二三四五六2-6])(?:个|项|点|部分|方面|件|条|大|“)", question)
     return _COUNTS[m.group(1)] if m else None
+
+
+def _named_item(question: str, group: Group, text: str) -> tuple[int, int, str] | None:
+    """The one item of a list whose own words (≥ 4 characters) the question repeats, if exactly one."""
+    named = []
+    for item in group.items:
+        core = re.sub(r"^[一二三四五六七八九十]+[是要、]|^第[一二三四五六七八九十]+，|^在|方面$|[。；，]$", "",
+                      text[item[0]:item[1]])
+        if any(core[i:i + 4] in question for i in range(len(core) - 3)):
+            named.append(item)
+    return named[0] if len(named) == 1 else None
 
 
 def _bigram_share(question: str, text: str) -> float:

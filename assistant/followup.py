@@ -12,7 +12,7 @@ import re
 from assistant.actors import _ALIASES, _EN_ALIASES, find_actors
 
 _CUE = re.compile(
-    r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及)|呢[？?]?$|"
+    r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及|具体|详细)|呢[？?]?$|"
     r"^(and|what about|how about|and what about|also|then|same for|what of)\b|"
     r"(它|他们|她们|其|该部门|这个部门|这项|这个|那个|上述|前面|刚才)|\b(it|they|them|its|their|that one|this one)\b",
     re.I)
@@ -21,9 +21,14 @@ MAX_BARE_FOLLOWUP = 4
 
 
 def is_followup(question: str) -> bool:
-    """An elliptical question: a follow-up cue, or too short to stand alone."""
+    """An elliptical question: a follow-up cue, too short to stand alone, or only question words."""
+    from index.tokens import content_terms
+
     core = re.sub(r"[\W_]", "", question)
-    return bool(_CUE.search(question)) or len(core) <= MAX_BARE_FOLLOWUP
+    if _CUE.search(question) or len(core) <= MAX_BARE_FOLLOWUP:
+        return True
+    # "具体数字是多少？" / "具体要怎么抓？": nothing in it names a topic.
+    return not find_actors(question) and not content_terms(question) and not re.search(r"[A-Za-z]{3,}", question)
 
 
 def _replace_actor(previous: str, old: str, new: str) -> str:

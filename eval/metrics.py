@@ -39,7 +39,9 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def score_item(item: dict, got: dict, source: str) -> dict:
     """Scores of one answer against one gold item."""
-    answerable_gold = item["category"] != "unanswerable"
+    # An item of any category whose reference answer is a refusal ("讲话中没有…") expects a refusal.
+    answerable_gold = item["category"] != "unanswerable" and not (
+        not item.get("must_include") and item["answer"].startswith("讲话中没有"))
     answer = plain(got.get("answer", ""))
     cits = got.get("citations", [])
     must = item.get("must_include", [])

@@ -29,8 +29,13 @@ FRAME_WORDS = set(
     "能否 可否 现在 目前 今年 去年 当时 那时 时间 数字 数据 数量 说法 提法 原文 讲话 会议 文件 要点 重点 简单 概括 总结 "
     "一共 总共 分别 到底 究竟 大概 左右 哪方面 哪块 这块 这方面 相关 有关 关于 什么样 为什么 为何 原因 意思 含义 "
     "指的是 包括 包含 涉及 提到 提及 说到 谈到 强调 要求 规定 安排 部署 落实 怎么办 干嘛 干什么 做什么 负责 归谁 "
-    "降了 升了 多了 少了 达到 多大 多高 多长 第几 排第 排名第 哪几个 哪几 哪个 哪些 几个方面 方面 有哪些 是什么 什么 还有".split()
+    "降了 升了 多了 少了 达到 多大 多高 多长 第几 排第 排名第 哪几个 哪几 哪个 哪些 几个方面 方面 有哪些 是什么 什么 还有 "
+    "这次 这份 这篇 这期 那次 本次 此次 这个 那个 这些 那些 会上 一起 共同 分成 分为 限期 几块 几条 几处 几部 几期 同期 咋样 "
+    "怎么回事 啥样 说法 提了 提没提 有没有提 讲了 讲过 说过 点名 点了 摊上 分到 哪块 那边 这边 具体 详细 详细点 展开 "
+    "咋办 咋整 啥时候 多会儿 到哪 到哪了 进展 怎么抓 咋抓".split()
 )
+# Numeral + classifier ("四项", "三个", "几条"): a count in the question, not a topic.
+_COUNTED = re.compile(r"^[一二三四五六七八九十两几多\d]+[个项条点件处次天年名部期块类种大句字]?$")
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:\.\d+)?")
 
@@ -122,7 +127,8 @@ def content_terms(text: str) -> list[str]:
     terms = []
     for tok in jieba.lcut(text):
         tok = tok.strip().lower()
-        if len(tok) < 2 or _PUNCT.match(tok) or tok in STOPWORDS or tok in FRAME_WORDS or tok.isascii():
+        if (len(tok) < 2 or _PUNCT.match(tok) or tok in STOPWORDS or tok in FRAME_WORDS or tok.isascii()
+                or _COUNTED.match(tok)):
             continue
         terms.append(tok)
     return terms

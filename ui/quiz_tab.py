@@ -183,7 +183,8 @@ def build_quiz_tab(assistant) -> None:
     score_md = gr.Markdown("", elem_id="quiz-score")
     review = gr.HTML("", elem_id="quiz-review")
     retry_btn = gr.Button("重做答错的题", visible=False, elem_id="quiz-retry")
-    prog_html = gr.HTML(progress_html(progress), elem_id="quiz-progress")
+    # A callable value is re-evaluated on every page load, so the summary is never stale.
+    prog_html = gr.HTML(lambda: progress_html(progress), elem_id="quiz-progress")
 
     outputs = [state, q_html, choice_in, text_in, submit_btn, next_btn, fb_html, score_md, review, retry_btn,
                prog_html]
