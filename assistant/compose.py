@@ -71,14 +71,21 @@ class Composer:
             answer = self.who_answer(a, q, hits)
             if answer:
                 return answer
+            if not any(_names_someone(self.s.sentence_by_id[h.id].text) for h in hits[:2]):
+                return self._refuse("讲话没有说明由哪个部门或谁负责这件事。", hits, route="who-refusal")
         if a.intent == "list":
             answer = self.list_answer(a, q, hits)
             if answer:
                 return answer
+        slogan = self._unexpanded_slogan(a)
+        if slogan:
+            return self._refuse(f"讲话只提到“{slogan}”，没有展开说明它具体包括什么。", hits, route="slogan-refusal")
         if a.intent == "number" or (a.number and a.actors):
             answer = self.number_answer(a, q, hits)
             if answer:
                 return answer
+            if a.intent == "number" and _ASKS_COUNT_OR_DATE.search(a.question):
+                return self._refuse("讲话中没有给出这个数字或日期。", hits, route="number-refusal")
         return self.general_answer(a, q, hits)
 
     # ---- refusals ----------------------------------------------------------------------------
@@ -117,7 +124,7 @@ class Composer:
             return self._refuse("讲话中没有提到这方面的内容。", hits)
         terms = content_terms(a.question)
         # Most of what the question is about is absent from the speech (今天天气, 火星).
-        if terms and sum(map(len, missing)) * 2 >= sum(map(len, terms)) and (
+        if terms and not a.mentioned and sum(map(len, missing)) * 2 >= sum(map(len, terms)) and (
                 len(missing) == len(terms) or top.dense < floor + 0.05):
             return self._refuse(f"讲话中没有提到“{'”“'.join(missing)}”。", hits)
         places = [p for p in _PLACES if p in a.question and p not in self.text]
@@ -167,6 +174,9 @@ class Composer:
         return [d for d in self.duties if names & set(d.actors)]
 
     def duty_answer(self, a: Analysis) -> Composed:
+        if len(a.actors) >= 2 and re.search(r"共同|一起|都要|都得|都负责|同时|合作|联合|shared|in common|both|together",
+                                            a.question, re.I):
+            return self.shared_duty_answer(a)
         citer = Citer(self.text, self.passages)
         blocks = []
         for name in a.actors:
@@ -186,7 +196,20 @@ class Composer:
                 lines.append("\n（讲话对“各级各部门”“市直各部门”还提出了共性要求，可另行查询。）")
             blocks.append("\n".join(lines))
         answerable = any(self.duties_of(n) for n in a.actors) or bool(citer.citations)
-        return Composed("\n\n".join(blocks), answerable, citer, route="duty")
+        return Composed("\n\n".join(blocks), answerable, citer, route="duty", actors=list(a.actors))
+
+    def shared_duty_answer(self, a: Analysis) -> Composed:
+        """Tasks the speech gives to every one of the named actors together."""
+        citer = Citer(self.text, self.passages)
+        shared = [d for d in self.duties if all(set(d.actors) & {n, *registry.get(n).covers} for n in a.actors)]
+        names = "、".join(a.actors)
+        if not shared:
+            return Composed(f"讲话没有把同一项任务同时交给{names}。可分别查询各自的任务。", True, citer,
+                            route="duty", actors=list(a.actors))
+        lines = [f"讲话同时交给{names}的任务有{len(shared)}项："]
+        for d in shared:
+            lines.append(f"- {_quote(d.task)}[{citer.cite(d.start, d.end, d.section)}]")
+        return Composed("\n".join(lines), True, citer, route="duty", actors=list(a.actors))
 
     def _no_duties_block(self, name: str, citer: Citer) -> str:
         # An actor named only inside others' duties (市考核办): say so and show those sentences.
@@ -273,6 +296,20 @@ class Composer:
         lead = "、".join(f"**{x}**" for x in shown)
         return Composed(f"{lead}[{n}]\n\n> {_quote(fig.sentence)}[{n}]", True, citer, route="number")
 
+    def _unexpanded_slogan(self, a: Analysis) -> str | None:
+        """A numbered slogan the question asks to spell out (“五个一流”具体是什么) that the speech only names."""
+        if not re.search(r"具体|哪些|哪几|哪[一二三四五六七八九十两\d]|分别|指什么|指的是|包括|是什么|是啥|what (are|is)", a.question):
+            return None
+        for m in re.finditer(r"[“\"「]([^”\"」]{2,12})[”\"」]", a.question):
+            term = m.group(1)
+            if not re.search(r"[一二三四五六七八九十两\d]", term) or f"“{term}”" not in self.text:
+                continue
+            i = self.text.index(f"“{term}”") + len(term) + 2
+            # Spelled out when a colon or 即 right after it introduces the items.
+            if not re.match(r"[^。；]{0,6}[：即]", self.text[i:i + 8]):
+                return term
+        return None
+
     def _figure_mismatch(self, a: Analysis, fig: Figure) -> str | None:
         """Why a figure does not answer the question: a year, place or body the question names is not in
         its sentence, or most of the question's words are elsewhere (商洛市的优良天数 ≠ 安康的)."""
@@ -317,10 +354,23 @@ class Composer:
         if item is not None:
             return self.item_answer(item)
         citer = Citer(self.text, self.passages)
-        lines = [f"讲话列出{len(best.items)}项："]
+        intro = self._list_intro(best)
+        if intro is not None:
+            lines = [f"讲话列出{len(best.items)}项：“{_quote(intro.text)}”[{citer.cite(intro.start, intro.end, intro.section)}]"]
+        else:
+            lines = [f"讲话列出{len(best.items)}项："]
         for k, (start, end, section) in enumerate(best.items, 1):
             lines.append(f"{k}. {_quote(self.text[start:end])}[{citer.cite(start, end, section)}]")
         return Composed("\n".join(lines), True, citer, route="list")
+
+    def _list_intro(self, group: Group) -> Sentence | None:
+        """The sentence that announces a list ("下面，我强调四点意见。", "我重点强调四个方面工作："), if any."""
+        before = [s for s in self.s.sentences if s.end <= group.items[0][0]]
+        if not before:
+            return None
+        last = before[-1]
+        announces = re.search(r"[一二三四五六七八九十两\d][点个项条大]|[：:]$", last.text)
+        return last if announces and last.path and last.path[0] not in ("标题", "主送抄送") else None
 
     def item_answer(self, item: tuple[int, int, str]) -> Composed:
         """One item of a list the question names (执法监管还不严 → what it consists of): heading and body."""
@@ -373,6 +423,16 @@ _MONEY = re.compile(r"多少钱|多少资金|多少经费|投资额|投资多少
 _MONEY_UNITS = re.compile(r"\d+(?:\.\d+)?(?:万元|亿元|元)")
 _PERSONAL = re.compile(r"出生|生日|年龄|多大岁数|几岁|籍贯|老家|简历|履历|学历|职务|职位|官职|什么官|\bborn\b|\bage\b|"
                        r"biography|job title", re.I)
+_ASKS_COUNT_OR_DATE = re.compile(r"多少|几[个座次天年项处件名口位条批]|哪天|哪一天|哪年|哪一年|什么时候|何时|日期|"
+                                 r"how many|how much|when|what date|what year", re.I)
+_BODY_WORDS = re.compile(r"[市县区省]|局|办|委|部门|政府|同志|书记|市长|单位|机构|各级")
+
+
+def _names_someone(text: str) -> bool:
+    """Whether a sentence names a body or a person (an answer to "who")."""
+    return bool(_BODY_WORDS.search(text))
+
+
 _COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
 
 

@@ -14,7 +14,7 @@ from typing import Iterator
 from assistant.cite import Citation, verify
 from assistant.compose import Composer
 from assistant.config import Settings
-from assistant.followup import refers_to_body, resolve, substitute_body
+from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, substitute_body
 from assistant.retrieve import Searcher
 from assistant.understand import InvalidQuestion, analyse, clean, strip_markup
 from index.build import Index, open_index
@@ -117,12 +117,7 @@ class Assistant:
         cleaned = clean(question)
         # Earlier questions that were only markup or noise cannot be what a follow-up refers to.
         past = [clean(h) for h in (history or []) if isinstance(h, str) and strip_markup(h).strip()][-6:]
-        standalone = resolve(cleaned, past)
-        if past and refers_to_body(cleaned):
-            # "这个部门还管什么？": the body is the one the previous answer named.
-            previous = self.ask(past[-1], past[:-1])
-            if previous.actors:
-                standalone = substitute_body(cleaned, previous.actors)
+        standalone = self._standalone(cleaned, past)
         state = self._compose_step(self._retrieve_step(
             {"question": cleaned, "standalone_question": standalone, "timings_ms": {}}))
         composed = state["composed"]
@@ -131,6 +126,37 @@ class Assistant:
         timings = state["timings_ms"] | {"total": round((time.perf_counter() - t0) * 1000, 2)}
         return Answer(cleaned, standalone, composed.answer, composed.answerable, citations, state["backend"],
                       timings, composed.related, composed.route, composed.actors)
+
+    def _standalone(self, question: str, past: list[str]) -> str:
+        """Resolve a follow-up; some need the earlier answers, not only the earlier questions."""
+        standalone = resolve(question, past)
+        if not past:
+            return standalone
+        from assistant.actors import find_actors
+
+        if refers_to_several(question) and not find_actors(question):
+            # "这两个部门有啥共同任务？": the bodies named by the last questions.
+            names: list[str] = []
+            for k in range(len(past), 0, -1):
+                for name in find_actors(resolve(past[k - 1], past[:k - 1])):
+                    if name not in names:
+                        names.append(name)
+                if len(names) >= 2:
+                    break
+            if len(names) >= 2:
+                return substitute_body(question, names[:2])
+        if refers_to_body(question):
+            # "这个部门还管什么？": the body is the one the previous answer named.
+            previous = self.ask(past[-1], past[:-1])
+            if previous.actors:
+                return substitute_body(question, previous.actors)
+        k = ordinal(question)
+        if k and not find_actors(question):
+            # "第四个具体指什么？": item k of the list the previous answer gave.
+            previous = self.ask(past[-1], past[:-1])
+            if previous.route == "list" and -len(previous.citations) <= (k - 1 if k > 0 else k) < len(previous.citations):
+                return previous.citations[k - 1 if k > 0 else k].quote
+        return standalone
 
     def stream(self, question: str, history: list[str] | None = None) -> Iterator[str]:
         """The answer text in growing chunks (line by line), for chat UIs; the last chunk is complete."""

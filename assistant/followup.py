@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.actors import _ALIASES, _EN_ALIASES, find_actors
+from assistant.actors import _ALIASES, _EN_ALIASES, find_actors, unknown_bodies
 
 _CUE = re.compile(
     r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及|具体|详细)|呢[？?]?$|"
@@ -51,6 +51,8 @@ def resolve(question: str, history: list[str] | None) -> str:
     # Resolve the previous question itself first (a chain of follow-ups).
     previous = resolve(previous, [h for h in history[: history.index(previous)]] if previous in history else None)
     new_actors, old_actors = find_actors(question), find_actors(previous)
+    # A body the speech never names ("那水利局呢？") still takes the earlier actor's place.
+    new_actors = new_actors or unknown_bodies(question)
     if new_actors and old_actors:
         resolved = _replace_actor(previous, old_actors[0], "、".join(new_actors))
         for extra in old_actors[1:]:
@@ -67,6 +69,8 @@ def _strip_cue(question: str) -> str:
 
 
 _BODY_REFERENCE = re.compile(
+    r"这两个部门|这几个部门|这两个单位|这两家|两个部门|两者|"
+    r"\b(?:these|those|the)\s+(?:two|both)\b|\bboth\b|"
     r"这个部门|该部门|这个单位|该单位|这个局|这家|它们|它|他们|"
     r"\b(?:that|this|the same)\s+(?:bureau|department|office|agency|body|unit)\b|\bthey\b|\bit\b", re.I)
 
@@ -78,3 +82,25 @@ def refers_to_body(question: str) -> bool:
 
 def substitute_body(question: str, names: list[str]) -> str:
     return _BODY_REFERENCE.sub("、".join(names), question, count=1)
+
+
+def refers_to_several(question: str) -> bool:
+    """"这两个部门有啥共同任务？": the bodies of the last questions, not of the last answer."""
+    return bool(re.search(r"这两个|这几个|两个部门|两者|both|these two|those two", question, re.I))
+
+
+_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(?:个|项|点|条|部分|方面)?|"
+                      r"\b(first|second|third|fourth|fifth|sixth|last)\b(?:\s+(?:one|item|point|part))?", re.I)
+_ORDINAL_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
+_ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def ordinal(question: str) -> int | None:
+    """The item number a follow-up points at ("第四个具体指什么？" → 4, "the last one" → -1)."""
+    m = _ORDINAL.search(question)
+    if not m:
+        return None
+    if m.group(2):
+        return _ORDINAL_EN[m.group(2).lower()]
+    token = m.group(1)
+    return int(token) if token.isdigit() else _ZH_DIGITS.get(token)

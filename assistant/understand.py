@@ -92,6 +92,8 @@ def analyse(question: str) -> Analysis:
         intent = "duty" if not number or asks_tasks else "number"
     elif _LIST.search(question) and not (number and not re.search(r"几个方面|几点|几项|有几|几个部分|几部分|几方面|几大", question)):
         intent = "list"
+    elif re.search(r"几[个项点条大]", question) and re.search(r"是什么|是哪|分别|都是|有哪|包括|指什么", question):
+        intent = "list"  # "几个“还不”是什么？" asks for the items, not for their number
     elif number:
         intent = "number"
     else:
