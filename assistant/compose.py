@@ -71,8 +71,12 @@ class Composer:
             answer = self.who_answer(a, q, hits)
             if answer:
                 return answer
-            if not any(_names_someone(self.s.sentence_by_id[h.id].text) for h in hits[:2]):
+            rare = self._rarest_term(a)
+            named = [h for h in hits[:3] if _names_someone(self.s.sentence_by_id[h.id].text)
+                     and (rare is None or rare in self.s.sentence_by_id[h.id].text)]
+            if not named:
                 return self._refuse("讲话没有说明由哪个部门或谁负责这件事。", hits, route="who-refusal")
+            return self.general_answer(a, q, named + [h for h in hits if h not in named])
         if a.intent == "list":
             answer = self.list_answer(a, q, hits)
             if answer:
@@ -84,7 +88,7 @@ class Composer:
             answer = self.number_answer(a, q, hits)
             if answer:
                 return answer
-            if a.intent == "number" and _ASKS_COUNT_OR_DATE.search(a.question):
+            if a.intent == "number" and _ASKS_COUNT_OR_DATE.search(a.question) and not re.search(r"哪几|哪些", a.question):
                 return self._refuse("讲话中没有给出这个数字或日期。", hits, route="number-refusal")
         return self.general_answer(a, q, hits)
 
@@ -124,7 +128,9 @@ class Composer:
             return self._refuse("讲话中没有提到这方面的内容。", hits)
         terms = content_terms(a.question)
         # Most of what the question is about is absent from the speech (今天天气, 火星).
-        if terms and not a.mentioned and sum(map(len, missing)) * 2 >= sum(map(len, terms)) and (
+        # A missing word right before a known one only narrows it (地方条例): not a different topic.
+        missing = [m for m in missing if not any(a.question.find(m + t) >= 0 for t in terms if t not in missing)]
+        if terms and not a.mentioned and missing and sum(map(len, missing)) * 2 >= sum(map(len, terms)) and (
                 len(missing) == len(terms) or top.dense < floor + 0.05):
             return self._refuse(f"讲话中没有提到“{'”“'.join(missing)}”。", hits)
         places = [p for p in _PLACES if p in a.question and p not in self.text]
@@ -296,13 +302,19 @@ class Composer:
         lead = "、".join(f"**{x}**" for x in shown)
         return Composed(f"{lead}[{n}]\n\n> {_quote(fig.sentence)}[{n}]", True, citer, route="number")
 
+    def _rarest_term(self, a: Analysis) -> str | None:
+        """The question's most specific word that the speech uses (fewest sentences contain it)."""
+        counts = {t: sum(t in s.text for s in self.s.sentences) for t in content_terms(a.question)}
+        counts = {t: c for t, c in counts.items() if c}
+        return min(counts, key=counts.get) if counts else None
+
     def _unexpanded_slogan(self, a: Analysis) -> str | None:
         """A numbered slogan the question asks to spell out (“五个一流”具体是什么) that the speech only names."""
         if not re.search(r"具体|哪些|哪几|哪[一二三四五六七八九十两\d]|分别|指什么|指的是|包括|是什么|是啥|what (are|is)", a.question):
             return None
         for m in re.finditer(r"[“\"「]([^”\"」]{2,12})[”\"」]", a.question):
             term = m.group(1)
-            if not re.search(r"[一二三四五六七八九十两\d]", term) or f"“{term}”" not in self.text:
+            if not re.search(r"[一二三四五六七八九十两\d]+[个项条点大字]", term) or f"“{term}”" not in self.text:
                 continue
             i = self.text.index(f"“{term}”") + len(term) + 2
             # Spelled out when a colon or 即 right after it introduces the items.
@@ -348,7 +360,7 @@ class Composer:
             score += 0.5 if count == len(g.items) else 0.0
             if score > best_score:
                 best, best_score = g, score
-        if best is None or best_score < 1.2:
+        if best is None or best_score < 1.5:
             return None
         item = _named_item(a.question, best, self.text)
         if item is not None:

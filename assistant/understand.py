@@ -18,7 +18,7 @@ _INJECTION = re.compile(
     r"ignore\s+(all\s+|the\s+|any\s+|your\s+)?(previous|above|prior|earlier)|developer\s+mode|jailbreak|"
     r"你现在是|扮演|假装你|pretend\s+(you|to\s+be)|act\s+as\s+|disregard\s+(the|all|your)", re.I)
 _WHO = re.compile(
-    r"谁|哪个部门|哪些部门|哪一个部门|哪家|哪个单位|哪些单位|什么部门|哪个局|哪个办|哪个机构|哪个县|由哪|归哪|"
+    r"谁|哪个部门|哪些部门|哪几个部门|哪几个单位|哪几家|哪一个部门|哪家|哪个单位|哪些单位|什么部门|哪个局|哪个办|哪个机构|哪个县|由哪|归哪|"
     r"\bwho\b|\bwhich\s+(department|bureau|office|agency|body|unit|county|departments|bureaus|offices|agencies)", re.I)
 _NUMBER = re.compile(
     r"多少|几[个次天年项处件名口位条批成倍]|几|降幅|增幅|涨幅|幅度|降了|升了|增加了|减少了|多大|百分之|比例|数量|频次|频率|多久|第几|排第|多高|多少名|"

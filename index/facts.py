@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from assistant.actors import ACTORS
 from index.segment import SENTENCE_END, Document, Sentence
 
-FACTS_VERSION = "3"
+FACTS_VERSION = "4"
 
 _FORMS = sorted(((f, a.name) for a in ACTORS for f in a.surface_forms), key=lambda p: -len(p[0]))
 _FORM_RE = "|".join(re.escape(f) for f, _ in _FORMS)
@@ -116,7 +116,8 @@ def extract_duties(doc: Document) -> list[Duty]:
 
 _UNITS = ("微克/立方米", "万余口", "个百分点", "周年", "天", "%", "个", "件", "次", "处", "名", "项", "口", "年", "期")
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(" + "|".join(re.escape(u) for u in _UNITS) + r")?")
-_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|二〇三五年")
+# Dates, including the speech's relative deadlines (年底前).
+_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|二〇三五年|年底前")
 _TARGET_WORDS = ("不少于", "确保", "目标", "力争", "按期", "要")
 _RESULT_WORDS = ("年均", "达到", "位列", "完工", "取缔", "进入", "表彰", "增加", "下降", "第")
 _STATUS_WORDS = ("截至", "同比", "尚未", "已经")
