@@ -388,7 +388,7 @@ class Composer:
         """One item of a list the question names (执法监管还不严 → what it consists of): heading and body."""
         head = next(s for s in self.s.sentences if s.start == item[0])
         body = [s for s in self.s.sentences if s.paragraph == head.paragraph and s.start > head.start
-                and (s.path == head.path or len(head.path) == len(s.path))][:4]
+                and (s.path == head.path or len(head.path) == len(s.path))][:6]
         citer = Citer(self.text, self.passages)
         lines = [f"讲话在“{head.section}”部分谈到："]
         for sent in [head] + body:
