@@ -23,7 +23,7 @@ EN_TERMS: dict[str, str] = {
     "roadside inspection": "路检路查", "roadside inspections": "路检路查", "road checks": "路检路查",
     "inspections": "检查 路检路查", "per month": "每月", "a month": "每月", "times": "次",
     "water quality": "水质", "sections": "断面", "monitoring sections": "断面", "state-controlled": "国控",
-    "national": "国控 国家", "provincial": "省控", "municipal": "市控", "pyrite": "硫铁矿", "sulfur": "硫铁矿",
+    "national": "国家 全国", "provincial": "省控", "municipal": "市控", "pyrite": "硫铁矿", "sulfur": "硫铁矿",
     "mine": "矿山 硫铁矿", "mines": "矿山", "baishi river": "白石河", "baishihe": "白石河", "han river": "汉江",
     "hanjiang": "汉江", "yinghu": "瀛湖", "ying lake": "瀛湖", "phase ii": "二期工程", "second phase": "二期工程",
     "phase 2": "二期工程", "progress": "进度", "pm2.5": "PM2.5", "pm10": "PM10", "13th five-year": "十三五",
@@ -37,6 +37,18 @@ EN_TERMS: dict[str, str] = {
     "problem": "问题", "ban": "禁", "burn": "禁烧", "burning": "禁烧", "fumes": "油烟", "monitoring": "监测",
     "micro stations": "微站", "source apportionment": "源解析", "yuehe": "月河", "yue river": "月河",
     "party": "党", "year-end": "年底", "end of the year": "年底", "deadline": "年底前 按期",
+    "langao": "岚皋县", "pingli": "平利县", "hanbin": "汉滨区", "hanyin": "汉阴县", "shangluo": "商洛市",
+    "ankang": "安康", "xunyang": "旬阳", "honors": "表彰", "honours": "表彰", "honored": "表彰", "named": "表彰",
+    "awarded": "表彰", "demonstration county": "示范县", "ecological civilization": "生态文明建设",
+    "gave speeches": "作了工作发言", "spoke": "发言", "speeches": "发言", "reports": "发言", "four years": "连续4年",
+    "in a row": "连续", "compliant": "达标城市", "standard-compliant": "达标城市", "april 13": "截至4月13日",
+    "as of": "截至", "not yet": "还不", "shortcomings": "还不 问题", "feasibility": "可行性研究报告",
+    "one site, one policy": "一点一策", "one site one policy": "一点一策", "sites": "点", "pyrite mine sites": "硫铁矿点",
+    "regulations": "条例", "documents": "方案 清单", "plan": "方案", "leader": "一把手 第一责任人",
+    "first person responsible": "第一责任人", "instructions": "批示", "conveyed": "传达", "praise": "表扬",
+    "increase": "增加 上升", "decrease": "下降 减少", "fell": "下降", "rose": "上升", "composite index": "综合指数",
+    "heavy metal": "重金属", "monitoring stations": "微站 标准站", "villages": "农村",
+    "parts": "部分", "priorities": "重点 四个方面工作", "tasks for 2021": "2021年 四个方面工作",
 }
 # Everyday Chinese → the speech's words.
 ZH_TERMS: dict[str, str] = {
