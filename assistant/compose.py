@@ -249,6 +249,10 @@ class Composer:
         # A "who" question about something that is not a task (谁传达的批示) is answered from the text.
         if not chosen or (len(parts) == 1 and hits and hits[0].id not in {d.sentence_id for d in chosen}):
             return None
+        # The question's most specific word must be in the tasks found (噪声 is in no task: no answer here).
+        rare = self._rarest_term(a)
+        if len(parts) == 1 and rare and not any(rare in d.task or rare in d.topic for d in chosen):
+            return None
         common = set.intersection(*actor_sets) if len(actor_sets) > 1 else set()
         names = [n for n in _ordered_actors(chosen) if not common or n in common]
         citer = Citer(self.text, self.passages)
@@ -336,6 +340,9 @@ class Composer:
         present = [t for t in content_terms(a.question) if t in self.text and not t.isdigit()]
         if present and sum(t in context for t in present) * 3 < len(present):
             return "“" + "”“".join(t for t in present if t not in context) + "”"
+        rare = self._rarest_term(a)
+        if rare and rare not in context:
+            return f"“{rare}”"
         return None
 
     # ---- lists -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ _WHO = re.compile(
 _NUMBER = re.compile(
     r"多少|几[个次天年项处件名口位条批成倍]|几|降幅|增幅|涨幅|幅度|降了|升了|增加了|减少了|多大|百分之|比例|数量|频次|频率|多久|第几|排第|多高|多少名|"
     r"how\s+many|how\s+much|what\s+percent|percentage|how\s+often|what\s+number|by\s+how\s+much|what\s+rank|"
-    r"how\s+frequent|what\s+proportion|\bfrequency\b|哪天|哪一天|哪年|什么时候|何时|日期|\bwhen\b|what\s+date|what\s+year", re.I)
+    r"how\s+frequent|what\s+proportion|\bfrequency\b|哪天|哪一天|哪年|哪一年|什么时候|何时|日期|\bwhen\b|what\s+date|what\s+year", re.I)
 _LIST = re.compile(
     r"哪些|哪几|几个方面|几点|分别|都有什么|都是什么|都有哪|列举|包括什么|包括哪|哪四|哪三|哪两|哪五|几项|几个部分|几部分|几方面|几大|"
     r"\bwhat\s+are\b|\blist\b|\bwhich\s+(areas|aspects|parts|tasks|points|priorities|problems)\b|main\s+points", re.I)

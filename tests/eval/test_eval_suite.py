@@ -2,9 +2,9 @@
 import json
 
 # Gate: the measured level of the current system. Raise these when the system improves; never lower them.
-MIN_ACCURACY = 0.79
+MIN_ACCURACY = 0.90
 MIN_CITATION_VALIDITY = 1.0
-MIN_REFUSAL_RECALL = 0.55
+MIN_REFUSAL_RECALL = 0.90
 
 
 def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):
