@@ -340,9 +340,6 @@ class Composer:
         present = [t for t in content_terms(a.question) if t in self.text and not t.isdigit()]
         if present and sum(t in context for t in present) * 3 < len(present):
             return "“" + "”“".join(t for t in present if t not in context) + "”"
-        rare = self._rarest_term(a)
-        if rare and rare not in context:
-            return f"“{rare}”"
         return None
 
     # ---- lists -------------------------------------------------------------------------------
