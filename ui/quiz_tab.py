@@ -135,8 +135,9 @@ def review_html(state: dict, by_id: dict[str, Question]) -> str:
         q = by_id.get(r["id"])
         if q is None:
             continue
-        items.append(f"<li><p><b>{_esc(q.prompt)}</b></p><p>你的答案：{_esc(r['response'])}（得分 {r['score']:.0%}）</p>"
-                     f"<p>正确答案：<b>{_esc(q.expected)}</b></p>{_cite_html(q.citation)}</li>")
+        # <div>s, not <p>s: Gradio's prose styles lay <p> inside <li> out inline.
+        items.append(f"<li><div><b>{_esc(q.prompt)}</b></div><div>你的答案：{_esc(r['response'])}（得分 {r['score']:.0%}）</div>"
+                     f"<div>正确答案：<b>{_esc(q.expected)}</b></div>{_cite_html(q.citation)}</li>")
     return head + f"<p>错题回顾（{len(wrong)} 题）：</p><ol>" + "".join(items) + "</ol>"
 
 
