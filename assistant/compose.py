@@ -72,7 +72,8 @@ class Composer:
             if answer:
                 return answer
             rare = self._rarest_term(a)
-            named = [h for h in hits[:3] if _names_someone(self.s.sentence_by_id[h.id].text)
+            # The sentence must name someone and contain the question's most specific word.
+            named = [h for h in hits[:6 if rare else 3] if _names_someone(self.s.sentence_by_id[h.id].text)
                      and (rare is None or rare in self.s.sentence_by_id[h.id].text)]
             if not named:
                 return self._refuse("讲话没有说明由哪个部门或谁负责这件事。", hits, route="who-refusal")
@@ -269,7 +270,13 @@ class Composer:
         want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|when|date|what year", a.question, re.I))
         q_tokens = set(q.tokens)
         best: tuple[float, Figure] | None = None
-        for rank, hit in enumerate(hits[:3]):
+        candidates = hits[:3]
+        if a.actors:
+            # "公安局…每月几次？": the number is in one of that actor's tasks.
+            own = {d.sentence_id for n in a.actors for d in self.duties_of(n)}
+            order = {h.id: i for i, h in enumerate(hits)}
+            candidates = [Hit(sid, 0.0) for sid in sorted(own, key=lambda sid: order.get(sid, len(order)))]
+        for rank, hit in enumerate(candidates):
             sent = self.s.sentence_by_id[hit.id]
             for fig in self.figures:
                 if fig.sentence_start != sent.start or (fig.kind == "date") != want_date:
@@ -348,6 +355,7 @@ class Composer:
                               a.question, re.I)
         best, best_score = None, 0.0
         count = _count_word(a.question)
+        part = _part_number(a.question)
         for g in self.groups:
             if structure and g.label == "parts":
                 best, best_score = g, 99.0
@@ -360,7 +368,11 @@ class Composer:
             score = sum(1.0 / (r + 1) for r, st in enumerate(starts) if st in item_starts)
             score += sum(0.5 / (r + 1) for r, st in enumerate(starts) if g.start <= st < g.items[0][0])
             intro = self.text[g.start:g.items[0][0]]
-            score += 2.0 * _bigram_share(a.question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60])
+            # The heading above the list counts too: "大气治理分了哪几个方面" → 四是要巩固提升空气质量….
+            parent = self._parent_heading(g)
+            question = f"{a.question} {expand(a.question)}"
+            score += 2.0 * _bigram_share(question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60] + parent)
+            score += 1.0 if part and self._in_part(g, part) else 0.0
             score += 0.5 if count == len(g.items) else 0.0
             if score > best_score:
                 best, best_score = g, score
@@ -378,6 +390,14 @@ class Composer:
         for k, (start, end, section) in enumerate(best.items, 1):
             lines.append(f"{k}. {_quote(self.text[start:end])}[{citer.cite(start, end, section)}]")
         return Composed("\n".join(lines), True, citer, route="list")
+
+    def _parent_heading(self, group: Group) -> str:
+        first = next(s for s in self.s.sentences if s.start == group.items[0][0])
+        return first.path[-2] if len(first.path) >= 2 else ""
+
+    def _in_part(self, group: Group, part: int) -> bool:
+        first = next(s for s in self.s.sentences if s.start == group.items[0][0])
+        return bool(first.path) and first.path[0].startswith("一二三四五六七八九十"[part - 1] + "、")
 
     def _list_intro(self, group: Group) -> Sentence | None:
         """The sentence that announces a list ("下面，我强调四点意见。", "我重点强调四个方面工作："), if any."""
@@ -450,6 +470,16 @@ def _names_someone(text: str) -> bool:
 
 
 _COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
+
+
+def _part_number(question: str) -> int | None:
+    """"第四部分" → 4: the part of the speech a question points at."""
+    m = re.search(r"第([一二三四1-4])(?:部分|大部分|点意见)|part\s*([1-4])|(first|second|third|fourth) part", question, re.I)
+    if not m:
+        return None
+    token = next(g for g in m.groups() if g)
+    return {"一": 1, "二": 2, "三": 3, "四": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}.get(token.lower(),
+                                                                                              int(token) if token.isdigit() else None)
 
 
 def _count_word(question: str) -> int | None:

@@ -6,7 +6,7 @@ MIN_ACCURACY = 0.90
 MIN_CITATION_VALIDITY = 1.0
 MIN_REFUSAL_RECALL = 0.90
 # The held-out set (eval/holdout.jsonl, written separately and not used for tuning rules) at its measured level.
-MIN_HOLDOUT_ACCURACY = 0.85
+MIN_HOLDOUT_ACCURACY = 0.88
 
 
 def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):
