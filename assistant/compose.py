@@ -112,7 +112,7 @@ class Composer:
             tasked = "、".join(n for n in self._tasked_actors() if registry.get(n).kind in ("bureau", "office"))
             return self._refuse(f"讲话中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。"
                                 f"讲话布置了任务的市级部门有：{tasked}。")
-        if a.mentioned and not a.actors and a.intent in ("duty", "who") and a.intent != "who":
+        if a.mentioned and not a.actors and a.asks_duty:
             return self._refuse(f"讲话没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
         missing_years = [y for y in a.years if y not in self.text]
         if missing_years:

@@ -92,9 +92,6 @@ class Searcher:
         hits = [Hit(sid, sc, float(dense[self.row[sid]]), float(bm[self.row[sid]])) for sid, sc in fused.items()]
         return sorted(hits, key=lambda h: -h.score)[:k]
 
-    def dense_similarity(self, q: Query, texts: list[str]) -> np.ndarray:
-        vecs = self.index.embedder.embed_passage_vectors(texts)
-        return vecs @ q.vector
 
 
 def _para_of(sentence: Sentence) -> str:

@@ -47,6 +47,7 @@ class Analysis:
     injection: bool
     has_content: bool
     years: list[str] = field(default_factory=list)
+    asks_duty: bool = False        # "…要做什么/任务/职责": a question about someone's tasks
 
 
 def clean(question: object) -> str:
@@ -104,4 +105,5 @@ def analyse(question: str) -> Analysis:
         injection=bool(_INJECTION.search(question)),
         has_content=bool(re.search(r"[\w\u4e00-\u9fff]", strip_markup(question))) and bool(strip_markup(question)),
         years=re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", question),
+        asks_duty=bool(_DUTY.search(question)) and not who,
     )
