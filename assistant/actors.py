@@ -134,7 +134,7 @@ def find_actors(text: str) -> list[str]:
             if any(taken[m.start():m.end()]):
                 continue
             # Single-word aliases such as 交通 or 农业 only count when they read as a body, not a topic.
-            if len(alias) <= 2 and not alias.isascii() and not _reads_as_body(text, m.end()):
+            if alias in AMBIGUOUS_SHORT and not _reads_as_body(text, m.end()):
                 continue
             for i in range(m.start(), m.end()):
                 taken[i] = True
@@ -144,6 +144,10 @@ def find_actors(text: str) -> list[str]:
         if name not in names:
             names.append(name)
     return names
+
+
+# Short aliases that are also topics (交通问题, 农业面源, 治霾工作, 环保意识): a body only when read as one.
+AMBIGUOUS_SHORT = {"交通", "农业", "治霾", "白河"}
 
 
 def _reads_as_body(text: str, end: int) -> bool:

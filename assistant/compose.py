@@ -19,7 +19,7 @@ from assistant.understand import Analysis
 from index.facts import Duty, Figure
 from index.segment import Sentence, split_sentences
 from index.synonyms import expand
-from index.tokens import content_terms, tokenize
+from index.tokens import FRAME_WORDS, content_terms, tokenize
 
 # Below this cosine (multilingual e5) with no shared words, nothing in the speech is about the question.
 DENSE_FLOOR = 0.83
@@ -35,6 +35,7 @@ class Composed:
     related: list[dict] = field(default_factory=list)
     route: str = "general"
     actors: list[str] = field(default_factory=list)  # who the answer names (for "这个部门还管什么？")
+    items: list[str] = field(default_factory=list)   # a list answer's items, in order (for "第三个呢？")
 
 
 @dataclass
@@ -131,8 +132,9 @@ class Composer:
         # Most of what the question is about is absent from the speech (今天天气, 火星).
         # A missing word right before a known one only narrows it (地方条例): not a different topic.
         missing = [m for m in missing if not any(a.question.find(m + t) >= 0 for t in terms if t not in missing)]
-        if terms and not a.mentioned and missing and sum(map(len, missing)) * 2 >= sum(map(len, terms)) and (
-                len(missing) == len(terms) or top.dense < floor + 0.05):
+        speech_numbers = [n for n in re.findall(r"\d{2,}", a.question) if n in self.text]
+        if terms and not a.mentioned and not speech_numbers and missing and (
+                len(missing) == len(terms) or (len(missing) >= 2 and sum(map(len, missing)) * 2 >= sum(map(len, terms)))):
             return self._refuse(f"讲话中没有提到“{'”“'.join(missing)}”。", hits)
         places = [p for p in _PLACES if p in a.question and p not in self.text]
         if places:
@@ -151,9 +153,13 @@ class Composer:
         for term in content_terms(a.question):
             if term in self.text or expand(term) or any(term in f for f in _actor_forms()):
                 continue
-            # A word whose every two-character piece is in the speech is a rephrasing, not a new topic.
+            # A word whose every two-character piece is in the speech is a rephrasing, not a new topic;
+            # so is one that contains a domain word of the speech (抓扬尘 ⊃ 扬尘).
             pieces = [term[i:i + 2] for i in range(len(term) - 1)]
             if pieces and all(p in self.text for p in pieces):
+                continue
+            if len(term) >= 3 and any(term[i:j] in self.text for i in range(len(term)) for j in range(i + 2, len(term) + 1)
+                                      if j - i >= 2 and term[i:j] not in FRAME_WORDS):
                 continue
             missing.append(term)
         return missing
@@ -245,6 +251,11 @@ class Composer:
             if best <= 1.0:
                 continue
             top = [self.duties[i] for i in np.argsort(-scores) if scores[i] >= 0.6 * best][:5]
+            # A topic question ("秸秆禁烧谁负责") is answered by every task under that 在…方面 topic.
+            lead = top[0]
+            if lead.topic.startswith("在") and lead.topic.endswith("方面"):
+                top += [self.duties[i] for i in range(len(self.duties)) if self.duties[i].topic == lead.topic
+                        and self.duties[i] not in top and scores[i] >= 0.35 * best]
             chosen.extend(d for d in top if d not in chosen)
             actor_sets.append({n for d in top for n in d.actors})
         # A "who" question about something that is not a task (谁传达的批示) is answered from the text.
@@ -269,6 +280,7 @@ class Composer:
     def number_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
         want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|when|date|what year", a.question, re.I))
         q_tokens = set(q.tokens)
+        focus_tokens = set(tokenize(_last_clause(a.question)))
         best: tuple[float, Figure] | None = None
         candidates = hits[:3]
         if a.actors:
@@ -281,7 +293,9 @@ class Composer:
             for fig in self.figures:
                 if fig.sentence_start != sent.start or (fig.kind == "date") != want_date:
                     continue
-                overlap = len(q_tokens & set(tokenize(fig.measure)))
+                measure_tokens = set(tokenize(fig.measure))
+                # The last clause holds the ask ("…，还有几个没整改完？"): its words count double.
+                overlap = len(q_tokens & measure_tokens) + len(focus_tokens & measure_tokens)
                 if overlap == 0 and rank > 0:
                     continue
                 score = overlap + 1.5 / (rank + 1)
@@ -344,9 +358,13 @@ class Composer:
         for body in a.mentioned:
             if not any(f in context for f in registry.MENTIONED_WITHOUT_TASKS.get(body, (body,))):
                 return body
-        present = [t for t in content_terms(a.question) if t in self.text and not t.isdigit()]
-        if present and sum(t in context for t in present) * 3 < len(present):
-            return "“" + "”“".join(t for t in present if t not in context) + "”"
+        for text in {a.question, _last_clause(a.question)}:
+            present = [t for t in content_terms(text) if t in self.text and not t.isdigit()]
+            if present and sum(t in context for t in present) * 3 < len(present):
+                return "“" + "”“".join(t for t in present if t not in context) + "”"
+        if _last_clause(a.question) != a.question and any(t not in self.text for t in content_terms(_last_clause(a.question))) \
+                and not any(t in context for t in content_terms(_last_clause(a.question))):
+            return "“" + "”“".join(content_terms(_last_clause(a.question))) + "”"
         return None
 
     # ---- lists -------------------------------------------------------------------------------
@@ -389,7 +407,8 @@ class Composer:
             lines = [f"讲话列出{len(best.items)}项："]
         for k, (start, end, section) in enumerate(best.items, 1):
             lines.append(f"{k}. {_quote(self.text[start:end])}[{citer.cite(start, end, section)}]")
-        return Composed("\n".join(lines), True, citer, route="list")
+        return Composed("\n".join(lines), True, citer, route="list",
+                        items=[self.text[start:end] for start, end, _ in best.items])
 
     def _parent_heading(self, group: Group) -> str:
         first = next(s for s in self.s.sentences if s.start == group.items[0][0])
@@ -434,7 +453,7 @@ class Composer:
         # A short heading sentence (四是执法监管还不严。) is answered with the sentences under it.
         if len(top_sent.text) <= 16:
             body = [s for s in self.s.sentences if s.paragraph == top_sent.paragraph and s.start > top_sent.start
-                    and s.path == top_sent.path][:3]
+                    and s.path == top_sent.path][:6]
             sentences = sorted({s.id: s for s in sentences + body}.values(), key=lambda s: s.start)
         lines = [f"讲话在“{top_sent.section}”部分谈到："]
         for sent in sentences:
@@ -454,12 +473,12 @@ _FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
 # Cities and provinces people compare with; a place the speech never names has no answer here.
 _PLACES = ("西安", "宝鸡", "咸阳", "渭南", "延安", "榆林", "汉中", "铜川", "杨凌", "北京", "上海", "天津", "重庆", "广州",
            "深圳", "成都", "武汉", "郑州", "兰州", "南京", "杭州", "十堰", "襄阳", "旬阳市", "紫阳", "石泉", "宁陕", "镇坪")
-_MONEY = re.compile(r"多少钱|多少资金|多少经费|投资额|投资多少|投了多少|花了多少|花多少|预算|经费|罚款|罚多少|罚了多少|金额|"
+_MONEY = re.compile(r"补偿|赔偿|补贴|奖金|奖励多少|多少钱|多少资金|多少经费|投资额|投资多少|投了多少|花了多少|花多少|预算|经费|罚款|罚多少|罚了多少|金额|"
                     r"how\s+much\s+(money|funding|investment)|budget|\bfine[sd]?\b|\bcost\b|yuan", re.I)
 _MONEY_UNITS = re.compile(r"\d+(?:\.\d+)?(?:万元|亿元|元)")
 _PERSONAL = re.compile(r"出生|生日|年龄|多大岁数|几岁|籍贯|老家|简历|履历|学历|职务|职位|官职|什么官|\bborn\b|\bage\b|"
                        r"biography|job title", re.I)
-_ASKS_COUNT_OR_DATE = re.compile(r"多少|几[个座次天年项处件名口位条批]|哪天|哪一天|哪年|哪一年|什么时候|何时|日期|"
+_ASKS_COUNT_OR_DATE = re.compile(r"几点到几点|几点钟|几点开始|多少|几[个座次天年项处件名口位条批]|哪天|哪一天|哪年|哪一年|什么时候|何时|日期|"
                                  r"how many|how much|when|what date|what year", re.I)
 _BODY_WORDS = re.compile(r"[市县区省]|局|办|委|部门|政府|同志|书记|市长|单位|机构|各级")
 
@@ -480,6 +499,12 @@ def _part_number(question: str) -> int | None:
     token = next(g for g in m.groups() if g)
     return {"一": 1, "二": 2, "三": 3, "四": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}.get(token.lower(),
                                                                                               int(token) if token.isdigit() else None)
+
+
+def _last_clause(question: str) -> str:
+    """The part after the last comma: in a merged follow-up, the user's actual ask."""
+    parts = [p for p in re.split(r"[，,；;]", question) if p.strip()]
+    return parts[-1] if parts else question
 
 
 def _count_word(question: str) -> int | None:

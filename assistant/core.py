@@ -34,6 +34,7 @@ class Answer:
     related: list[dict] = field(default_factory=list)
     route: str = ""
     actors: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out = {
@@ -125,7 +126,7 @@ class Assistant:
         verify(composed.answer, citations, self.source)
         timings = state["timings_ms"] | {"total": round((time.perf_counter() - t0) * 1000, 2)}
         return Answer(cleaned, standalone, composed.answer, composed.answerable, citations, state["backend"],
-                      timings, composed.related, composed.route, composed.actors)
+                      timings, composed.related, composed.route, composed.actors, composed.items)
 
     def _standalone(self, question: str, past: list[str]) -> str:
         """Resolve a follow-up; some need the earlier answers, not only the earlier questions."""
@@ -154,8 +155,9 @@ class Assistant:
         if k and not find_actors(question):
             # "第四个具体指什么？": item k of the list the previous answer gave.
             previous = self.ask(past[-1], past[:-1])
-            if previous.route == "list" and -len(previous.citations) <= (k - 1 if k > 0 else k) < len(previous.citations):
-                return previous.citations[k - 1 if k > 0 else k].quote
+            index = k - 1 if k > 0 else k
+            if previous.route == "list" and -len(previous.items) <= index < len(previous.items):
+                return previous.items[index]
         return standalone
 
     def stream(self, question: str, history: list[str] | None = None) -> Iterator[str]:

@@ -28,7 +28,7 @@ _LIST = re.compile(
     r"哪些|哪几|几个方面|几点|分别|都有什么|都是什么|都有哪|列举|包括什么|包括哪|哪四|哪三|哪两|哪五|几项|几个部分|几部分|几方面|几大|"
     r"\bwhat\s+are\b|\blist\b|\bwhich\s+(areas|aspects|parts|tasks|points|priorities|problems)\b|main\s+points", re.I)
 _DUTY = re.compile(
-    r"做什么|干什么|干啥|做啥|任务|职责|责任|负责|要求|工作|要干|要做|分工|活|管什么|抓什么|抓啥|该干|呢|"
+    r"做什么|干什么|干啥|做啥|任务|职责|责任|负责|要求|工作|要干|要做|分工|活|管什么|抓什么|抓啥|该干|"
     r"\bdo\b|\bduties\b|\bduty\b|responsib|\btasks?\b|\brole\b|\bjob\b|what\s+about|how\s+about|in\s+charge", re.I)
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
 _FULLWIDTH[0x3000] = 0x20

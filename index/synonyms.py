@@ -37,6 +37,10 @@ EN_TERMS: dict[str, str] = {
     "problem": "问题", "ban": "禁", "burn": "禁烧", "burning": "禁烧", "fumes": "油烟", "monitoring": "监测",
     "micro stations": "微站", "source apportionment": "源解析", "yuehe": "月河", "yue river": "月河",
     "party": "党", "year-end": "年底", "end of the year": "年底", "deadline": "年底前 按期",
+    "on average": "年均", "each year": "年均", "per year": "年均", "annual": "年均", "improve": "改善 增加 下降",
+    "grade ii": "二级标准", "air standard": "大气环境质量 达标", "meet the": "达标", "mindset": "思想认识",
+    "officials": "干部", "cadres": "干部", "inspectors": "督察 督察组", "focus on": "重点督察内容 重点",
+    "crop straw": "秸秆", "in charge": "负责", "restaurant fumes": "餐饮油烟", "restaurants": "餐饮",
     "langao": "岚皋县", "pingli": "平利县", "hanbin": "汉滨区", "hanyin": "汉阴县", "shangluo": "商洛市",
     "ankang": "安康", "xunyang": "旬阳", "honors": "表彰", "honours": "表彰", "honored": "表彰", "named": "表彰",
     "awarded": "表彰", "demonstration county": "示范县", "ecological civilization": "生态文明建设",
@@ -52,7 +56,8 @@ EN_TERMS: dict[str, str] = {
 }
 # Everyday Chinese → the speech's words.
 ZH_TERMS: dict[str, str] = {
-    "空气好的": "优良天数", "进展": "进度 效益 完工 通过", "走到哪": "进度 通过 印发", "到哪一步": "进度 通过 印发",
+    "空气好的": "优良天数", "夏天": "夏收 夏病早治", "秋天": "秋收", "夏季": "夏收 夏病早治", "秋季": "秋收",
+    "程度": "进度 效益 完工", "治到": "进度 效益", "毛病": "问题 还不", "开局": "开局不利 同比", "进展": "进度 效益 完工 通过", "走到哪": "进度 通过 印发", "到哪一步": "进度 通过 印发",
     "大气治理": "空气质量", "大气污染防治": "空气质量", "好天": "优良天数", "蓝天": "优良天数 蓝天", "天数": "优良天数", "雾霾": "治霾 大气污染",
     "灰尘": "扬尘", "尘土": "扬尘", "工地": "建筑工地 扬尘", "扫马路": "道路清扫保洁", "扫街": "道路清扫保洁",
     "洒水": "道路清扫保洁", "路面": "道路清扫保洁", "烧秸秆": "秸秆禁烧", "焚烧": "禁烧 焚烧", "麦秆": "秸秆",

@@ -33,7 +33,8 @@ FRAME_WORDS = set(
     "降了 升了 多了 少了 达到 多大 多高 多长 第几 排第 排名第 哪几个 哪几 哪个 哪些 几个方面 方面 有哪些 是什么 什么 还有 "
     "这次 这份 这篇 这期 那次 本次 此次 这个 那个 这些 那些 会上 一起 共同 分成 分为 限期 几块 几条 几处 几部 几期 同期 咋样 "
     "怎么回事 啥样 说法 提了 提没提 有没有提 讲了 讲过 说过 点名 点了 摊上 分到 哪块 那边 这边 具体 详细 详细点 展开 "
-    "咋办 咋整 啥时候 多会儿 到哪 到哪了 进展 怎么抓 咋抓".split()
+    "咋办 咋整 啥时候 多会儿 到哪 到哪了 进展 怎么抓 咋抓 这事 这件事 那事 这块 那块 这回 那回 这次 今天 明天 昨天 "
+    "现在 数是 那个数 这个数 意思 程度 为啥 为什么 咋 啥 被点名 点名 有啥 特别 哪年".split()
 )
 # Numeral + classifier ("四项", "三个", "几条"): a count in the question, not a topic.
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多\d]+[个项条点件处次天年名部期块类种大句字]?$")
@@ -41,7 +42,7 @@ _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:\.\d+)?")
 
 
-TOKENIZER_VERSION = "3"
+TOKENIZER_VERSION = "4"
 # General words kept in the compact dictionary besides the speech's own: enough to segment questions well.
 GENERAL_WORDS = 30000
 _active = {"dictionary": None}
