@@ -134,7 +134,7 @@ class Composer:
         missing = [m for m in missing if not any(a.question.find(m + t) >= 0 for t in terms if t not in missing)]
         speech_numbers = [n for n in re.findall(r"\d{2,}", a.question) if n in self.text]
         if terms and not a.mentioned and not speech_numbers and missing and (
-                len(missing) == len(terms) or (len(missing) >= 2 and sum(map(len, missing)) * 2 >= sum(map(len, terms)))):
+                len(missing) == len(terms)):
             return self._refuse(f"讲话中没有提到“{'”“'.join(missing)}”。", hits)
         places = [p for p in _PLACES if p in a.question and p not in self.text]
         if places:
@@ -278,11 +278,17 @@ class Composer:
 
     # ---- numbers -----------------------------------------------------------------------------
     def number_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
-        want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|when|date|what year", a.question, re.I))
+        want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|几点到|几点钟|when|date|what year|what time",
+                                   a.question, re.I))
         q_tokens = set(q.tokens)
         focus_tokens = set(tokenize(_last_clause(a.question)))
         best: tuple[float, Figure] | None = None
         candidates = hits[:3]
+        focus = _last_clause(a.question)
+        if focus != a.question and content_terms(focus):
+            # A merged follow-up ("…反馈了多少问题，几个没整改完？"): the last clause's own best sentences first.
+            own = self.s.sentences_ranked(self.s.prepare(focus), k=3)
+            candidates = own + [h for h in candidates if h.id not in {o.id for o in own}]
         if a.actors:
             # "公安局…每月几次？": the number is in one of that actor's tasks.
             own = {d.sentence_id for n in a.actors for d in self.duties_of(n)}
@@ -358,6 +364,11 @@ class Composer:
         for body in a.mentioned:
             if not any(f in context for f in registry.MENTIONED_WITHOUT_TASKS.get(body, (body,))):
                 return body
+        if fig.kind == "date":
+            # A date answers "when" only for the event the question names (碳达峰哪年 ≠ 2020年).
+            rare = self._rarest_term(a)
+            if rare and rare not in context:
+                return f"“{rare}”"
         for text in {a.question, _last_clause(a.question)}:
             present = [t for t in content_terms(text) if t in self.text and not t.isdigit()]
             if present and sum(t in context for t in present) * 3 < len(present):

@@ -88,6 +88,8 @@ def analyse(question: str) -> Analysis:
     who = bool(_WHO.search(question))
     if who:
         intent = "who"
+    elif re.search(r"几点到|几点钟|几点开始|几点前|几点以后|what time", question, re.I):
+        intent = "number"  # a time of day, not "几点" (how many points)
     elif actors:
         asks_tasks = re.search(r"哪几|几件|几项|几条|几个方面|多少项|多少件|how many (tasks|duties|things)", question)
         intent = "duty" if not number or asks_tasks else "number"

@@ -14,7 +14,7 @@ DOMAIN_TERMS = (
     "散乱污", "两场", "雨污分流", "污水收集率", "厕所革命", "富营养化", "夏病早治", "6个100%", "市政工地", "建筑工地",
     "三色督办", "指挥棒", "问责", "十三五", "十四五", "PM2.5", "PM10", "放管服", "大环保格局", "秦岭", "五乱",
     "有主矿山", "一点一策", "可行性研究报告", "省部联审", "污染源普查", "示范县", "实践创新基地", "地表水",
-    "主送", "抄送", "岚皋", "平利", "汉滨", "汉阴", "白河", "旬阳", "紫阳", "石泉", "宁陕", "镇坪", "商洛", "安康",
+    "扬尘", "主送", "抄送", "岚皋", "平利", "汉滨", "汉阴", "白河", "旬阳", "紫阳", "石泉", "宁陕", "镇坪", "商洛", "安康",
 )
 STOPWORDS = set(
     "的 了 和 与 及 是 在 要 对 把 为 也 都 就 而 并 或 等 中 上 下 个 这 那 之 其 以 于 从 向 让 被 将 还 又 很 更 "
@@ -42,7 +42,7 @@ _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:\.\d+)?")
 
 
-TOKENIZER_VERSION = "4"
+TOKENIZER_VERSION = "5"
 # General words kept in the compact dictionary besides the speech's own: enough to segment questions well.
 GENERAL_WORDS = 30000
 _active = {"dictionary": None}
