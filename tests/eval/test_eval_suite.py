@@ -1,12 +1,14 @@
 """The accuracy suite end to end (`assistant eval`), and the CI gate on its figures."""
 import json
 
+import pytest
+
 # Gate: the measured level of the current system. Raise these when the system improves; never lower them.
 MIN_ACCURACY = 0.90
 MIN_CITATION_VALIDITY = 1.0
 MIN_REFUSAL_RECALL = 0.90
-# The held-out set (eval/holdout.jsonl, written separately and not used for tuning rules) at its measured level.
-MIN_HOLDOUT_ACCURACY = 0.88
+# The held-out sets, written separately from the gold set, at their measured levels.
+HOLDOUT_MIN_ACCURACY = {"eval/holdout.jsonl": 0.88, "eval/holdout2.jsonl": 0.85}
 
 
 def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):
@@ -28,12 +30,13 @@ def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):
     assert "ALL" in out.stdout
 
 
-def test_holdout_set_accuracy(run_cli, tmp_path):
-    out = run_cli("eval", "--gold", "eval/holdout.jsonl", "--compare", "none", "--out", str(tmp_path), timeout=600)
+@pytest.mark.parametrize("path,minimum", HOLDOUT_MIN_ACCURACY.items())
+def test_holdout_set_accuracy(run_cli, tmp_path, path, minimum):
+    out = run_cli("eval", "--gold", path, "--compare", "none", "--out", str(tmp_path), timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     overall = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["assistant"]["overall"]
     assert overall["citation_validity"] == 1.0
-    assert overall["accuracy"] >= MIN_HOLDOUT_ACCURACY, overall
+    assert overall["accuracy"] >= minimum, overall
 
 
 def test_metrics_score_known_cases():
