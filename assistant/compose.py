@@ -63,6 +63,7 @@ class Composer:
 
     # ---- entry point -------------------------------------------------------------------------
     def compose(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed:
+        hits = _lexical_winner_first(a, hits)
         refusal = self._refusal(a, q, hits)
         if refusal:
             return refusal
@@ -280,8 +281,10 @@ class Composer:
     def number_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
         want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|几点到|几点钟|when|date|what year|what time",
                                    a.question, re.I))
-        q_tokens = set(q.tokens)
-        focus_tokens = set(tokenize(_last_clause(a.question)))
+        # Whole words (and their glossary terms) found in a figure's clause; search-mode pieces would
+        # count 空气质量 three times.
+        q_terms = _terms_with_expansions(a.question)
+        focus_terms = _terms_with_expansions(_last_clause(a.question))
         best: tuple[float, Figure] | None = None
         candidates = hits[:3]
         focus = _last_clause(a.question)
@@ -299,9 +302,8 @@ class Composer:
             for fig in self.figures:
                 if fig.sentence_start != sent.start or (fig.kind == "date") != want_date:
                     continue
-                measure_tokens = set(tokenize(fig.measure))
                 # The last clause holds the ask ("…，还有几个没整改完？"): its words count double.
-                overlap = len(q_tokens & measure_tokens) + len(focus_tokens & measure_tokens)
+                overlap = sum(t in fig.measure for t in q_terms) + sum(t in fig.measure for t in focus_terms)
                 if overlap == 0 and rank > 0:
                     continue
                 score = overlap + 1.5 / (rank + 1)
@@ -320,7 +322,7 @@ class Composer:
                                 [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
         # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
         same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
-                and abs(f.start - fig.start) <= 40 and (f is fig or q_tokens & set(tokenize(f.measure)))]
+                and abs(f.start - fig.start) <= 40 and (f is fig or any(t in f.measure for t in q_terms))]
         citer = Citer(self.text, self.passages)
         n = citer.cite(fig.sentence_start, fig.sentence_end, _section_at(self.s, fig.sentence_start))
         shown = []
@@ -510,6 +512,21 @@ def _part_number(question: str) -> int | None:
     token = next(g for g in m.groups() if g)
     return {"一": 1, "二": 2, "三": 3, "四": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}.get(token.lower(),
                                                                                               int(token) if token.isdigit() else None)
+
+
+def _lexical_winner_first(a: Analysis, hits: list[Hit]) -> list[Hit]:
+    """English questions reach BM25 only through the glossary; when that match is clear-cut (twice the
+    next BM25 score), it beats cross-lingual dense similarity, which favours short headings."""
+    if not a.english or len(hits) < 2:
+        return hits
+    by_bm25 = sorted(hits, key=lambda h: -h.bm25)
+    if by_bm25[0].bm25 > 0 and by_bm25[0].bm25 >= 2 * by_bm25[1].bm25 and by_bm25[0] is not hits[0]:
+        return [by_bm25[0]] + [h for h in hits if h is not by_bm25[0]]
+    return hits
+
+
+def _terms_with_expansions(text: str) -> set[str]:
+    return {t for t in content_terms(text) + expand(text).split() if len(t) >= 2}
 
 
 def _last_clause(question: str) -> str:

@@ -8,7 +8,7 @@ MIN_ACCURACY = 0.90
 MIN_CITATION_VALIDITY = 1.0
 MIN_REFUSAL_RECALL = 0.90
 # The held-out sets, written separately from the gold set, at their measured levels.
-HOLDOUT_MIN_ACCURACY = {"eval/holdout.jsonl": 0.88, "eval/holdout2.jsonl": 0.85}
+HOLDOUT_MIN_ACCURACY = {"eval/holdout.jsonl": 0.90, "eval/holdout2.jsonl": 0.87}
 
 
 def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):
