@@ -13,6 +13,7 @@ class Citation:
     end: int
     section: str
     passage_id: str
+    doc: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -25,8 +26,11 @@ class CitationError(ValueError):
 class Citer:
     """Hands out [n] numbers for spans, one number per distinct span, in order of first use."""
 
-    def __init__(self, text: str, passages: list):
+    def __init__(self, text: str, passages: list, locate=None):
+        """``text``: the combined corpus text; ``locate(pos)`` gives the document holding a position
+        (citations carry that document's id and offsets local to its canonical text)."""
         self.text = text
+        self._locate = locate
         self._passages = sorted(passages, key=lambda p: p.start)
         self.citations: list[Citation] = []
         self._by_span: dict[tuple[int, int], int] = {}
@@ -40,7 +44,12 @@ class Citer:
         if (start, end) in self._by_span:
             return self._by_span[(start, end)]
         n = len(self.citations) + 1
-        self.citations.append(Citation(n, self.text[start:end], start, end, section, self.passage_id(start)))
+        doc_id, base = "", 0
+        if self._locate is not None:
+            doc = self._locate(start)
+            doc_id, base = doc.id, doc.start
+        self.citations.append(Citation(n, self.text[start:end], start - base, end - base, section,
+                                       self.passage_id(start), doc_id))
         self._by_span[(start, end)] = n
         return n
 
@@ -51,11 +60,13 @@ class Citer:
         return ""
 
 
-def verify(answer: str, citations: list[Citation], source: str) -> None:
-    """Raise unless every citation quotes the source exactly and every [n] marker has its citation."""
+def verify(answer: str, citations: list[Citation], source) -> None:
+    """Raise unless every citation quotes its document's canonical text exactly and every [n] marker has
+    its citation. ``source``: the text, or a function from document id to text."""
     numbers = {c.n for c in citations}
     for c in citations:
-        if not (0 <= c.start < c.end <= len(source)) or source[c.start:c.end] != c.quote:
+        text = source(c.doc) if callable(source) else source
+        if not (0 <= c.start < c.end <= len(text)) or text[c.start:c.end] != c.quote:
             raise CitationError(f"citation [{c.n}] does not match the source at {c.start}:{c.end}")
     for marker in re.findall(r"\[(\d+)\]", answer):
         if int(marker) not in numbers:

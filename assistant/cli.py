@@ -14,17 +14,26 @@ from rich.table import Table
 from assistant.config import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="讲话问答助手: cited answers from the 2021-04-16 Ankang eco-environment speech.")
+                  help="讲话问答助手: cited answers from the loaded documents (default: the shipped speech).")
 console = Console()
 err = Console(stderr=True)
 
 
-def _open(rebuild: bool = False, llm: str | None = None):
+def _open(rebuild: bool = False, llm: str | None = None, corpus: list[str] | None = None):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from assistant.core import Assistant
+    from assistant.models import ModelMissing
+    from index.load import LoadError
 
-    settings = Settings.from_env(llm=llm)
+    settings = Settings.from_env(llm=llm, corpus=tuple(corpus) if corpus else None)
+    try:
+        return _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, TimeElapsedColumn)
+    except (LoadError, ModelMissing, KeyError, ValueError) as exc:
+        _fail(str(exc).replace("\n", " "), code=1)
+
+
+def _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, TimeElapsedColumn):
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("建立索引 (building the index)", total=None)
@@ -57,9 +66,14 @@ def _render_answer(answer, as_json: bool) -> None:
 
 
 @app.command()
-def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if the index is current.")):
-    """Build the index (or check it is current)."""
-    assistant = _open(rebuild=rebuild)
+def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if the index is current."),
+          corpus: Optional[list[str]] = typer.Option(None, "--corpus",
+                                                     help="Document to index (.txt/.md/.docx/.pdf); repeat for several.")):
+    """Build the index of the chosen documents (or check it is current)."""
+    assistant = _open(rebuild=rebuild, corpus=corpus)
+    assistant.settings.remember_corpus()
+    for d in assistant.documents:
+        console.print(f"文档 {d['id']}: {d['title']}")
     m = assistant.index.manifest
     console.print(f"index {m['build_id']}: {m['passages']} passages, {m['sentences']} sentences, "
                   f"{len(assistant.index.corpus.duties)} duties, {len(assistant.index.corpus.figures)} figures, "
@@ -74,20 +88,20 @@ def ask(question: str = typer.Argument(..., help="The question, in Chinese or En
                                                     help="JSON list of the user's earlier questions."),
         llm: Optional[str] = typer.Option(None, "--llm", help="openai:MODEL | ollama:MODEL | gguf:/path.gguf")):
     """Answer one question with cited quotes."""
-    from assistant.understand import InvalidQuestion, clean
+    from assistant.clean import InvalidHistory, InvalidQuestion, clean_question, load_history_file
 
     try:
-        clean(question)
+        clean_question(question)
     except InvalidQuestion as exc:
         _fail(str(exc))
-    history = []
+    history: list[str] = []
     if history_file:
         try:
-            history = json.loads(history_file.read_text(encoding="utf-8"))
-            if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-                raise ValueError("not a list of strings")
-        except (OSError, ValueError) as exc:
-            _fail(f"--history-file must be a JSON list of question strings ({exc})")
+            history, notices = load_history_file(history_file)
+        except (InvalidHistory, OSError) as exc:
+            _fail(f"--history-file: {exc}".replace("\n", " "))
+        for notice in notices:
+            err.print(f"[yellow]{notice}[/yellow]", highlight=False)
     assistant = _open(llm=llm)
     try:
         answer = assistant.ask(question, history)
@@ -99,12 +113,13 @@ def ask(question: str = typer.Argument(..., help="The question, in Chinese or En
 @app.command()
 def chat():
     """Terminal chat with history: follow-up questions are resolved against earlier ones."""
+    from assistant.core import Conversation
     from assistant.understand import InvalidQuestion
 
     assistant = _open()
-    history: list[str] = []
-    console.print("[bold]讲话问答助手[/bold] — 安康市全市生态环境保护工作会议讲话（2021年4月16日）。"
-                  "输入问题，空行或 Ctrl-D 退出。")
+    conversation = Conversation()
+    titles = "；".join(d["title"] for d in assistant.documents)
+    console.print(f"[bold]讲话问答助手[/bold] — {titles}。输入问题，空行或 Ctrl-D 退出。", highlight=False)
     while True:
         try:
             question = console.input("[bold cyan]问> [/bold cyan]")
@@ -113,14 +128,14 @@ def chat():
         if not question.strip():
             break
         try:
-            answer = assistant.ask(question, history)
+            answer = assistant.ask(question, conversation=conversation)
         except InvalidQuestion as exc:
             err.print(f"[red]{exc}[/red]")
             continue
+        conversation.add(answer)
         if answer.standalone_question != answer.question:
             console.print(f"[dim]（理解为：{answer.standalone_question}）[/dim]")
         _render_answer(answer, as_json=False)
-        history.append(question)
 
 
 @app.command()
@@ -155,11 +170,25 @@ def figures(as_json: bool = typer.Option(False, "--json")):
 
 
 @app.command()
-def source():
-    """Print the canonical text that every citation offset points into."""
-    from index.normalize import canonical_text
+def source(doc: Optional[str] = typer.Option(None, "--doc", help="Document id (default: the only or first one).")):
+    """Print a document's canonical text, which its citations' offsets point into."""
+    from index.documents import Corpus
+    from index.load import LoadError
 
-    sys.stdout.write(canonical_text())
+    settings = Settings.from_env()
+    try:
+        text = Corpus.load(settings.corpus_paths() or None).document(doc).text
+    except (LoadError, KeyError) as exc:
+        _fail(str(exc).strip("'\""), code=1)
+    sys.stdout.write(text)
+
+
+@app.command()
+def train():
+    """Fit the answer-type and answerability models and write them to index/models/."""
+    from assistant.train import train as fit
+
+    fit(progress=lambda line: err.print(line, highlight=False))
 
 
 @app.command()

@@ -12,18 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from assistant import actors as registry
 from assistant.cite import Citer
 from assistant.retrieve import Hit, Query, Searcher
 from assistant.understand import Analysis
 from index.facts import Duty, Figure
-from index.segment import Sentence, split_sentences
-from index.synonyms import expand
+from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence, split_sentences
 from index.tokens import FRAME_WORDS, content_terms, tokenize
 
-# Below this cosine (multilingual e5) with no shared words, nothing in the speech is about the question.
-DENSE_FLOOR = 0.83
-DENSE_FLOOR_EN = 0.78
 MAX_GENERAL_SENTENCES = 3
 
 
@@ -51,8 +46,10 @@ class Group:
 class Composer:
     """Builds the answer text and its citations for an analysed question."""
 
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, answerability=None):
         self.s = searcher
+        self.registry = searcher.registry
+        self.answerability = answerability
         corpus = searcher.index.corpus
         self.text = corpus.text
         self.duties: list[Duty] = corpus.duties
@@ -67,6 +64,10 @@ class Composer:
         refusal = self._refusal(a, q, hits)
         if refusal:
             return refusal
+        if a.intent == "metadata" and self._about_masthead(a):
+            answer = self.metadata_answer(a)
+            if answer:
+                return answer
         if a.intent == "duty" and a.actors:
             return self.duty_answer(a)
         if a.intent == "who":
@@ -95,72 +96,105 @@ class Composer:
                 return self._refuse("讲话中没有给出这个数字或日期。", hits, route="number-refusal")
         return self.general_answer(a, q, hits)
 
+    def _citer(self) -> Citer:
+        return Citer(self.text, self.passages, self.s.index.corpus.locate)
+
+    def _about_masthead(self, a: Analysis) -> bool:
+        """A metadata question asks about the document itself: none of its content words is something
+        only the body of the text talks about (哪几部条例 is a question about the body)."""
+        masthead = "".join(s.text for s in self.s.sentences if s.path[:1] == [TITLE_LABEL])
+        body = [t for t in content_terms(a.question) if t in self.text and t not in masthead]
+        return not body
+
+    # ---- metadata ----------------------------------------------------------------------------
+    def metadata_answer(self, a: Analysis) -> Composed | None:
+        """Title, speaker, date, issuer and issue number, as each document's masthead gives them."""
+        citer = self._citer()
+        labels = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号"}
+        blocks = []
+        documents = self.s.index.corpus.documents
+        for doc in documents:
+            lines = []
+            for key, label in labels.items():
+                field_ = (doc.metadata or {}).get(key)
+                if field_:
+                    n = citer.cite(doc.start + field_["start"], doc.start + field_["end"], "标题")
+                    lines.append(f"- {label}：{field_['value']}[{n}]")
+            if lines:
+                head = f"**{doc.label()}**\n" if len(documents) > 1 else ""
+                blocks.append(head + "\n".join(lines))
+        if not blocks:
+            return None
+        return Composed("文档的版头信息：\n" + "\n\n".join(blocks), True, citer, route="metadata")
+
     # ---- refusals ----------------------------------------------------------------------------
     def _refuse(self, message: str, hits: list[Hit] | None = None, route: str = "refusal") -> Composed:
-        citer = Citer(self.text, self.passages)
+        citer = self._citer()
         related = []
-        for h in (hits or [])[:3]:
+        body = [h for h in (hits or []) if self.s.sentence_by_id[h.id].path[:1] not in ([TITLE_LABEL], [DISTRIBUTION_LABEL])]
+        for h in body[:3]:
             sent = self.s.sentence_by_id[h.id]
             related.append({"quote": sent.text, "start": sent.start, "end": sent.end, "section": sent.section})
         return Composed(message, False, citer, related, route)
 
     def _refusal(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed | None:
-        if a.injection:
-            return self._refuse("我只能回答这篇讲话（2021年4月16日全市生态环境保护工作会议讲话）里的内容，"
-                                "不执行其他指令。请直接提问讲话内容，例如“市交通局要做什么？”。")
+        """Refuse when the document cannot answer: no content, an unknown body, an absent year, or a low
+        fitted answerability score."""
         if not a.has_content:
-            return self._refuse("讲话中没有与此相关的内容：问题里没有可查询的文字。")
-        if a.unknown and not a.actors:
-            tasked = "、".join(n for n in self._tasked_actors() if registry.get(n).kind in ("bureau", "office"))
-            return self._refuse(f"讲话中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。"
-                                f"讲话布置了任务的市级部门有：{tasked}。")
+            return self._refuse("文档中没有与此相关的内容：问题里没有可查询的文字。")
+        if a.unknown and not a.actors and not a.mentioned:
+            tasked = "、".join(n for n in self._tasked_actors() if self.registry.get(n).kind in ("bureau", "office"))
+            listing = f"文档布置了任务的部门有：{tasked}。" if tasked else ""
+            return self._refuse(f"讲话中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。{listing}")
         if a.mentioned and not a.actors and a.asks_duty:
             return self._refuse(f"讲话没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
         missing_years = [y for y in a.years if y not in self.text]
         if missing_years:
             return self._refuse(f"讲话中没有关于{'、'.join(missing_years)}年的内容。", hits)
-        if a.actors:
+        if a.actors and a.intent == "duty":
             return None
-        top = hits[0] if hits else None
-        floor = DENSE_FLOOR_EN if a.english else DENSE_FLOOR
-        missing = self.missing_terms(a)
-        if top is None or (top.bm25 <= 0 and top.dense < floor):
-            return self._refuse("讲话中没有提到这方面的内容。", hits)
-        # English words the glossary does not know, naming no actor, need a clearly relevant passage.
-        if a.english and not expand(a.question) and top.dense < floor + 0.04:
-            return self._refuse("讲话中没有提到这方面的内容。", hits)
-        terms = content_terms(a.question)
-        # Most of what the question is about is absent from the speech (今天天气, 火星).
-        # A missing word right before a known one only narrows it (地方条例): not a different topic.
-        missing = [m for m in missing if not any(a.question.find(m + t) >= 0 for t in terms if t not in missing)]
-        speech_numbers = [n for n in re.findall(r"\d{2,}", a.question) if n in self.text]
-        if terms and not a.mentioned and not speech_numbers and missing and (
-                len(missing) == len(terms)):
-            return self._refuse(f"讲话中没有提到“{'”“'.join(missing)}”。", hits)
-        places = [p for p in _PLACES if p in a.question and p not in self.text]
-        if places:
-            return self._refuse(f"讲话中没有提到{'、'.join(places)}。", hits)
-        if _MONEY.search(a.question) and not _MONEY_UNITS.search(self.text):
-            return self._refuse("讲话中没有给出任何金额（投资、资金、罚款等）数字。", hits)
-        if _PERSONAL.search(a.question):
-            return self._refuse("讲话中没有提到个人的履历、职务或出生等信息。", hits)
+        if not hits:
+            return self._refuse("讲话中没有提到这方面的内容。")
+        if self.answerability is not None and not self.answerability.answerable(self.features(a, hits)):
+            if a.injection:
+                return self._refuse("我只能回答已载入文档里的内容，不执行其他指令。请直接提问文档内容，例如某个部门要做什么。")
+            missing = self.missing_terms(a)
+            said = f"“{'”“'.join(missing)}”" if missing else "这方面的内容"
+            return self._refuse(f"讲话中没有提到{said}。", hits)
         return None
 
+    def features(self, a: Analysis, hits: list[Hit]) -> dict[str, float]:
+        """The evidence features of the answerability model (assistant.models.FEATURES)."""
+        terms = content_terms(a.question)
+        if a.english:
+            expanded = self.s.expand(a.question).split()
+            terms = [t for t in expanded if len(t) >= 2]
+        top_text = "".join(self.s.sentence_by_id[h.id].text for h in hits[:3])
+        dense = sorted((h.dense for h in hits), reverse=True)
+        return {
+            "dense_top": dense[0] if dense else 0.0,
+            "dense_margin": (dense[0] - dense[-1]) if len(dense) > 1 else 0.0,
+            "bm25_top": float(np.log1p(max((h.bm25 for h in hits), default=0.0))),
+            "doc_coverage": (sum(t in self.text for t in terms) / len(terms)) if terms else 0.0,
+            "evidence_coverage": (sum(t in top_text for t in terms) / len(terms)) if terms else 0.0,
+            "unknown_body": float(bool(a.unknown)),
+            "known_body": float(bool(a.actors or a.mentioned)),
+            "missing_year": float(any(y not in self.text for y in a.years)),
+            "out_of_scope": float(a.probabilities.get("out_of_scope", 0.0)),
+            "english": float(a.english),
+        }
+
     def missing_terms(self, a: Analysis) -> list[str]:
-        """Content words of a Chinese question that occur nowhere in the speech (nor as a known synonym)."""
+        """Content words of a Chinese question that occur nowhere in the document."""
         if a.english:
             return []
         missing = []
         for term in content_terms(a.question):
-            if term in self.text or expand(term) or any(term in f for f in _actor_forms()):
+            if term in self.text:
                 continue
-            # A word whose every two-character piece is in the speech is a rephrasing, not a new topic;
-            # so is one that contains a domain word of the speech (抓扬尘 ⊃ 扬尘).
+            # A word whose every two-character piece is in the text is a rephrasing, not a new topic.
             pieces = [term[i:i + 2] for i in range(len(term) - 1)]
             if pieces and all(p in self.text for p in pieces):
-                continue
-            if len(term) >= 3 and any(term[i:j] in self.text for i in range(len(term)) for j in range(i + 2, len(term) + 1)
-                                      if j - i >= 2 and term[i:j] not in FRAME_WORDS):
                 continue
             missing.append(term)
         return missing
@@ -168,7 +202,7 @@ class Composer:
     def _mentions(self, names: list[str]) -> list[Hit]:
         hits = []
         for sent in self.s.sentences:
-            forms = [f for n in names for f in registry.MENTIONED_WITHOUT_TASKS.get(n, (n,))]
+            forms = [f for n in names for f in self.registry.forms_of(n)]
             if any(f in sent.text for f in forms) and sent.path[0] not in ("主送抄送",):
                 hits.append(Hit(sent.id, 1.0))
         return hits
@@ -184,21 +218,21 @@ class Composer:
     # ---- duties ------------------------------------------------------------------------------
     def duties_of(self, name: str) -> list[Duty]:
         """Every duty of an actor, including those of the narrower actors it covers."""
-        names = {name, *registry.get(name).covers}
+        names = {name, *self.registry.get(name).covers}
         return [d for d in self.duties if names & set(d.actors)]
 
     def duty_answer(self, a: Analysis) -> Composed:
         if len(a.actors) >= 2 and re.search(r"共同|一起|都要|都得|都负责|同时|合作|联合|shared|in common|both|together",
                                             a.question, re.I):
             return self.shared_duty_answer(a)
-        citer = Citer(self.text, self.passages)
+        citer = self._citer()
         blocks = []
         for name in a.actors:
             duties = self.duties_of(name)
             if not duties:
                 blocks.append(self._no_duties_block(name, citer))
                 continue
-            actor = registry.get(name)
+            actor = self.registry.get(name)
             scope = f"{name}（含{'、'.join(actor.covers)}）" if actor.covers else name
             lines = [f"讲话对{scope}提出{len(duties)}项要求："]
             for topic, group in _by_topic(duties):
@@ -206,16 +240,17 @@ class Composer:
                 for d in group:
                     n = citer.cite(d.start, d.end, d.section)
                     lines.append(f"- {_quote(d.task)}[{n}]")
-            if actor.kind in ("bureau", "office", "county"):
-                lines.append("\n（讲话对“各级各部门”“市直各部门”还提出了共性要求，可另行查询。）")
+            shared = [n for n in self._tasked_actors() if self.registry.get(n).kind == "collective" and n != name]
+            if actor.kind in ("bureau", "office", "county") and shared:
+                lines.append(f"\n（讲话对“{'”“'.join(shared[:2])}”还提出了共性要求，可另行查询。）")
             blocks.append("\n".join(lines))
         answerable = any(self.duties_of(n) for n in a.actors) or bool(citer.citations)
         return Composed("\n\n".join(blocks), answerable, citer, route="duty", actors=list(a.actors))
 
     def shared_duty_answer(self, a: Analysis) -> Composed:
         """Tasks the speech gives to every one of the named actors together."""
-        citer = Citer(self.text, self.passages)
-        shared = [d for d in self.duties if all(set(d.actors) & {n, *registry.get(n).covers} for n in a.actors)]
+        citer = self._citer()
+        shared = [d for d in self.duties if all(set(d.actors) & {n, *self.registry.get(n).covers} for n in a.actors)]
         names = "、".join(a.actors)
         if not shared:
             return Composed(f"讲话没有把同一项任务同时交给{names}。可分别查询各自的任务。", True, citer,
@@ -227,7 +262,7 @@ class Composer:
 
     def _no_duties_block(self, name: str, citer: Citer) -> str:
         # An actor named only inside others' duties (市考核办): say so and show those sentences.
-        mentions = [d for d in self.duties if any(f in d.task for f in registry.get(name).surface_forms)]
+        mentions = [d for d in self.duties if any(f in d.task for f in self.registry.get(name).surface_forms)]
         if not mentions:
             return f"讲话没有给{name}布置具体任务。"
         lines = [f"讲话没有直接给{name}布置任务，只在以下要求中提到它："]
@@ -268,7 +303,7 @@ class Composer:
             return None
         common = set.intersection(*actor_sets) if len(actor_sets) > 1 else set()
         names = [n for n in _ordered_actors(chosen) if not common or n in common]
-        citer = Citer(self.text, self.passages)
+        citer = self._citer()
         lead = f"**{'、'.join(names)}**。" + ("讲话同时把这几项工作交给了它：" if common else "讲话原文：")
         lines = [lead]
         for d in sorted(chosen, key=lambda d: d.start):
@@ -283,8 +318,8 @@ class Composer:
                                    a.question, re.I))
         # Whole words (and their glossary terms) found in a figure's clause; search-mode pieces would
         # count 空气质量 three times.
-        q_terms = _terms_with_expansions(a.question)
-        focus_terms = _terms_with_expansions(_last_clause(a.question))
+        q_terms = _terms_with_expansions(a.question, self.s.expand)
+        focus_terms = _terms_with_expansions(_last_clause(a.question), self.s.expand)
         best: tuple[float, Figure] | None = None
         candidates = hits[:3]
         focus = _last_clause(a.question)
@@ -309,10 +344,6 @@ class Composer:
                 score = overlap + 1.5 / (rank + 1)
                 if best is None or score > best[0]:
                     best = (score, fig)
-        if want_date and re.search(r"讲话|会议|会|speech|meeting|talk|given|delivered|held", a.question, re.I):
-            own = [f for f in self.figures if f.kind == "date" and f.section == "标题"]
-            if own and not re.search(r"督察|进驻|完成|印发|inspect", a.question, re.I):
-                best = (99.0, own[0])
         if best is None:
             return None
         fig = best[1]
@@ -323,7 +354,7 @@ class Composer:
         # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
         same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
                 and abs(f.start - fig.start) <= 40 and (f is fig or any(t in f.measure for t in q_terms))]
-        citer = Citer(self.text, self.passages)
+        citer = self._citer()
         n = citer.cite(fig.sentence_start, fig.sentence_end, _section_at(self.s, fig.sentence_start))
         shown = []
         if len({f.measure for f in same}) == 1 and len(fig.measure) <= 45:
@@ -364,7 +395,7 @@ class Composer:
             if year not in context:
                 return f"{year}年"
         for body in a.mentioned:
-            if not any(f in context for f in registry.MENTIONED_WITHOUT_TASKS.get(body, (body,))):
+            if not any(f in context for f in self.registry.forms_of(body)):
                 return body
         if fig.kind == "date":
             # A date answers "when" only for the event the question names (碳达峰哪年 ≠ 2020年).
@@ -401,7 +432,7 @@ class Composer:
             intro = self.text[g.start:g.items[0][0]]
             # The heading above the list counts too: "大气治理分了哪几个方面" → 四是要巩固提升空气质量….
             parent = self._parent_heading(g)
-            question = f"{a.question} {expand(a.question)}"
+            question = f"{a.question} {self.s.expand(a.question)}"
             score += 2.0 * _bigram_share(question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60] + parent)
             score += 1.0 if part and self._in_part(g, part) else 0.0
             score += 0.5 if count == len(g.items) else 0.0
@@ -412,7 +443,7 @@ class Composer:
         item = _named_item(a.question, best, self.text)
         if item is not None:
             return self.item_answer(item)
-        citer = Citer(self.text, self.passages)
+        citer = self._citer()
         intro = self._list_intro(best)
         if intro is not None:
             lines = [f"讲话列出{len(best.items)}项：“{_quote(intro.text)}”[{citer.cite(intro.start, intro.end, intro.section)}]"]
@@ -445,7 +476,7 @@ class Composer:
         head = next(s for s in self.s.sentences if s.start == item[0])
         body = [s for s in self.s.sentences if s.paragraph == head.paragraph and s.start > head.start
                 and (s.path == head.path or len(head.path) == len(s.path))][:6]
-        citer = Citer(self.text, self.passages)
+        citer = self._citer()
         lines = [f"讲话在“{head.section}”部分谈到："]
         for sent in [head] + body:
             lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
@@ -453,7 +484,7 @@ class Composer:
 
     # ---- general -----------------------------------------------------------------------------
     def general_answer(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed:
-        citer = Citer(self.text, self.passages)
+        citer = self._citer()
         top = hits[0]
         chosen = [top]
         top_sent = self.s.sentence_by_id[top.id]
@@ -483,14 +514,6 @@ def _quote(text: str) -> str:
 _FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
 
 
-# Cities and provinces people compare with; a place the speech never names has no answer here.
-_PLACES = ("西安", "宝鸡", "咸阳", "渭南", "延安", "榆林", "汉中", "铜川", "杨凌", "北京", "上海", "天津", "重庆", "广州",
-           "深圳", "成都", "武汉", "郑州", "兰州", "南京", "杭州", "十堰", "襄阳", "旬阳市", "紫阳", "石泉", "宁陕", "镇坪")
-_MONEY = re.compile(r"补偿|赔偿|补贴|奖金|奖励多少|多少钱|多少资金|多少经费|投资额|投资多少|投了多少|花了多少|花多少|预算|经费|罚款|罚多少|罚了多少|金额|"
-                    r"how\s+much\s+(money|funding|investment)|budget|\bfine[sd]?\b|\bcost\b|yuan", re.I)
-_MONEY_UNITS = re.compile(r"\d+(?:\.\d+)?(?:万元|亿元|元)")
-_PERSONAL = re.compile(r"出生|生日|年龄|多大岁数|几岁|籍贯|老家|简历|履历|学历|职务|职位|官职|什么官|\bborn\b|\bage\b|"
-                       r"biography|job title", re.I)
 _ASKS_COUNT_OR_DATE = re.compile(r"几点到几点|几点钟|几点开始|多少|几[个座次天年项处件名口位条批]|哪天|哪一天|哪年|哪一年|什么时候|何时|日期|"
                                  r"how many|how much|when|what date|what year", re.I)
 _BODY_WORDS = re.compile(r"[市县区省]|局|办|委|部门|政府|同志|书记|市长|单位|机构|各级")
@@ -525,7 +548,7 @@ def _lexical_winner_first(a: Analysis, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
-def _terms_with_expansions(text: str) -> set[str]:
+def _terms_with_expansions(text: str, expand=lambda t: "") -> set[str]:
     return {t for t in content_terms(text) + expand(text).split() if len(t) >= 2}
 
 
@@ -557,10 +580,6 @@ def _bigram_share(question: str, text: str) -> float:
     grams = {core[i:i + 2] for i in range(len(core) - 1)}
     grams = {g for g in grams if not (_FRAME_BIGRAMS.match(g[0]) and _FRAME_BIGRAMS.match(g[1]))}
     return sum(g in text for g in grams) / len(grams) if grams else 0.0
-
-
-def _actor_forms() -> list[str]:
-    return [f for actor in registry.ACTORS for f in actor.surface_forms + actor.aliases]
 
 
 def _by_topic(duties: list[Duty]) -> list[tuple[str, list[Duty]]]:

@@ -12,14 +12,16 @@ from functools import cached_property
 from typing import Iterator
 
 from assistant.cite import Citation, verify
+from assistant.clean import InvalidQuestion, clean_history, clean_question
 from assistant.compose import Composer
 from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, substitute_body
+from assistant.models import AnswerabilityModel, AnswerTypeModel, ModelMissing
 from assistant.retrieve import Searcher
-from assistant.understand import InvalidQuestion, analyse, clean, strip_markup
+from assistant.understand import analyse, strip_markup
 from index.build import Index, open_index
 
-__all__ = ["Answer", "Assistant", "InvalidQuestion"]
+__all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion"]
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Answer:
     route: str = ""
     actors: list[str] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
+    answer_type: str = ""
+    notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out = {
@@ -48,24 +52,50 @@ class Answer:
         }
         if self.related:
             out["related"] = self.related
+        if self.notices:
+            out["notices"] = self.notices
         return out
 
 
+@dataclass
+class Conversation:
+    """The answers of one chat so far: follow-ups resolve against them, never by re-asking a turn."""
+
+    answers: list[Answer] = field(default_factory=list)
+    max_turns: int = 6
+
+    def add(self, answer: Answer) -> None:
+        self.answers = (self.answers + [answer])[-self.max_turns:]
+
+    @property
+    def last(self) -> Answer | None:
+        return self.answers[-1] if self.answers else None
+
+
 class Assistant:
-    """Question answering over the speech with verbatim citations."""
+    """Question answering over the loaded documents with verbatim citations."""
 
     def __init__(self, index: Index, settings: Settings):
         self.index = index
         self.settings = settings
         self.searcher = Searcher(index)
-        self.composer = Composer(self.searcher)
+        self.registry = self.searcher.registry
+        self.type_model = _answer_type_model(index)
+        try:
+            answerability = AnswerabilityModel.load()
+        except ModelMissing:
+            answerability = None  # `assistant train` writes it; without it only the fact-based refusals apply
+        self.composer = Composer(self.searcher, answerability)
 
     @classmethod
     def open(cls, settings: Settings | None = None, rebuild: bool = False, progress=None, **overrides) -> "Assistant":
-        """Open (building on first use) the index under the settings' data dir."""
+        """Open (building on first use) the index of the configured documents under the data dir."""
+        from index.documents import Corpus
+
         settings = settings or Settings.from_env(**overrides)
+        corpus = Corpus.load(settings.corpus_paths() or None)
         index = open_index(settings.home, settings.embedding, settings.chroma_url, settings.threads,
-                           rebuild=rebuild, progress=progress)
+                           rebuild=rebuild, progress=progress, corpus=corpus)
         return cls(index, settings)
 
     @cached_property
@@ -79,21 +109,28 @@ class Assistant:
 
     @cached_property
     def retriever(self):
-        """The LangChain ``BaseRetriever`` over the speech (imported on first use: it is slow to import)."""
+        """The LangChain ``BaseRetriever`` over the documents (imported on first use: it is slow to import)."""
         from assistant.retriever import HybridRetriever
 
         return HybridRetriever(searcher=self.searcher, k=self.settings.top_k)
 
+    def source(self, doc: str | None = None) -> str:
+        """A document's canonical text, which its citations' offsets point into (default: the first)."""
+        return self.index.corpus.document(doc).text
+
     @property
-    def source(self) -> str:
-        """The canonical text every citation offset points into."""
-        return self.index.corpus.text
+    def documents(self) -> list[dict]:
+        """The loaded documents: id, name, title and masthead metadata."""
+        return [{"id": d.id, "name": d.name, "title": d.label(), "metadata": d.metadata}
+                for d in self.index.corpus.documents]
 
     # ---- the chain steps -------------------------------------------------------------------------
     def _retrieve_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
-        analysis = analyse(state["standalone_question"])
-        query = self.searcher.prepare(analysis.question)
+        question = state["standalone_question"]
+        vector = self.index.embedder.embed_query_vector(strip_markup(question) or question)
+        analysis = analyse(question, vector, self.registry, self.type_model)
+        query = self.searcher.prepare(analysis.question, vector if analysis.question == question else None)
         hits = self.searcher.sentences_ranked(query, k=12)
         state.update(analysis=analysis, query=query, hits=hits)
         state["timings_ms"]["retrieve"] = round((time.perf_counter() - t0) * 1000, 2)
@@ -106,19 +143,36 @@ class Assistant:
         if self.settings.llm and composed.answerable:
             from assistant.llm import rewrite_with_llm
 
-            composed, backend = rewrite_with_llm(self.settings.llm, state["analysis"].question, composed, self.source)
+            composed, backend = rewrite_with_llm(self.settings.llm, state["analysis"].question, composed,
+                                                 self.source(composed.citer.citations[0].doc)
+                                                 if composed.citer.citations else self.source())
         state.update(composed=composed, backend=backend)
         state["timings_ms"]["compose"] = round((time.perf_counter() - t0) * 1000, 2)
         return state
 
     # ---- public API ------------------------------------------------------------------------------
-    def ask(self, question: str, history: list[str] | None = None) -> Answer:
-        """Answer one question (``history``: the user's earlier questions, oldest first)."""
+    def ask(self, question: str, history: list[str] | None = None,
+            conversation: Conversation | None = None) -> Answer:
+        """Answer one question. Follow-ups resolve against ``conversation`` (the earlier answers); a plain
+        ``history`` of earlier questions is replayed once, oldest first, to build one. Invalid history
+        entries are dropped with a notice; an invalid question raises ``InvalidQuestion``."""
+        cleaned = clean_question(question)
+        notices: list[str] = []
+        if conversation is None:
+            past, notices = clean_history(history or [])
+            conversation = Conversation()
+            for earlier in past[-conversation.max_turns:]:
+                try:
+                    conversation.add(self._answer(earlier, conversation))
+                except InvalidQuestion:
+                    continue
+        answer = self._answer(cleaned, conversation)
+        answer.notices = notices
+        return answer
+
+    def _answer(self, cleaned: str, conversation: Conversation) -> Answer:
         t0 = time.perf_counter()
-        cleaned = clean(question)
-        # Earlier questions that were only markup or noise cannot be what a follow-up refers to.
-        past = [clean(h) for h in (history or []) if isinstance(h, str) and strip_markup(h).strip()][-6:]
-        standalone = self._standalone(cleaned, past)
+        standalone = self._standalone(cleaned, conversation)
         state = self._compose_step(self._retrieve_step(
             {"question": cleaned, "standalone_question": standalone, "timings_ms": {}}))
         composed = state["composed"]
@@ -126,70 +180,66 @@ class Assistant:
         verify(composed.answer, citations, self.source)
         timings = state["timings_ms"] | {"total": round((time.perf_counter() - t0) * 1000, 2)}
         return Answer(cleaned, standalone, composed.answer, composed.answerable, citations, state["backend"],
-                      timings, composed.related, composed.route, composed.actors, composed.items)
+                      timings, composed.related, composed.route, composed.actors, composed.items,
+                      state["analysis"].answer_type)
 
-    def _standalone(self, question: str, past: list[str]) -> str:
-        """Resolve a follow-up; some need the earlier answers, not only the earlier questions."""
-        standalone = resolve(question, past)
-        if not past:
-            return standalone
-        from assistant.actors import find_actors
-
-        if refers_to_several(question) and not find_actors(question):
-            # "这两个部门有啥共同任务？": the bodies named by the last questions.
+    def _standalone(self, question: str, conversation: Conversation) -> str:
+        """Resolve a follow-up against the earlier answers (their standalone questions, bodies, items)."""
+        previous = conversation.last
+        if previous is None:
+            return question
+        standalone = resolve(question, previous.standalone_question, self.registry)
+        if refers_to_several(question) and not self.registry.find(question):
+            # "这两个部门有啥共同任务？": the bodies named by the last turns.
             names: list[str] = []
-            for k in range(len(past), 0, -1):
-                for name in find_actors(resolve(past[k - 1], past[:k - 1])):
+            for earlier in reversed(conversation.answers):
+                for name in self.registry.find(earlier.standalone_question) or earlier.actors:
                     if name not in names:
                         names.append(name)
                 if len(names) >= 2:
                     break
             if len(names) >= 2:
                 return substitute_body(question, names[:2])
-        if refers_to_body(question):
+        if refers_to_body(question, self.registry) and previous.actors:
             # "这个部门还管什么？": the body is the one the previous answer named.
-            previous = self.ask(past[-1], past[:-1])
-            if previous.actors:
-                return substitute_body(question, previous.actors)
+            return substitute_body(question, previous.actors)
         k = ordinal(question)
-        if k and not find_actors(question):
+        if k and not self.registry.find(question) and previous.route == "list":
             # "第四个具体指什么？": item k of the list the previous answer gave.
-            previous = self.ask(past[-1], past[:-1])
             index = k - 1 if k > 0 else k
-            if previous.route == "list" and -len(previous.items) <= index < len(previous.items):
+            if -len(previous.items) <= index < len(previous.items):
                 return previous.items[index]
         return standalone
 
-    def stream(self, question: str, history: list[str] | None = None) -> Iterator[str]:
-        """The answer text in growing chunks (line by line), for chat UIs; the last chunk is complete."""
-        answer = self.ask(question, history)
-        shown = ""
-        for line in answer.answer.split("\n"):
-            shown = f"{shown}\n{line}" if shown else line
-            yield shown
+    def stream(self, question: str, history: list[str] | None = None,
+               conversation: Conversation | None = None) -> Iterator[str]:
+        """The answer text for chat UIs. An extractive answer is complete at once: one chunk."""
+        yield self.ask(question, history, conversation).answer
 
     def duties(self, actor: str | None = None) -> list[dict]:
-        """The duty map, optionally for one actor (any alias or English name)."""
-        from assistant.actors import find_actors
-
+        """The duty map, optionally for one body (any form, paraphrase or English name)."""
         duties = self.composer.duties
         if actor:
-            names = find_actors(actor) or [actor]
-            duties = [d for n in names for d in (self.composer.duties_of(n) if n in _registry_names() else [])]
+            names = self.registry.find(actor) or ([actor] if actor in self.registry.by_name else [])
+            duties = [d for n in names for d in self.composer.duties_of(n)]
         return [d.to_dict() for d in duties]
 
     def quiz(self, n: int = 10, seed: int | None = None, kind: str | None = None, level: int | None = None):
-        """A self-quiz drawn from questions generated from the duty map, figures and the speech's lists."""
+        """A self-quiz drawn from questions generated from the duty map, figures and the document's lists."""
         from assistant.quiz import generate, make_quiz
 
         return make_quiz(generate(self), n, seed, kind, level)
 
     def figures(self) -> list[dict]:
-        """Every number in the speech with unit, measure, kind and sentence."""
+        """Every number in the documents with unit, measure, kind, qualifier and sentence."""
         return [f.to_dict() for f in self.index.corpus.figures]
 
 
-def _registry_names() -> set[str]:
-    from assistant.actors import ACTORS
+def _answer_type_model(index: Index) -> AnswerTypeModel:
+    """The fitted answer-type model for this embedding model; fitted here, once, for another model."""
+    try:
+        return AnswerTypeModel.load(index.embedder.model_id)
+    except ModelMissing:
+        from assistant.train import fit_answer_type
 
-    return {a.name for a in ACTORS}
+        return fit_answer_type(index.embedder)[0]

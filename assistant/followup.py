@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.actors import _ALIASES, _EN_ALIASES, find_actors, unknown_bodies
+from assistant.actors import BodyRegistry
 
 _CUE = re.compile(
     r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及|具体|详细)|呢[？?]?$|"
@@ -20,7 +20,7 @@ _QUESTION_TAIL = re.compile(r"[？?。！!\s]+$")
 MAX_BARE_FOLLOWUP = 4
 
 
-def is_followup(question: str) -> bool:
+def is_followup(question: str, registry: BodyRegistry) -> bool:
     """An elliptical question: a follow-up cue, too short to stand alone, or only question words."""
     from index.tokens import content_terms
 
@@ -28,35 +28,33 @@ def is_followup(question: str) -> bool:
     if _CUE.search(question) or len(core) <= MAX_BARE_FOLLOWUP:
         return True
     # "具体数字是多少？" / "具体要怎么抓？": nothing in it names a topic.
-    return not find_actors(question) and not content_terms(question) and not re.search(r"[A-Za-z]{3,}", question)
+    return not registry.find(question) and not content_terms(question) and not re.search(r"[A-Za-z]{3,}", question)
 
 
-def _replace_actor(previous: str, old: str, new: str) -> str:
-    # Replace whichever alias of the old actor the earlier question used.
-    forms = sorted({f for f, n in _ALIASES + _EN_ALIASES if n == old}, key=len, reverse=True)
+def _replace_actor(previous: str, old: str, new: str, registry: BodyRegistry) -> str:
+    # Replace whichever form of the old body the earlier question used (its core for paraphrases).
+    body = registry.get(old)
+    forms = registry.forms_of(old) + ([body.core] if len(body.core) >= 2 else [])
     for form in forms:
         pattern = re.escape(form) if not form.isascii() else rf"(?i)\b(the\s+)?{re.escape(form)}s?\b"
         if re.search(pattern, previous):
             return re.sub(pattern, new, previous, count=1)
-    return previous
+    # An English name: put the new body in front of the earlier question.
+    return f"{new}：{previous}" if new else previous
 
 
-def resolve(question: str, history: list[str] | None) -> str:
-    """The standalone question for ``question`` asked after ``history`` (earlier user questions)."""
-    if not history or not is_followup(question):
+def resolve(question: str, previous: str | None, registry: BodyRegistry) -> str:
+    """The standalone question for ``question`` asked right after ``previous`` (the earlier turn's
+    *standalone* question, already resolved: chains cost one step per turn)."""
+    if not previous or not previous.strip() or not is_followup(question, registry):
         return question
-    previous = next((h for h in reversed(history) if h and h.strip()), "")
-    if not previous:
-        return question
-    # Resolve the previous question itself first (a chain of follow-ups).
-    previous = resolve(previous, [h for h in history[: history.index(previous)]] if previous in history else None)
-    new_actors, old_actors = find_actors(question), find_actors(previous)
-    # A body the speech never names ("那水利局呢？") still takes the earlier actor's place.
-    new_actors = new_actors or unknown_bodies(question)
+    new_actors, old_actors = registry.find(question), registry.find(previous)
+    # A body the document never names ("那水利局呢？") still takes the earlier body's place.
+    new_actors = new_actors or registry.unknown(question)
     if new_actors and old_actors:
-        resolved = _replace_actor(previous, old_actors[0], "、".join(new_actors))
+        resolved = _replace_actor(previous, old_actors[0], "、".join(new_actors), registry)
         for extra in old_actors[1:]:
-            resolved = _replace_actor(resolved, extra, "")
+            resolved = _replace_actor(resolved, extra, "", registry)
         return resolved
     if new_actors:
         return f"{'、'.join(new_actors)}{_strip_cue(question)}" if _strip_cue(question) else question
@@ -75,9 +73,9 @@ _BODY_REFERENCE = re.compile(
     r"\b(?:that|this|the same)\s+(?:bureau|department|office|agency|body|unit)\b|\bthey\b|\bit\b", re.I)
 
 
-def refers_to_body(question: str) -> bool:
+def refers_to_body(question: str, registry: BodyRegistry) -> bool:
     """A follow-up that points at a body named only in the previous answer (这个部门还管什么？)."""
-    return bool(_BODY_REFERENCE.search(question)) and not find_actors(question)
+    return bool(_BODY_REFERENCE.search(question)) and not registry.find(question)
 
 
 def substitute_body(question: str, names: list[str]) -> str:

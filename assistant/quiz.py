@@ -34,7 +34,6 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from assistant.actors import ACTORS, find_actors
 
 __all__ = ["KINDS", "Grade", "Progress", "Question", "generate", "grade", "make_quiz", "parse_numbers",
            "run_cli_quiz", "to_chinese"]
@@ -213,7 +212,7 @@ class _Source:
     """The canonical text with its sentences, for citations and section lookups."""
 
     def __init__(self, assistant):
-        self.text: str = assistant.source
+        self.text: str = assistant.index.corpus.text
         self.doc = assistant.index.corpus.doc
         self.sentences = [s for s in self.doc.sentences]
         self.starts = [s.start for s in self.sentences]
@@ -277,16 +276,49 @@ def _ordinal(n: int) -> str:
 
 
 # ---- actors ----------------------------------------------------------------------------------------
-_ACTOR = {a.name: a for a in ACTORS}
-_COUNTY = {"各县区", "各县区政府", "各县区“一把手”"} | {a.name for a in ACTORS if a.kind == "county"}
-_LEADERS = {"各级环保部门领导班子", "各级各部门主管、分管生态环保的领导干部"}
-_FORMS = sorted({f for a in ACTORS for f in a.surface_forms}, key=len, reverse=True)
-_FORM_RE = "|".join(re.escape(f) for f in _FORMS)
-_SUBJECT = re.compile(rf"^(?:{_FORM_RE})(?:[、和](?:{_FORM_RE}))*(?:作为[^，。]{{1,20}}，)?(?:务必要|务必|必须|一定要|要)")
-_ALIAS_EXACT: dict[str, str] = {}
-for _a in ACTORS:
-    for _f in (_a.name,) + _a.forms + _a.aliases + _a.english:
-        _ALIAS_EXACT.setdefault(_f.lower(), _a.name)
+# The bodies come from the document (the assistant's registry); the quiz reads the same derived facts.
+_REGISTRY: dict = {"r": None}
+
+
+def _registry():
+    return _REGISTRY["r"]
+
+
+def _use_registry(registry) -> None:
+    _REGISTRY["r"] = registry
+
+
+class _Actors:
+    def get(self, name):
+        r = _registry()
+        return r.by_name.get(name) if r else None
+
+
+_ACTOR = _Actors()
+
+
+def _is_local(body) -> bool:
+    return body.kind == "county" or body.name.startswith("各县")
+
+
+def _is_leader(body) -> bool:
+    return body.kind == "leader"
+
+
+def _subject_re() -> re.Pattern:
+    r = _registry()
+    forms = sorted({f for b in r.bodies for f in b.surface_forms}, key=len, reverse=True) if r else []
+    form_re = "|".join(re.escape(f) for f in forms) or "(?!)"
+    return re.compile(rf"^(?:{form_re})(?:[、和](?:{form_re}))*(?:作为[^，。]{{1,20}}，)?(?:务必要|务必|必须|一定要|要)")
+
+
+def _alias_exact() -> dict[str, str]:
+    r = _registry()
+    out: dict[str, str] = {}
+    for b in (r.bodies if r else []):
+        for f in b.surface_forms:
+            out.setdefault(f.lower(), b.name)
+    return out
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -298,21 +330,17 @@ def _overlaps(a: str, b: str) -> bool:
         return True
     if b in A.covers or a in B.covers:
         return True
-    for x, y in ((A, B), (B, A)):
-        if x.name == "各级各部门":
-            return True
-        if x.name == "市直各部门" and (y.kind in ("bureau", "office") or y.name in _LEADERS):
-            return True
-        if x.name == "各级环保部门领导班子" and y.name == "市生态环境局":
-            return True
-    return (a in _COUNTY and b in _COUNTY) or (a in _LEADERS and b in _LEADERS)
+    # A collective ("各级各部门") includes every body; local and leader bodies overlap among themselves.
+    if A.kind == "collective" and not _is_local(A) or B.kind == "collective" and not _is_local(B):
+        return True
+    return (_is_local(A) and _is_local(B)) or (_is_leader(A) and _is_leader(B))
 
 
 def _aliases(name: str) -> list[str]:
     a = _ACTOR.get(name)
     if a is None:
         return [name]
-    return list(dict.fromkeys((a.name,) + a.forms + a.aliases))
+    return list(dict.fromkeys(a.surface_forms))
 
 
 def actors_in(response: str) -> list[str]:
@@ -320,16 +348,19 @@ def actors_in(response: str) -> list[str]:
     from rapidfuzz import process
 
     text = response or ""
+    registry = _registry()
+    find_actors = registry.find if registry else (lambda t: [])
+    alias_exact = _alias_exact()
     names = list(find_actors(text))
     for seg in re.split(r"[、，,；;/\s]+|(?<=[局办县区])和", text):
         seg = seg.strip("。.！!？?“”\"'（）() ")
         if not seg:
             continue
-        hit = _ALIAS_EXACT.get(seg.lower())
+        hit = alias_exact.get(seg.lower())
         if hit is None and len(seg) >= 3 and not find_actors(seg):
-            best = process.extract(seg, list(_ALIAS_EXACT), scorer=fuzz.ratio, limit=3, score_cutoff=80)
-            if best and len({_ALIAS_EXACT[k] for k, s, _ in best if s == best[0][1]}) == 1:
-                hit = _ALIAS_EXACT[best[0][0]]
+            best = process.extract(seg, list(alias_exact), scorer=fuzz.ratio, limit=3, score_cutoff=80)
+            if best and len({alias_exact[k] for k, s, _ in best if s == best[0][1]}) == 1:
+                hit = alias_exact[best[0][0]]
         if hit and hit not in names:
             names.append(hit)
     return names
@@ -343,7 +374,8 @@ _BANKS: dict[int, list[Question]] = {}
 
 def generate(assistant) -> list[Question]:
     """The full question bank for an assistant's speech (cached; identical on every run)."""
-    key = zlib.crc32(assistant.source.encode("utf-8"))
+    _use_registry(assistant.registry)
+    key = zlib.crc32(assistant.index.corpus.text.encode("utf-8"))
     if key not in _BANKS:
         _BANKS[key] = _Generator(assistant).run()
     return list(_BANKS[key])
@@ -429,7 +461,7 @@ class _Generator:
                 if start is None:
                     continue
             else:
-                m = _SUBJECT.match(task)
+                m = _subject_re().match(task)
                 if not m:
                     continue
                 rest = task[m.end():]

@@ -5,16 +5,18 @@ ranking to LangChain.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from assistant.actors import find_actors
+from functools import cached_property
+
+from assistant.actors import BodyRegistry
 from index.build import Index
 from index.segment import Sentence
-from index.synonyms import expand
-from index.tokens import tokenize
+from index.tokens import derived_terms, tokenize
 
 RRF_K = 60
 
@@ -52,6 +54,7 @@ class Searcher:
     def __init__(self, index: Index):
         self.index = index
         corpus = index.corpus
+        self.registry = BodyRegistry(corpus.bodies, corpus.text, {n for d in corpus.duties for n in d.actors})
         self.passages = {p.id: p for p in corpus.passages}
         self.sentences: list[Sentence] = corpus.doc.sentences
         self.sentence_by_id = {s.id: s for s in self.sentences}
@@ -64,21 +67,41 @@ class Searcher:
         order = {sid: i for i, sid in enumerate(ids)}
         self._s_vecs = vecs[[order[s.id] for s in self.sentences]]
 
-    def prepare(self, text: str) -> Query:
-        # Actor aliases add the speech's own name (交通运输局 → 市交通局); English/colloquial words their terms.
-        extra = " ".join(find_actors(text)) + " " + expand(text)
-        return Query(text, self.index.embedder.embed_query_vector(text), tokenize(f"{text} {extra}"))
+    @cached_property
+    def glossary(self):
+        """English glosses (CC-CEDICT) of the document's own words: its derived terms and every word
+        of two or more characters it uses."""
+        from index.gloss import Glossary
+
+        corpus = self.index.corpus
+        words = set(derived_terms(corpus.text, corpus.bodies))
+        words |= {t for s in self.sentences for t in tokenize(s.text) if len(t) >= 2 and not t.isascii()}
+        return Glossary(sorted(words))
+
+    def expand(self, text: str) -> str:
+        """Chinese terms of the document that an English question asks about ("" for Chinese questions)."""
+        if len(re.findall(r"[A-Za-z]", text)) < 3:
+            return ""
+        return " ".join(term for term, _ in self.glossary.match(text, top=8))
+
+    def prepare(self, text: str, vector: np.ndarray | None = None) -> Query:
+        # Body paraphrases add the document's own name (交通运输局 → 市交通局); English words their terms.
+        extra = " ".join(self.registry.find(text)) + " " + self.expand(text)
+        vector = self.index.embedder.embed_query_vector(text) if vector is None else vector
+        return Query(text, vector, tokenize(f"{text} {extra}"))
 
     def passages_ranked(self, q: Query, k: int = 8) -> list[Hit]:
         dense = self.index.passages.query(q.vector, k=max(k * 2, 12))
-        dense_ids = [d[0] for d in dense if self.passages[d[0]].kind == "body"]
+        dense_ids = [d[0] for d in sorted(dense, key=lambda d: (-round(d[1], 6), d[0])) if self.passages[d[0]].kind == "body"]
         bm = self._p_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self._p_ids))
-        bm_order = [self._p_ids[i] for i in np.argsort(-bm) if bm[i] > 0][: max(k * 2, 12)]
+        bm_order = [self._p_ids[i] for i in sorted(range(len(bm)), key=lambda i: (-round(float(bm[i]), 6), i))
+                    if bm[i] > 0][: max(k * 2, 12)]
         fused = rrf([dense_ids, bm_order])
         dense_sim = {d[0]: d[1] for d in dense}
         bm_by_id = dict(zip(self._p_ids, bm))
         hits = [Hit(pid, s, dense_sim.get(pid, 0.0), float(bm_by_id[pid])) for pid, s in fused.items()]
-        return sorted(hits, key=lambda h: -h.score)[:k]
+        order = {pid: i for i, pid in enumerate(self._p_ids)}
+        return sorted(hits, key=lambda h: (-round(h.score, 6), order[h.id]))[:k]
 
     def sentences_ranked(self, q: Query, within: set[str] | None = None, k: int = 12) -> list[Hit]:
         """Sentences ranked by fused dense + BM25 (optionally only inside some passages)."""
@@ -86,11 +109,12 @@ class Searcher:
         bm = self._s_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self.sentences))
         allowed = [i for i, s in enumerate(self.sentences)
                    if within is None or _para_of(s) in within]
-        d_order = sorted(allowed, key=lambda i: -dense[i])
-        b_order = [i for i in sorted(allowed, key=lambda i: -bm[i]) if bm[i] > 0]
+        # Near-ties (1e-6) break by document order, so every machine ranks alike.
+        d_order = sorted(allowed, key=lambda i: (-round(float(dense[i]), 6), i))
+        b_order = [i for i in sorted(allowed, key=lambda i: (-round(float(bm[i]), 6), i)) if bm[i] > 0]
         fused = rrf([[self.sentences[i].id for i in d_order], [self.sentences[i].id for i in b_order]])
         hits = [Hit(sid, sc, float(dense[self.row[sid]]), float(bm[self.row[sid]])) for sid, sc in fused.items()]
-        return sorted(hits, key=lambda h: -h.score)[:k]
+        return sorted(hits, key=lambda h: (-round(h.score, 6), self.row[h.id]))[:k]
 
 
 

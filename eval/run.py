@@ -18,7 +18,7 @@ def load_gold(path: Path | None = None) -> list[dict]:
 
 def evaluate(assistant, gold: list[dict], progress=None) -> dict:
     """Score the assistant on the gold set: per-item rows, overall and per-category figures, retrieval."""
-    source = assistant.source
+    source = assistant.source()
     rows, failures, rankings, golds = [], [], [], []
     for item in gold:
         got = assistant.ask(item["question"], item.get("history") or []).to_dict()
@@ -42,13 +42,13 @@ def evaluate(assistant, gold: list[dict], progress=None) -> dict:
 def evaluate_naive(assistant, gold: list[dict], progress=None) -> dict:
     from eval.naive import NaiveRAG
 
-    naive = NaiveRAG(assistant.source, assistant.index.embedder)
+    naive = NaiveRAG(assistant.source(), assistant.index.embedder)
     rows, rankings, golds = [], [], []
     for item in gold:
         question = " ".join((item.get("history") or [])[-1:] + [item["question"]])
-        rows.append(score_item(item, naive.ask(question), assistant.source))
+        rows.append(score_item(item, naive.ask(question), assistant.source()))
         rankings.append(naive.rank(question))
-        golds.append(gold_spans(item.get("gold_quotes", []), assistant.source))
+        golds.append(gold_spans(item.get("gold_quotes", []), assistant.source()))
         if progress:
             progress()
     return {"overall": aggregate(rows), "categories": by_category(rows), "retrieval": retrieval_scores(rankings, golds),

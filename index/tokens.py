@@ -5,17 +5,6 @@ import logging
 import re
 from functools import lru_cache
 
-DOMAIN_TERMS = (
-    "优良天数", "硫铁矿", "废弃硫铁矿", "挥发性有机物", "渣土车", "路检路查", "秸秆禁烧", "秸秆禁燃", "秸秆综合利用率",
-    "餐饮油烟", "扬尘管控", "清扫保洁", "汽修行业", "喷漆作业", "国控", "省控", "市控", "断面", "臭氧", "源解析",
-    "微站", "标准站", "一市一策", "清污分流", "白石河", "汉江", "瀛湖", "月河", "蒿坪河", "旬阳汞矿区", "综合指数",
-    "污染防治攻坚战", "生态环保督察", "回头看", "信访投诉", "三线一单", "排污许可", "十年禁渔", "禁捕退捕", "一泓清水",
-    "永续北上", "碳达峰", "碳中和", "二期工程", "一期工程", "网箱", "达标城市", "党政同责", "一岗双责", "第一责任人",
-    "散乱污", "两场", "雨污分流", "污水收集率", "厕所革命", "富营养化", "夏病早治", "6个100%", "市政工地", "建筑工地",
-    "三色督办", "指挥棒", "问责", "十三五", "十四五", "PM2.5", "PM10", "放管服", "大环保格局", "秦岭", "五乱",
-    "有主矿山", "一点一策", "可行性研究报告", "省部联审", "污染源普查", "示范县", "实践创新基地", "地表水",
-    "扬尘", "主送", "抄送", "岚皋", "平利", "汉滨", "汉阴", "白河", "旬阳", "紫阳", "石泉", "宁陕", "镇坪", "商洛", "安康",
-)
 STOPWORDS = set(
     "的 了 和 与 及 是 在 要 对 把 为 也 都 就 而 并 或 等 中 上 下 个 这 那 之 其 以 于 从 向 让 被 将 还 又 很 更 "
     "吗 呢 吧 啊 呀 么 什么 怎么 怎样 如何 哪些 哪个 哪 几 多少 谁 请问 请 问 一下 讲话 讲 提到 提出 说 说了 里 里面 "
@@ -42,18 +31,21 @@ _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:\.\d+)?")
 
 
-TOKENIZER_VERSION = "5"
+TOKENIZER_VERSION = "6"
 # General words kept in the compact dictionary besides the speech's own: enough to segment questions well.
 GENERAL_WORDS = 30000
 _active = {"dictionary": None}
 
 
-def _domain_words() -> list[str]:
-    from assistant.actors import ACTORS
-    from index.synonyms import ZH_TERMS
+_QUOTED = re.compile(r"“([^”“]{2,8})”")
 
-    words = list(DOMAIN_TERMS) + [f for a in ACTORS for f in a.surface_forms + a.aliases] + list(ZH_TERMS)
-    return [w for w in words if len(w) >= 2]
+
+def derived_terms(text: str, bodies: list) -> list[str]:
+    """The document's own terms for the tokenizer: its bodies' names and short forms, and the short
+    terms it puts in quotation marks (“河长制”, “回头看”). Derived at index time, never typed in."""
+    words = [f for b in bodies for f in b.surface_forms] + [b.core for b in bodies]
+    words += [m.group(1) for m in _QUOTED.finditer(text) if not re.search(r"[，。、；：！？]", m.group(1))]
+    return sorted({w for w in words if len(w) >= 2 and " " not in w})
 
 
 @lru_cache(maxsize=1)
@@ -62,8 +54,6 @@ def _full_jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    for word in _domain_words():
-        jieba.add_word(word, freq=20000)
     return jieba.dt
 
 
@@ -82,11 +72,13 @@ def _jieba():
     return _compact_jieba(path) if path else _full_jieba()
 
 
-def write_dictionary(path, texts: list[str]) -> None:
+def write_dictionary(path, texts: list[str], terms: list[str] = ()) -> None:
     """A compact jieba dictionary: every word of the speech (and its search-mode pieces), the domain terms
     and aliases, and the most frequent general words. It loads in a fraction of the full dictionary's time."""
     full = _full_jieba()
     full.check_initialized()
+    for word in terms:
+        full.add_word(word, freq=20000)
     freq = full.FREQ
     words: dict[str, int] = {}
     for text in texts:
@@ -94,7 +86,7 @@ def write_dictionary(path, texts: list[str]) -> None:
             tok = tok.strip()
             if tok and freq.get(tok):
                 words[tok] = freq[tok]
-    for word in _domain_words():
+    for word in terms:
         words[word] = max(freq.get(word, 0), 20000)
     for word in STOPWORDS | FRAME_WORDS:
         if freq.get(word):

@@ -431,7 +431,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
     appears when ``ui.quiz_tab`` is importable (and ``quiz`` is true)."""
     from assistant.understand import InvalidQuestion, clean
 
-    source = assistant.source
+    source = assistant.source()
     duties = assistant.duties()
     figures = assistant.figures()
     duty_by_id = {d["id"]: d for d in duties}

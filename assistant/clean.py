@@ -1,0 +1,297 @@
+"""Input cleaning: turn what a user typed or pasted into one clean question, or a clear one-line error.
+
+``clean_question`` is the single gate for a question; ``clean_history`` and ``load_history_file`` apply
+the same gate to the user's earlier questions. Pure standard library, no project imports.
+
+What cleaning does, in order (each step is safe to repeat, so cleaning is idempotent):
+
+1. bytes must be UTF-8 (a UTF-8 BOM is allowed); anything else that is not ``str`` is refused;
+2. invisible characters are *removed*, not replaced: lone surrogates, every format character
+   (category Cf: U+200B-U+200F, U+2060, U+FEFF, U+00AD, U+180E, bidi controls, ...), the combining
+   grapheme joiner U+034F and the variation selectors U+FE00-U+FE0F / U+E0100-U+E01EF. They are
+   removed first, so ``市交\u200b通局`` is exactly ``市交通局`` and ``e\u200b\u0301`` still composes;
+3. control characters (category Cc, including ``\\n \\t \\r``): a run of them (with any whitespace
+   around it) between two CJK characters is dropped, a line wrapped inside a Chinese phrase
+   (``市交通\\n局``) reads as ``市交通局``; anywhere else the run becomes one space;
+4. NFKC: full-width letters, digits and signs become ASCII (``６１００％`` → ``6100%``, ``ＰＭ２．５`` →
+   ``PM2.5``). Full-width Chinese punctuation ``，？：`` becomes ASCII ``,?:``; the Chinese quotes “”
+   and the ideographic ``。、「」`` are not compatibility characters and stay as typed;
+5. whitespace runs collapse to one space, and the ends are stripped.
+
+A cleaned question is refused (``InvalidQuestion``) when it is empty, longer than
+``MAX_QUESTION_CHARS``, or has no letter, digit or CJK character at all (only punctuation, symbols or
+emoji). Every error message is one line: Chinese first, English in parentheses.
+"""
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+
+__all__ = [
+    "InvalidHistory",
+    "InvalidQuestion",
+    "MAX_HISTORY_FILE_BYTES",
+    "MAX_HISTORY_ITEMS",
+    "MAX_QUESTION_CHARS",
+    "clean_history",
+    "clean_question",
+    "load_history_file",
+]
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_ITEMS = 20
+MAX_HISTORY_FILE_BYTES = 256 * 1024
+
+# A raw input this long is refused before any cleaning work: no real question is 20x the limit even
+# with invisible characters in it, and it bounds the cost of cleaning hostile input.
+_MAX_RAW_CHARS = 20 * MAX_QUESTION_CHARS
+# At most this many per-entry notices from ``clean_history``; the rest are counted in one notice.
+_MAX_NOTICES = MAX_HISTORY_ITEMS
+# ``[["..."]]`` is the deepest nesting a history file may have (the inner lists are dropped with a notice).
+_MAX_HISTORY_DEPTH = 2
+
+
+class InvalidQuestion(ValueError):
+    """A question that cannot be asked: not text, not UTF-8, empty, too long or without any words."""
+
+
+class InvalidHistory(ValueError):
+    """A history file that cannot be used: unreadable, too large, not UTF-8, not JSON or not a list."""
+
+
+def _type_name(obj: object) -> str:
+    """The type's name, safe to put in a one-line message."""
+    name = " ".join(str(getattr(type(obj), "__name__", "object")).split())
+    return name[:60] or "object"
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    return " ".join(str(text).split())[:limit]
+
+
+def _not_text(obj: object) -> str:
+    name = _type_name(obj)
+    return f"问题必须是文本，收到的是 {name} (the question must be text, got {name})"
+
+
+def _too_long(n: int) -> InvalidQuestion:
+    return InvalidQuestion(f"问题过长：{n} 字，上限 {MAX_QUESTION_CHARS} 字 "
+                           f"(the question is {n} characters long, the limit is {MAX_QUESTION_CHARS})")
+
+
+# --- characters -------------------------------------------------------------------------------------
+
+_REMOVED_EXTRA = frozenset("\u034f" + "".join(chr(c) for c in range(0xFE00, 0xFE10)))
+
+
+def _removed(ch: str) -> bool:
+    """Invisible characters that are deleted outright: surrogates, Cf, CGJ and variation selectors."""
+    if ch in _REMOVED_EXTRA or "\U000e0100" <= ch <= "\U000e01ef":
+        return True
+    return unicodedata.category(ch) in ("Cf", "Cs")
+
+
+def _is_control(ch: str) -> bool:
+    """Category Cc: U+0000-U+001F and U+007F-U+009F."""
+    return ch <= "\x1f" or "\x7f" <= ch <= "\x9f"
+
+
+# Scripts written without spaces between words: a line break inside them is not a word break.
+# Hangul is deliberately absent (Korean separates words with spaces).
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),    # CJK radicals supplement, Kangxi radicals
+    (0x3001, 0x303F),    # CJK symbols and punctuation (not U+3000, the ideographic space)
+    (0x3040, 0x30FF),    # hiragana, katakana
+    (0x3100, 0x312F),    # bopomofo
+    (0x31A0, 0x31FF),    # bopomofo extended, CJK strokes, katakana phonetic extensions
+    (0x3400, 0x4DBF),    # CJK extension A
+    (0x4E00, 0x9FFF),    # CJK unified ideographs
+    (0xF900, 0xFAFF),    # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),    # CJK compatibility forms
+    (0xFF01, 0xFF0F),    # full-width punctuation ！＂＃…／
+    (0xFF1A, 0xFF20),    # ：；＜＝＞？＠
+    (0xFF3B, 0xFF40),
+    (0xFF5B, 0xFF65),    # ｛｜｝～ and the half-width ideographic punctuation
+    (0x20000, 0x323AF),  # CJK extensions B-H, compatibility supplement
+)
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+
+
+def _drop_invisible(text: str) -> str:
+    if text.isprintable() and text.isascii():   # fast path: nothing to remove
+        return text
+    return "".join(ch for ch in text if not _removed(ch))
+
+
+def _fold_controls(text: str) -> str:
+    """Each run of whitespace containing a control character: dropped between CJK, else one space."""
+    if not any(_is_control(ch) for ch in text):
+        return text
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if not (ch.isspace() or _is_control(ch)):
+            out.append(ch)
+            i += 1
+            continue
+        j = i
+        has_control = False
+        while j < n and (text[j].isspace() or _is_control(text[j])):
+            has_control = has_control or _is_control(text[j])
+            j += 1
+        if not has_control:
+            out.append(text[i:j])                 # plain whitespace: collapsed later
+        elif 0 < i and j < n and _is_cjk(text[i - 1]) and _is_cjk(text[j]):
+            pass                                  # 市交通\n局 → 市交通局
+        else:
+            out.append(" ")
+        i = j
+    return "".join(out)
+
+
+def _has_words(text: str) -> bool:
+    """Any letter or digit (category L* or N*; every CJK ideograph is Lo)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+# --- questions --------------------------------------------------------------------------------------
+
+def clean_question(obj: object) -> str:
+    """The cleaned question (see the module docstring), or ``InvalidQuestion`` with a one-line message."""
+    if isinstance(obj, (bytes, bytearray)):
+        try:
+            obj = bytes(obj).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidQuestion("问题不是有效的 UTF-8 文本 (the question is not valid UTF-8 text)") from exc
+    if not isinstance(obj, str):
+        raise InvalidQuestion(_not_text(obj))
+    text = str.__str__(obj)   # a plain str, whatever a subclass overrides
+    if len(text) > _MAX_RAW_CHARS:
+        raise _too_long(len(text))
+    text = _drop_invisible(text)
+    text = _fold_controls(text)
+    text = unicodedata.normalize("NFKC", text)   # never introduces Cc, Cf or surrogates (Unicode 14)
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidQuestion("问题为空，请输入一个问题 (the question is empty)")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise _too_long(len(text))
+    if not _has_words(text):
+        raise InvalidQuestion("问题里没有可查询的文字，请输入汉字、字母或数字 "
+                              "(the question has no letters, digits or Chinese characters)")
+    return text
+
+
+# --- history ----------------------------------------------------------------------------------------
+
+def clean_history(items: object) -> tuple[list[str], list[str]]:
+    """``(questions, notices)``: the last ``MAX_HISTORY_ITEMS`` valid earlier questions, cleaned, and one
+    line per thing ignored. Accepts None, a list or a tuple; never raises.
+
+    Entries are numbered from 1 in the notices. Entries older than the last ``MAX_HISTORY_ITEMS`` valid
+    ones are not examined; a single notice says how many were dropped.
+    """
+    if items is None:
+        return [], []
+    if not isinstance(items, (list, tuple)):
+        name = _type_name(items)
+        return [], [f"已忽略历史问题：历史必须是问题字符串的列表，收到的是 {name} "
+                    f"(history ignored: expected a list of question strings, got {name})"]
+    entries = list(items)
+    kept: list[str] = []
+    dropped: list[str] = []          # newest first while scanning
+    extra = 0
+    i = len(entries)
+    while i > 0 and len(kept) < MAX_HISTORY_ITEMS:
+        i -= 1
+        entry = entries[i]
+        if isinstance(entry, str):
+            try:
+                kept.append(clean_question(entry))
+                continue
+            except InvalidQuestion as exc:
+                reason = str(exc)
+        else:
+            reason = _not_text(entry)
+        if len(dropped) < _MAX_NOTICES:
+            dropped.append(f"已忽略第{i + 1}条历史问题：{reason}")
+        else:
+            extra += 1
+    notices: list[str] = []
+    if i > 0:
+        notices.append(f"已忽略较早的 {i} 条历史问题：最多保留最近 {MAX_HISTORY_ITEMS} 条 "
+                       f"(ignored {i} older history items: only the last {MAX_HISTORY_ITEMS} are kept)")
+    if extra:
+        notices.append(f"另有 {extra} 条较早的无效历史问题已忽略 ({extra} more invalid history items ignored)")
+    notices.extend(reversed(dropped))
+    kept.reverse()
+    return kept, notices
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    """Whether JSON ``text`` nests arrays/objects deeper than ``limit``; a flat scan, no recursion."""
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "[" or ch == "{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch == "]" or ch == "}":
+            depth -= 1
+    return False
+
+
+_NOT_A_LIST = "历史文件必须是问题字符串的列表"
+
+
+def load_history_file(path: str | os.PathLike) -> tuple[list[str], list[str]]:
+    """``clean_history`` of a JSON file holding a list of question strings.
+
+    Raises ``InvalidHistory`` (one line) when the file cannot be read, is larger than
+    ``MAX_HISTORY_FILE_BYTES``, is not UTF-8, is not JSON, nests deeper than a list of lists, or is not a
+    list. Problems with single entries are notices, not errors.
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_HISTORY_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = _one_line(getattr(exc, "strerror", None) or exc) or type(exc).__name__
+        raise InvalidHistory(f"无法读取历史文件 (cannot read the history file: {reason})") from exc
+    if len(data) > MAX_HISTORY_FILE_BYTES:
+        raise InvalidHistory(f"历史文件过大，上限 {MAX_HISTORY_FILE_BYTES // 1024} KB "
+                             f"(the history file is larger than {MAX_HISTORY_FILE_BYTES} bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidHistory("历史文件不是有效的 UTF-8 文本 (the history file is not valid UTF-8)") from exc
+    if _too_deep(text, _MAX_HISTORY_DEPTH):
+        raise InvalidHistory(f"{_NOT_A_LIST} (the history file must be a list of question strings; "
+                             f"it nests deeper than {_MAX_HISTORY_DEPTH} levels)")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidHistory(f"历史文件不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列 "
+                             f"(the history file is not valid JSON: {_one_line(exc.msg)})") from exc
+    except (ValueError, RecursionError) as exc:   # e.g. an integer with more digits than Python allows
+        raise InvalidHistory(f"历史文件不是有效的 JSON (the history file is not valid JSON: "
+                             f"{_one_line(exc) or type(exc).__name__})") from exc
+    if not isinstance(value, list):
+        name = "null" if value is None else _type_name(value)
+        raise InvalidHistory(f"{_NOT_A_LIST} (the history file must be a list of question strings, got {name})")
+    return clean_history(value)

@@ -1,0 +1,133 @@
+"""Fit the question-understanding models and write them to ``index/models/`` (``assistant train``).
+
+- Answer type: multinomial logistic regression over mE5 query vectors of ``index/models/examples.jsonl``;
+  the regularisation strength is chosen by 5-fold cross-validation (fixed folds, so the fit is
+  reproducible), and the cross-validated accuracy is recorded in the artefact.
+- Answerability: logistic regression over evidence features (``assistant.models.FEATURES``) of the
+  labelled development questions (eval/gold.jsonl, eval/holdout.jsonl, eval/holdout2.jsonl: dev sets);
+  the threshold is the largest one that keeps false refusals on them at or under 2 %.
+Each artefact records the digest of the data it was fitted on and the scikit-learn version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from assistant.models import (ANSWER_TYPE_FILE, ANSWERABILITY_FILE, FEATURES, TYPES, AnswerabilityModel,
+                              AnswerTypeModel, artefact_path)
+
+EXAMPLES = "examples.jsonl"
+ANSWERABILITY_SETS = ("eval/gold.jsonl", "eval/holdout.jsonl", "eval/holdout2.jsonl")
+MAX_FALSE_REFUSALS = 0.02
+
+
+def _digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _write(name: str, data: dict) -> Path:
+    path = artefact_path(name)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def fit_answer_type(embedder) -> tuple[AnswerTypeModel, dict]:
+    """Fit the answer-type model on the examples file with ``embedder``'s query vectors."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    path = artefact_path(EXAMPLES)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    X = np.stack([embedder.embed_query_vector(r["text"]) for r in rows])
+    y = np.array([r["type"] for r in rows])
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    scores = {c: float(cross_val_score(LogisticRegression(C=c, max_iter=3000), X, y, cv=folds).mean())
+              for c in (1.0, 4.0, 16.0, 64.0)}
+    best_c = max(scores, key=lambda c: (round(scores[c], 6), -c))
+    clf = LogisticRegression(C=best_c, max_iter=3000).fit(X, y)
+    classes = [str(c) for c in clf.classes_]
+    assert set(classes) <= set(TYPES), classes
+    import sklearn
+
+    data = {"classes": classes, "coef": clf.coef_.round(6).tolist(), "intercept": clf.intercept_.round(6).tolist(),
+            "embedding_model": embedder.model_id, "C": best_c, "cv_accuracy": scores,
+            "examples": len(rows), "data_sha256": _digest([path]), "sklearn": sklearn.__version__}
+    return AnswerTypeModel.from_dict(data), data
+
+
+def answerable_gold(item: dict) -> bool:
+    """The label the eval suite uses: an item expects an answer unless it expects a refusal."""
+    return item["category"] != "unanswerable" and not (
+        not item.get("must_include") and item["answer"].startswith("讲话中没有"))
+
+
+def fit_answerability(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, root: Path = Path(".")) -> dict:
+    """Fit the answerability model on the evidence features of labelled development questions."""
+    from sklearn.linear_model import LogisticRegression
+
+    from assistant.core import Conversation
+
+    paths = [root / s for s in sets if (root / s).is_file()]
+    X, y = [], []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            conversation = Conversation()
+            for earlier in item.get("history") or []:
+                conversation.add(assistant._answer(earlier, conversation))
+            standalone = assistant._standalone(item["question"], conversation)
+            state = assistant._retrieve_step({"question": item["question"], "standalone_question": standalone,
+                                              "timings_ms": {}})
+            if not state["hits"]:
+                continue
+            feats = assistant.composer.features(state["analysis"], state["hits"])
+            X.append([feats[f] for f in FEATURES])
+            y.append(int(answerable_gold(item)))
+    X, y = np.array(X, dtype=np.float64), np.array(y)
+    mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-9
+    clf = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit((X - mean) / scale, y)
+    data = {"coef": clf.coef_[0].round(6).tolist(), "intercept": round(float(clf.intercept_[0]), 6),
+            "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "features": list(FEATURES)}
+    model = AnswerabilityModel.from_dict(data | {"threshold": 0.0})
+    scores = np.array([model.score(dict(zip(FEATURES, row))) for row in X])
+    pos = np.sort(scores[y == 1])
+    # The largest threshold whose false-refusal rate on the answerable questions stays ≤ 2 %.
+    k = int(np.floor(MAX_FALSE_REFUSALS * len(pos)))
+    threshold = float(pos[k]) - 1e-6 if len(pos) else 0.5
+    refused = scores < threshold
+    data |= {"threshold": round(threshold, 6), "questions": len(y), "answerable": int(y.sum()),
+             "false_refusal_rate": round(float(refused[y == 1].mean()), 4),
+             "refusal_recall": round(float(refused[y == 0].mean()), 4) if (y == 0).any() else None,
+             "data": [str(p) for p in paths], "data_sha256": _digest(paths)}
+    return data
+
+
+def train(root: Path = Path("."), progress=print) -> dict:
+    """Fit both models and write their artefacts; returns what was written."""
+    from assistant.config import Settings
+    from index.embed import get_embedder
+
+    settings = Settings.from_env()
+    embedder = get_embedder(settings.embedding, settings.threads)
+    model, data = fit_answer_type(embedder)
+    _write(ANSWER_TYPE_FILE, data)
+    progress(f"answer type: {data['examples']} examples, C={data['C']}, cv accuracy {max(data['cv_accuracy'].values()):.3f}")
+    from assistant.core import Assistant
+
+    assistant = Assistant.open(settings)
+    assistant.composer.answerability = None  # features only; refusals by the old model would not matter
+    ans = fit_answerability(assistant, root=root)
+    _write(ANSWERABILITY_FILE, ans)
+    progress(f"answerability: {ans['questions']} questions, threshold {ans['threshold']}, "
+             f"false refusals {ans['false_refusal_rate']}, refusal recall {ans['refusal_recall']}")
+    return {"answer_type": data, "answerability": ans}

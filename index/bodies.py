@@ -1,0 +1,168 @@
+"""Derive the bodies a document names (bureaus, offices, counties, collectives, leaders) from its text.
+
+Nothing here knows any particular document: bodies are found by the generic shapes of Chinese
+organisation names — an administrative prefix (市/县/区/省/各…) before an organisation suffix
+(局/办/委员会/中心/政府/部门…), a place name before 县/区, and the roles official texts task
+(一把手, 领导干部 …). Each body gets its short forms (市交通局 → 交通局) and its *core* (交通), which
+question matching uses for paraphrases (交通运输局). An optional ``<document>.lexicon.toml`` beside a
+document adds aliases the text cannot show (``[aliases] "市交通局" = ["交通部门"]``).
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BODIES_VERSION = "1"
+
+# Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
+SUFFIXES = ("委员会办公室", "人民政府", "委员会", "办公室", "办公厅", "政府", "部门", "中心", "局", "办", "委", "厅")
+# Administrative prefixes that open a body's name.
+PREFIXES = ("各级各", "各县区", "市直各", "市", "省", "各")
+ROLES = ("“一把手”", "一把手", "主要负责同志", "领导干部", "领导班子")
+# Characters that never occur inside a body's name: particles, verbs, question words.
+_NOT_IN_NAME = set("的和与及或要在是对把被让向为了将从以由等着过也都就还并而之其这那哪谁啥么呢吗我本该全，。、；：！？（）《》 ")
+# Administrative units that, after 各, name a collective on their own (各县区, 各乡镇).
+UNITS = ("县区", "区县", "乡镇", "镇办", "街道", "县", "区", "镇", "市")
+_MAX_CORE = 6
+_PLACE_UNIT = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2})(县|区)(?![\u4e00-\u9fff]{0,1}[委局办])")
+
+
+@dataclass
+class Body:
+    name: str                          # as the document writes it
+    kind: str                          # bureau | office | county | collective | leader | government
+    forms: list[str] = field(default_factory=list)    # other ways it may be written or asked (short forms, aliases)
+    core: str = ""                     # the name without prefix and suffix: 交通 for 市交通局
+    covers: list[str] = field(default_factory=list)   # narrower bodies whose duties also answer for this one
+
+    @property
+    def surface_forms(self) -> list[str]:
+        return [self.name] + [f for f in self.forms if f != self.name]
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "forms": self.forms, "core": self.core, "covers": self.covers}
+
+
+def _kind(name: str, suffix: str) -> str:
+    if any(name.endswith(r) for r in ROLES):
+        return "leader"
+    if name.startswith("各") or suffix == "部门" or not suffix:
+        return "collective"
+    if suffix in ("局",):
+        return "bureau"
+    if suffix in ("政府", "人民政府", "委"):
+        return "government"
+    if suffix in ("县", "区"):
+        return "county"
+    return "office"
+
+
+def split_name(name: str) -> tuple[str, str, str]:
+    """``(prefix, core, suffix)`` of an organisation name: 市交通局 → (市, 交通, 局)."""
+    prefix = next((p for p in PREFIXES if name.startswith(p) and len(name) > len(p)), "")
+    rest = name[len(prefix):]
+    suffix = next((s for s in SUFFIXES if rest.endswith(s) and (len(rest) > len(s) or prefix)), "")
+    return prefix, rest[: len(rest) - len(suffix)] if suffix else rest, suffix
+
+
+def find_org_names(text: str, require_prefix: bool = True) -> list[tuple[int, int, str]]:
+    """Spans of organisation-shaped names in ``text``: prefix + short core + suffix (longest suffix wins)."""
+    found: list[tuple[int, int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        prefix = next((p for p in PREFIXES if text.startswith(p, i)), None) if require_prefix else ""
+        if prefix is None or (prefix and i > 0 and text[i - 1] == "全"):  # 全市 is a scope, not a body
+            i += 1
+            continue
+        best = None
+        start_core = i + len(prefix)
+        if prefix == "各县区" or (prefix == "各" and not any(text.startswith(s, start_core) for s in SUFFIXES)):
+            unit = "县区" if prefix == "各县区" else next((u for u in UNITS if text.startswith(u, start_core)), None)
+            if unit:
+                best = i + 1 + len(unit)
+        for length in range(0, _MAX_CORE + 1):
+            core = text[start_core:start_core + length]
+            if len(core) < length or _NOT_IN_NAME & set(core):
+                break
+            for suffix in SUFFIXES:
+                if text.startswith(suffix, start_core + length) and (length or prefix):
+                    end = start_core + length + len(suffix)
+                    if best is None or end > best:
+                        best = end
+                    break
+        if best is not None:
+            end = best
+            # A role right after a collective body (各县区“一把手”) belongs to it.
+            role = next((r for r in ROLES if text.startswith(r, end)), None)
+            if role:
+                end += len(role)
+            found.append((i, end, text[i:end]))
+            i = end
+        else:
+            i += 1
+    return found
+
+
+def _place_units(text: str) -> list[tuple[int, int, str]]:
+    # X县 / X区 named with an admin unit (汉滨区, 白河县), not 县区 or 城区-like generic words.
+    out = []
+    for m in _PLACE_UNIT.finditer(text):
+        head = m.group(1)
+        if head[-1] in "县区市各城辖园社片" or _NOT_IN_NAME & set(head):
+            continue
+        out.append((m.start(), m.end(), m.group(0)))
+    return out
+
+
+def derive_bodies(text: str, lexicon: dict[str, list[str]] | None = None) -> list["Body"]:
+    """Every body the text names, in order of first mention, with short forms and lexicon aliases."""
+    names: dict[str, Body] = {}
+    spans = sorted(find_org_names(text) + _place_units(text))
+    for _, _, name in spans:
+        if name in names:
+            continue
+        prefix, core, suffix = split_name(name)
+        collective = prefix.startswith("各") and core in UNITS
+        if not suffix and not collective and not any(name.endswith(r) for r in ROLES) and not _PLACE_UNIT.fullmatch(name):
+            continue
+        if _PLACE_UNIT.fullmatch(name):
+            suffix, core = name[-1], name[:-1]
+        forms = []
+        if prefix in ("市", "省") and core:
+            forms.append(name[len(prefix):])                    # 市交通局 → 交通局
+        if name.startswith("各县区"):
+            forms.append(name[1:])                              # 各县区政府 → 县区政府
+        if suffix in ("县", "区") and core:
+            forms.append(core)                                  # 白河县 → 白河
+        if collective:
+            core = core or name[len(prefix):]
+        names[name] = Body(name, _kind(name, suffix), forms, core)
+    for body in names.values():
+        # 各县区 covers 各县区政府 and 各县区“一把手”: a longer name that starts with this one.
+        body.covers = [o.name for o in names.values() if o.name != body.name and o.name.startswith(body.name)
+                       and len(body.name) >= 3]
+    for name, aliases in (lexicon or {}).items():
+        body = names.get(name)
+        if body is None:
+            prefix, core, suffix = split_name(name)
+            body = names[name] = Body(name, _kind(name, suffix), [], core)
+        body.forms += [a for a in aliases if a not in body.forms and a != name]
+    return list(names.values())
+
+
+def load_lexicon(document_path: str | Path | None) -> dict[str, list[str]]:
+    """The optional ``<document>.lexicon.toml`` beside a document: ``[aliases] "name" = ["alias", …]``."""
+    if not document_path:
+        return {}
+    path = Path(document_path)
+    lexicon = path.with_name(path.stem + ".lexicon.toml")
+    if not lexicon.is_file():
+        return {}
+    try:
+        data = tomllib.loads(lexicon.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"词表文件无法读取 {lexicon}: {exc} (bad lexicon file)".replace("\n", " ")) from exc
+    aliases = data.get("aliases", {})
+    return {str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in aliases.items()}

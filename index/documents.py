@@ -1,0 +1,135 @@
+"""The corpus: one or more documents, each normalized, segmented and read for its facts.
+
+Every document keeps its own canonical text (citations point into it). Internally the documents are
+laid end to end in one combined text, separated by a newline, so retrieval and the answerers work on
+one tree; ``Corpus.locate`` turns a combined offset back into ``(document, local offset)``.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from index.bodies import BODIES_VERSION, Body, derive_bodies, load_lexicon
+from index.chunk import Passage, chunk
+from index.facts import Duty, Figure, extract_duties, extract_figures
+from index.normalize import CORPUS_FILE, normalize
+from index.segment import Document, Paragraph, Sentence, segment
+
+DEFAULT_DOCUMENT = "index.corpus", CORPUS_FILE
+
+
+@dataclass
+class SourceDoc:
+    """One loaded document: its canonical text and where it sits in the combined text."""
+
+    id: str
+    name: str
+    path: str
+    text: str
+    start: int
+    sha256: str
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    def label(self) -> str:
+        title = (self.metadata.get("title") or {}).get("value") if self.metadata else None
+        return title or self.name
+
+
+@dataclass
+class Corpus:
+    """Everything derived from the documents' text (cheap: recomputed in well under a second)."""
+
+    text: str
+    doc: Document
+    passages: list[Passage]
+    duties: list[Duty]
+    figures: list[Figure]
+    bodies: list[Body]
+    documents: list[SourceDoc]
+    sha256: str
+
+    @classmethod
+    def load(cls, paths: list[str | Path] | None = None) -> "Corpus":
+        """Load documents from ``paths`` (default: the shipped speech). Raises ``LoadError`` (one line)."""
+        from index.load import LoadedDocument, load_document
+
+        loaded: list[tuple[LoadedDocument, dict]] = []
+        if paths:
+            seen: set[str] = set()
+            for path in paths:
+                item = load_document(path)
+                base, k = item.id, 2
+                while item.id in seen:  # two files with one name in different folders
+                    item.id, k = f"{base}-{k}", k + 1
+                seen.add(item.id)
+                loaded.append((item, load_lexicon(path)))
+        else:
+            package, name = DEFAULT_DOCUMENT
+            ref = resources.files(package).joinpath(name)
+            with resources.as_file(ref) as real:
+                loaded.append((load_document(real), load_lexicon(real)))
+        return cls.from_texts([(d.id, d.name, d.path, d.text, d.sha256, lex) for d, lex in loaded])
+
+    @classmethod
+    def from_texts(cls, items: list[tuple[str, str, str, str, str, dict]]) -> "Corpus":
+        """Build from ``(id, name, path, published text, sha256, lexicon)`` tuples."""
+        from index.load import LoadError
+        from index.metadata import derive_metadata
+
+        documents, parts, paragraphs, lexicon = [], [], [], {}
+        offset = 0
+        for doc_id, name, path, published, sha, lex in items:
+            text = normalize(published)
+            if not text.strip():
+                raise LoadError(f"文档没有可用的文字：{path} (no text after cleaning)")
+            meta = derive_metadata(text).to_dict()
+            documents.append(SourceDoc(doc_id, name, path, text, offset, sha, meta))
+            tree = segment(text)
+            paragraphs += _shifted(tree, offset, len(paragraphs), doc_id)
+            parts.append(text)
+            offset += len(text) + 1
+            for k, v in lex.items():
+                lexicon.setdefault(k, []).extend(v)
+        combined = "\n".join(parts)
+        doc = Document(combined, paragraphs)
+        bodies = derive_bodies(combined, lexicon)
+        digest = hashlib.sha256("\n".join(f"{d.id}:{d.sha256}" for d in documents).encode()
+                                + BODIES_VERSION.encode()).hexdigest()
+        return cls(combined, doc, chunk(doc), extract_duties(doc, bodies), extract_figures(doc), bodies,
+                   documents, digest)
+
+    def locate(self, pos: int) -> SourceDoc:
+        """The document that holds combined offset ``pos``."""
+        for d in self.documents:
+            if d.start <= pos <= d.end:
+                return d
+        return self.documents[-1]
+
+    def document(self, doc_id: str | None = None) -> SourceDoc:
+        """A document by id (``None``: the only or first one). Raises ``KeyError`` with the known ids."""
+        if doc_id is None:
+            return self.documents[0]
+        for d in self.documents:
+            if d.id == doc_id:
+                return d
+        raise KeyError(f"没有文档 {doc_id!r}；已载入：{', '.join(d.id for d in self.documents)}")
+
+
+def _shifted(tree: Document, offset: int, first_index: int, doc_id: str) -> list[Paragraph]:
+    """The tree's paragraphs with spans moved into the combined text and ids made corpus-unique."""
+    out = []
+    for para in tree.paragraphs:
+        index = first_index + para.index
+        shifted = Paragraph(index, para.start + offset, para.end + offset, para.text, para.kind, list(para.path))
+        shifted.doc = doc_id
+        for k, s in enumerate(para.sentences):
+            sent = Sentence(f"s{index:03d}.{k:02d}", s.start + offset, s.end + offset, s.text, index, list(s.path))
+            shifted.sentences.append(sent)
+        out.append(shifted)
+    return out

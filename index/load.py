@@ -1,0 +1,209 @@
+"""Load one published document (.txt/.md/.docx/.pdf) into its raw text, or fail with a one-line LoadError.
+
+This module only reads files: it does not normalise the text (see ``index.normalize``) and it does not
+derive metadata (see ``index.metadata``).
+
+- Plain text (``.txt``, ``.md``, ``.text`` or no suffix): UTF-8 (a BOM is stripped), otherwise the
+  charset-normalizer best guess, so GBK/GB18030 files decode correctly. Binary data is rejected.
+- ``.docx``: python-docx paragraphs and table cells, in document order, joined with ``\\n``.
+- ``.pdf``: pypdf page texts joined with ``\\n``; a PDF without a text layer (a scan) is rejected.
+
+Every failure (missing file, directory, unsupported type, too large, empty, corrupt, binary) raises
+:class:`LoadError`, whose message is a single human-readable line in Chinese and English naming the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = ("", ".txt", ".md", ".text")
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+# A PDF whose extracted text has fewer non-space characters than this is treated as a scan.
+MIN_PDF_TEXT_CHARS = 20
+# Text in which more than this share of characters are control characters / U+FFFD is binary.
+MAX_CONTROL_RATIO = 0.1
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UNICODE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32 BOMs (UTF-32LE starts with FF FE too)
+_ALLOWED_CONTROLS = "\t\n\r\f\v"
+
+
+class LoadError(ValueError):
+    """A document could not be loaded. ``str(err)`` is one line: ``无法读取 <path>：<中文> (<english>)``."""
+
+    def __init__(self, path: str | os.PathLike, reason_zh: str, reason_en: str) -> None:
+        self.path = str(path)
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+        super().__init__(_one_line(f"无法读取 {self.path}：{reason_zh} ({reason_en})"))
+
+
+@dataclass
+class LoadedDocument:
+    """A loaded document. ``text`` is the raw published text; ``sha256`` hashes the raw file bytes."""
+
+    id: str
+    path: str
+    name: str
+    text: str
+    sha256: str
+
+
+def _one_line(message: str, limit: int = 500) -> str:
+    message = " ".join(message.split()) if ("\n" in message or "\r" in message) else message
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def _describe(exc: BaseException) -> str:
+    detail = str(exc).strip()
+    return _one_line(f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__, 200)
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0x3400 <= cp <= 0x4DBF
+        or 0x4E00 <= cp <= 0x9FFF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x20000 <= cp <= 0x3134F
+    )
+
+
+def slugify(stem: str, sha256: str) -> str:
+    """Stable id from a file-name stem: ASCII letters/digits/hyphens (lowercased) and CJK characters kept,
+    anything else becomes ``-``, repeats collapse; an empty result falls back to ``doc-<8 hex of sha256>``."""
+    out = []
+    for ch in stem:
+        if (ch.isascii() and ch.isalnum()) or ch == "-":
+            out.append(ch.lower())
+        elif _is_cjk(ch):
+            out.append(ch)
+        else:
+            out.append("-")
+    slug = re.sub(r"-{2,}", "-", "".join(out)).strip("-")
+    return slug or f"doc-{sha256[:8]}"
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    bad = sum(
+        1 for ch in text
+        if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    )
+    return bad / len(text) > MAX_CONTROL_RATIO
+
+
+def _decode_text(path: Path, data: bytes) -> str:
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None:
+        # NUL bytes only occur in text in UTF-16/32, which carries a BOM; otherwise this is binary.
+        if b"\x00" in data and not data.startswith(_UNICODE_BOMS):
+            raise LoadError(path, "文件不是文本（二进制内容）", "binary content, not text")
+        from charset_normalizer import from_bytes
+
+        try:
+            best = from_bytes(data).best()
+        except Exception as exc:  # defensive: the detector should not fail, but never leak a traceback
+            raise LoadError(path, "无法识别文本编码", f"encoding detection failed: {_describe(exc)}") from exc
+        if best is None:
+            raise LoadError(path, "无法识别文本编码（可能是二进制文件）", "undecodable or binary content")
+        text = str(best)
+    if _looks_binary(text):
+        raise LoadError(path, "文件不是文本（大量控制字符）", "binary content, mostly control characters")
+    return text
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+    from docx.table import Table
+
+    document = docx.Document(str(path))
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            seen: list = []  # holds the cell elements, so identity comparison stays valid
+            for row in block.rows:
+                for cell in row.cells:
+                    if any(cell._tc is tc for tc in seen):  # a merged cell repeats once per grid column
+                        continue
+                    seen.append(cell._tc)
+                    lines.append(cell.text)
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise LoadError(path, "PDF 已加密", "encrypted PDF")
+    text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    if sum(1 for ch in text if not ch.isspace()) < MIN_PDF_TEXT_CHARS:
+        raise LoadError(path, "PDF 没有文字层（扫描件？）", "no text layer")
+    return text
+
+
+def load_document(path: str | os.PathLike) -> LoadedDocument:
+    """Read one document and return its raw text; raise :class:`LoadError` (one line) on any failure."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise LoadError(p, "文件不存在", "file not found") from None
+    except OSError as exc:
+        raise LoadError(p, "无法访问文件", f"cannot access: {_describe(exc)}") from None
+    if p.is_dir():
+        raise LoadError(p, "这是一个目录，不是文件", "is a directory")
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(s or "(无后缀/no suffix)" for s in SUPPORTED_SUFFIXES)
+        raise LoadError(p, f"不支持的文件类型 {suffix}，支持：{kinds}", f"unsupported file type {suffix}; supported: {kinds}")
+    if st.st_size > MAX_BYTES:
+        raise LoadError(
+            p, f"文件过大（{st.st_size} 字节，上限 {MAX_BYTES} 字节）",
+            f"file too large: {st.st_size} bytes > {MAX_BYTES}",
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise LoadError(p, "无法读取文件", f"unreadable: {_describe(exc)}") from None
+    sha = hashlib.sha256(data).hexdigest()
+
+    try:
+        if suffix == ".docx":
+            text = _docx_text(p)
+        elif suffix == ".pdf":
+            text = _pdf_text(p)
+        else:
+            text = _decode_text(p, data)
+    except LoadError:
+        raise
+    except Exception as exc:  # corrupt zip/xml/pdf etc.: report, never a traceback
+        kind = {".docx": "Word 文件", ".pdf": "PDF 文件"}.get(suffix, "文本文件")
+        raise LoadError(p, f"{kind}已损坏或格式不正确", f"corrupt file: {_describe(exc)}") from None
+    if not text.strip():
+        raise LoadError(p, "文件没有文字内容（为空）", "empty document")
+    return LoadedDocument(id=slugify(p.stem, sha), path=str(p), name=p.name, text=text, sha256=sha)
+
+
+def corpus_paths(arg: list[str] | None, env: str | None) -> list[Path]:
+    """Which documents to index: an explicit (non-empty) list wins; otherwise the value of the corpus
+    environment variable split on ``os.pathsep`` (empty parts dropped); otherwise ``[]``, meaning
+    "the shipped default corpus"."""
+    if arg:
+        return [Path(a).expanduser() for a in arg]
+    if env:
+        return [Path(part).expanduser() for part in env.split(os.pathsep) if part.strip()]
+    return []

@@ -1,0 +1,182 @@
+"""index.gloss: English questions reach derived Chinese terms through CC-CEDICT, with nothing typed by hand."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.gloss import Glossary, clean_definitions, segment, stem
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Terms as a simple extraction over a speech would derive them (test inputs only).
+TERMS = [
+    "市交通局", "市住建局", "市城管局", "市生态环境局", "市公安局", "市农业农村局", "各县区", "秸秆", "网箱",
+    "扬尘", "汽修行业", "渣土车", "优良天数", "挥发性有机物", "道路清扫保洁", "餐饮油烟", "水质", "考核",
+]
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return Glossary(TERMS)
+
+
+def first(glossary: Glossary, question: str) -> str | None:
+    hits = glossary.match(question)
+    return hits[0][0] if hits else None
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("transport bureau", "市交通局"),
+        ("Which bureau handles transportation?", "市交通局"),
+        ("public security bureau", "市公安局"),
+        ("public security", "市公安局"),
+        ("city management", "市城管局"),
+        ("straw", "秸秆"),
+        ("net cages", "网箱"),
+        ("net cage", "网箱"),
+        ("dust", "扬尘"),
+        ("agriculture", "市农业农村局"),
+        ("construction", "市住建局"),
+        ("ecology", "市生态环境局"),
+        ("environment bureau", "市生态环境局"),
+        ("auto repair industry", "汽修行业"),
+        ("volatile organic compounds", "挥发性有机物"),
+        ("water quality", "水质"),
+        ("assessment", "考核"),
+        ("catering", "餐饮油烟"),
+        ("county", "各县区"),
+        ("what does the plan say about 秸秆 straw", "秸秆"),
+    ],
+)
+def test_english_question_reaches_term(glossary, question, term):
+    assert first(glossary, question) == term
+
+
+@pytest.mark.xfail(strict=True, reason="CC-CEDICT glosses 公安 as 'public security', not 'police'")
+def test_police_reaches_public_security_bureau(glossary):
+    assert "市公安局" in [t for t, _ in glossary.match("police")]
+
+
+@pytest.mark.xfail(strict=True, reason="CC-CEDICT glosses 城管 as 'city management', not 'urban management'")
+def test_urban_management_reaches_city_management_bureau(glossary):
+    assert first(glossary, "urban management") == "市城管局"
+
+
+@pytest.mark.xfail(strict=True, reason="住建 is not in CC-CEDICT; its pieces 住/建 read 'to live'/'to build'")
+def test_housing_reaches_housing_bureau(glossary):
+    assert first(glossary, "housing") == "市住建局"
+
+
+def test_affixes_come_from_the_dictionary(glossary):
+    assert glossary.pieces("市交通局") == ["市", "交通", "局"]
+    assert "city" in glossary.gloss("市交通局")
+    assert "office" in glossary.gloss("市交通局")
+    assert "county" in glossary.gloss("各县区")
+    assert "district" in glossary.gloss("各县区")
+    assert Glossary(["委员会"]).gloss("委员会")[0] == "committee"
+
+
+def test_affixes_count_little(glossary):
+    # 'city' alone touches every 市…局 body, but less than a body's own subject does.
+    city = dict(glossary.match("city", top=10))
+    transport = dict(glossary.match("city transport bureau", top=10))
+    assert transport["市交通局"] > city["市交通局"]
+    assert max(city.values()) < 0.5
+    assert list(transport) == ["市交通局"]
+
+
+def test_unrelated_question_matches_nothing(glossary):
+    assert glossary.match("what is the weather on mars") == []
+    assert glossary.match("") == []
+    assert glossary.match("the of and") == []
+
+
+def test_scores_sorted_and_cut(glossary):
+    hits = glossary.match("dust", top=10)
+    assert hits[0][0] == "扬尘"
+    scores = [s for _, s in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s <= 1 for s in scores)
+    assert all(s >= 0.5 * scores[0] for s in scores)
+    assert len(glossary.match("city", top=2)) == 2
+
+
+def test_deterministic():
+    questions = ["transport bureau", "dust", "city", "public security bureau", "county district"]
+    one, two = Glossary(TERMS), Glossary(list(reversed(TERMS)))
+    for q in questions:
+        assert one.match(q) == one.match(q)
+        assert one.match(q) == two.match(q)
+        assert one.match(q) == Glossary(TERMS).match(q)
+
+
+def test_max_terms_and_dedup():
+    g = Glossary(TERMS + TERMS + ["  ", ""], max_terms=5)
+    assert g.terms == TERMS[:5]
+
+
+def test_clean_definitions_drops_notes():
+    raw = [
+        "CL:個|个[ge4]", "surname Ou", "variant of 揚|扬[yang2]", "old variant of 區|区[qu1]",
+        "see 某某[mou3 mou3]", "abbr. for 揚州|扬州[Yang2 zhou1]",
+        "city management (abbr. for 城市管理行政執法局|城市管理行政执法局[Cheng2 shi4])",
+        "(Ministry of) Public Security", "trade, profession", "net cage (fish farming)",
+    ]
+    assert clean_definitions(raw) == ["city management", "public security", "trade", "profession", "net cage"]
+
+
+def test_segment_longest_match():
+    words = {"交通": (), "交": (), "通": (), "局": ()}
+    assert segment("交通局", words) == ["交通", "局"]
+    assert segment("交PM2.5通", words) == ["交", "PM2.5", "通"]
+
+
+def test_stem():
+    assert stem("transportation") == stem("transport")
+    assert stem("cages") == stem("cage")
+    assert stem("cities") == stem("city")
+    assert stem("housing") == stem("house")
+    assert stem("environmental") == stem("environment")
+    assert stem("construction") == stem("construct")
+
+
+def test_no_document_words_in_code():
+    source = (ROOT / "index" / "gloss.py").read_text(encoding="utf-8")
+    for term in TERMS:
+        assert term not in source
+    # No Chinese at all: the module cannot carry a hand-typed glossary.
+    assert not re.search(r"[\u3400-\u9fff]", source)
+
+
+def test_build_is_fast_for_two_thousand_terms():
+    """Cold process: dictionary load + build over 2000 terms from the speech's own text."""
+    script = (
+        "import re,random,time\n"
+        "t0=time.perf_counter()\n"
+        "from index.gloss import Glossary\n"
+        "text=open('index/corpus/ankang-2021-04-16-eco-speech.txt',encoding='utf-8').read()\n"
+        "runs=re.findall(r'[\\u4e00-\\u9fff]+',text)\n"
+        "grams=sorted({r[i:i+n] for r in runs for n in (2,3,4,5,6) for i in range(len(r)-n+1)})\n"
+        "terms=random.Random(0).sample(grams,2000)\n"
+        "t1=time.perf_counter()\n"
+        "Glossary(terms)\n"
+        "print(time.perf_counter()-t1)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    seconds = float(out.stdout.strip())
+    # Target is 1.5 s (about 1.0 s measured); the bound leaves room for a loaded CI machine.
+    assert seconds < 4.0, seconds
+
+
+def test_warm_build_is_fast(glossary):
+    terms = [a + b for a in TERMS for b in TERMS][:2000]
+    start = time.perf_counter()
+    Glossary(terms)
+    assert time.perf_counter() - start < 1.0
