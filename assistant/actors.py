@@ -15,7 +15,7 @@ from index.bodies import Body, find_org_names, split_name
 
 # Organisation-shaped words in a question (no prefix needed): 教育局, 水利部门, 交通运输系统.
 _QUESTION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:委员会|办公室|部门|中心|系统|局|办|委|厅)")
-_LEADING_NOISE = re.compile(r"^(?:那么|那|请问|问下|我们|咱们|关于|对于|给|让|和|跟|与|及|还有|市里|市|县里|区里)+")
+_LEADING_NOISE = re.compile(r"^(?:那么|那|请问|问下|我们|咱们|关于|对于|给|让|和|跟|与|及|还有|市里|县里|区里)+")
 _GENERIC = {"部门", "有关部门", "相关部门", "哪个部门", "什么部门", "哪些部门", "哪个局", "什么局", "各部门", "职能部门"}
 _EN_ORG = re.compile(r"\b((?:[a-z-]+ ){1,4}(?:bureau|department|office|commission|committee|authority|agency))\b")
 _EN_STOP = {"which", "what", "who", "whose", "the", "a", "an", "does", "do", "of", "and", "is", "for", "must",
@@ -148,7 +148,20 @@ class BodyRegistry:
             return None
         return scored[0][1]
 
+    @cached_property
+    def _suffix_words(self) -> set[str]:
+        """English words of the organisation suffixes (bureau, office …): alone they name no body."""
+        from index.gloss import content_stems
+
+        return {w for s in ("局", "办", "办公室", "委员会", "部门", "政府") for g in self._glossary.gloss(s)
+                for w in content_stems(g)}
+
     def _english(self, question: str) -> list[str]:
+        from index.gloss import content_stems
+
+        words = [w for w in re.findall(r"[A-Za-z]+", question) if not (set(content_stems(w)) <= self._suffix_words)]
+        if not any(content_stems(w) for w in words):
+            return []
         matches = self._glossary.match(question)
         best = max((score for _, score in matches), default=0.0)
         # Half of a name's weighted pieces must be matched ("city" alone names no body), and only the

@@ -162,6 +162,20 @@ def _has_words(text: str) -> bool:
 
 # --- questions --------------------------------------------------------------------------------------
 
+# Chinese sentence punctuation stays as typed (the user sees their question echoed); NFKC would make it ASCII.
+_KEEP = "，。？！：；（）"
+_HIDE = {ord(ch): chr(0xE000 + i) for i, ch in enumerate(_KEEP)}
+_SHOW = {0xE000 + i: ch for i, ch in enumerate(_KEEP)}
+
+
+def _nfkc_keeping_cjk_punctuation(text: str) -> str:
+    # Private-use stand-ins pass NFKC unchanged; a text that already holds such characters is folded plainly.
+    private = {ch for ch in text if 0xE000 <= ord(ch) < 0xE000 + len(_KEEP)}
+    if private:
+        return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", text.translate(_HIDE)).translate(_SHOW)
+
+
 def clean_question(obj: object) -> str:
     """The cleaned question (see the module docstring), or ``InvalidQuestion`` with a one-line message."""
     if isinstance(obj, (bytes, bytearray)):
@@ -176,7 +190,7 @@ def clean_question(obj: object) -> str:
         raise _too_long(len(text))
     text = _drop_invisible(text)
     text = _fold_controls(text)
-    text = unicodedata.normalize("NFKC", text)   # never introduces Cc, Cf or surrogates (Unicode 14)
+    text = _nfkc_keeping_cjk_punctuation(text)   # never introduces Cc, Cf or surrogates (Unicode 14)
     text = " ".join(text.split())
     if not text:
         raise InvalidQuestion("问题为空，请输入一个问题 (the question is empty)")

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BODIES_VERSION = "1"
+BODIES_VERSION = "2"
 
 # Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
 SUFFIXES = ("委员会办公室", "人民政府", "委员会", "办公室", "办公厅", "政府", "部门", "中心", "局", "办", "委", "厅")
@@ -116,10 +116,18 @@ def _place_units(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# A role the text tasks, with its modifiers, at the start of a clause: "各级各部门主管、分管…的领导干部要…".
+_ROLE_SUBJECT = re.compile(r"(?:^|(?<=[，。；：\n]))([^，。；：\n]{2,24}?(?:" + "|".join(ROLES) + r"))(?=要|必须|务必|一定要)")
+
+
+def _role_subjects(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(1), m.end(1), m.group(1)) for m in _ROLE_SUBJECT.finditer(text)]
+
+
 def derive_bodies(text: str, lexicon: dict[str, list[str]] | None = None) -> list["Body"]:
     """Every body the text names, in order of first mention, with short forms and lexicon aliases."""
     names: dict[str, Body] = {}
-    spans = sorted(find_org_names(text) + _place_units(text))
+    spans = sorted(find_org_names(text) + _place_units(text) + _role_subjects(text))
     for _, _, name in spans:
         if name in names:
             continue

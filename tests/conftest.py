@@ -32,7 +32,7 @@ def assistant(settings):
 
 @pytest.fixture(scope="session")
 def source(assistant) -> str:
-    return assistant.source
+    return assistant.source()
 
 
 @pytest.fixture(scope="session")

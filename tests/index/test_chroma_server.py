@@ -134,7 +134,7 @@ def test_index_lives_on_a_chroma_server(chroma_server, tmp_path):
     assert "道路清扫保洁" in answer.answer and "汽修行业" in answer.answer, answer.answer
     assert answer.citations
     for c in answer.citations:
-        assert first.source[c.start:c.end] == c.quote, c
+        assert first.source()[c.start:c.end] == c.quote, c
 
     # 2. The build's collections are on the server, named for the build.
     build_id = manifest["build_id"]
@@ -163,7 +163,7 @@ def test_index_lives_on_a_chroma_server(chroma_server, tmp_path):
     again = third.ask("市交通局要做什么？")
     assert "道路清扫保洁" in again.answer and "汽修行业" in again.answer
     for c in again.citations:
-        assert third.source[c.start:c.end] == c.quote, c
+        assert third.source()[c.start:c.end] == c.quote, c
     # And a plain open after the rebuild reuses the new build.
     fourth = Assistant.open(settings)
     assert not fourth.index.rebuilt and fourth.index.manifest["build_id"] == new_id

@@ -128,7 +128,8 @@ def _fake_assistant(home: Path):
 
     class Fake:
         settings = Settings(home=home, ui_user="alice", ui_password="s3cret")
-        source = src
+        def source(self, doc=None):
+            return src
 
         def ask(self, q, history=None):
             c = Citation(1, src[4:16], 4, 16, "一", "p1")
