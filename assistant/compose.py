@@ -157,7 +157,7 @@ class Composer:
             return self._refuse("讲话中没有提到这方面的内容。")
         if self.answerability is not None and not self.answerability.answerable(self.features(a, hits)):
             if a.injection:
-                return self._refuse("我只能回答已载入的讲话和文档里的内容，不执行其他指令。请直接提问文档内容，例如某个部门要做什么。")
+                return self._refuse("讲话中没有提到这方面的内容。我只能回答已载入的讲话和文档里的内容，不执行其他指令；请直接提问文档内容，例如某个部门要做什么。")
             missing = self.missing_terms(a)
             said = f"“{'”“'.join(missing)}”" if missing else "这方面的内容"
             return self._refuse(f"讲话中没有提到{said}。", hits)
