@@ -108,9 +108,9 @@ class BodyRegistry:
                     out.append(" ".join(words[-3:]))
         return out
 
-    def mentioned(self, question: str) -> list[str]:
-        """Bodies the question names that the document mentions but gives no task."""
-        return [n for n in self.find(question) if n not in self.tasked]
+    def mentioned(self, names: list[str]) -> list[str]:
+        """Of the bodies a question names (``find``), those the document mentions but gives no task."""
+        return [n for n in names if n not in self.tasked]
 
     # ---- helpers ------------------------------------------------------------------------------
     def _name_of_form(self, form: str) -> str:

@@ -114,7 +114,7 @@ def ask(question: str = typer.Argument(..., help="The question, in Chinese or En
 def chat():
     """Terminal chat with history: follow-up questions are resolved against earlier ones."""
     from assistant.core import Conversation
-    from assistant.understand import InvalidQuestion
+    from assistant.clean import InvalidQuestion
 
     assistant = _open()
     conversation = Conversation()

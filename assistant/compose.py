@@ -17,7 +17,7 @@ from assistant.retrieve import Hit, Query, Searcher
 from assistant.understand import Analysis
 from index.facts import Duty, Figure
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence, split_sentences
-from index.tokens import FRAME_WORDS, content_terms, tokenize
+from index.tokens import content_terms, tokenize
 
 MAX_GENERAL_SENTENCES = 3
 
@@ -57,6 +57,7 @@ class Composer:
         self.passages = corpus.passages
         self._duty_bm25 = BM25Okapi([tokenize(f"{d.topic} {d.task}") or ["∅"] for d in self.duties])
         self.groups = _enumerations(corpus.doc)
+        self._masthead = "".join(s.text for s in searcher.sentences if s.path[:1] == [TITLE_LABEL])
 
     # ---- entry point -------------------------------------------------------------------------
     def compose(self, a: Analysis, q: Query, hits: list[Hit]) -> Composed:
@@ -102,8 +103,7 @@ class Composer:
     def _about_masthead(self, a: Analysis) -> bool:
         """A metadata question asks about the document itself: none of its content words is something
         only the body of the text talks about (哪几部条例 is a question about the body)."""
-        masthead = "".join(s.text for s in self.s.sentences if s.path[:1] == [TITLE_LABEL])
-        body = [t for t in content_terms(a.question) if t in self.text and t not in masthead]
+        body = [t for t in content_terms(a.question) if t in self.text and t not in self._masthead]
         return not body
 
     # ---- metadata ----------------------------------------------------------------------------

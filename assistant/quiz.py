@@ -32,7 +32,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
+
+from index.facts import SubjectFinder
 
 
 __all__ = ["KINDS", "Grade", "Progress", "Question", "generate", "grade", "make_quiz", "parse_numbers",
@@ -305,17 +309,16 @@ def _is_leader(body) -> bool:
     return body.kind == "leader"
 
 
-def _subject_re() -> re.Pattern:
-    r = _registry()
-    forms = sorted({f for b in r.bodies for f in b.surface_forms}, key=len, reverse=True) if r else []
-    form_re = "|".join(re.escape(f) for f in forms) or "(?!)"
-    return re.compile(rf"^(?:{form_re})(?:[、和](?:{form_re}))*(?:作为[^，。]{{1,20}}，)?(?:务必要|务必|必须|一定要|要)")
+@lru_cache(maxsize=4)
+def _subject_finder(registry) -> SubjectFinder:
+    """The duty map's own subject finder (index.facts), over the document's bodies."""
+    return SubjectFinder(registry.bodies if registry else [])
 
 
-def _alias_exact() -> dict[str, str]:
-    r = _registry()
+@lru_cache(maxsize=4)
+def _alias_table(registry) -> dict[str, str]:
     out: dict[str, str] = {}
-    for b in (r.bodies if r else []):
+    for b in (registry.bodies if registry else []):
         for f in b.surface_forms:
             out.setdefault(f.lower(), b.name)
     return out
@@ -350,7 +353,7 @@ def actors_in(response: str) -> list[str]:
     text = response or ""
     registry = _registry()
     find_actors = registry.find if registry else (lambda t: [])
-    alias_exact = _alias_exact()
+    alias_exact = _alias_table(registry)
     names = list(find_actors(text))
     for seg in re.split(r"[、，,；;/\s]+|(?<=[局办县区])和", text):
         seg = seg.strip("。.！!？?“”\"'（）() ")
@@ -461,10 +464,10 @@ class _Generator:
                 if start is None:
                     continue
             else:
-                m = _subject_re().match(task)
-                if not m:
+                m = _subject_finder(_registry()).find(task)
+                if not m or m[0].start() != 0:
                     continue
-                rest = task[m.end():]
+                rest = task[m[0].end():]
                 start = d["start"]
                 last_direct = d
             sent = self.src.by_id[d["sentence_id"]]

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.actors import BodyRegistry
-from assistant.clean import InvalidQuestion, clean_question as clean  # noqa: F401 - re-exported
 from assistant.models import AnswerTypeModel
 
 # The answer type decides the answerer; figure questions are answered by the number answerer.
@@ -54,7 +53,9 @@ def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: An
     """What the question asks about and what kind of answer it wants."""
     question = strip_markup(question) or question
     answer_type, probs = model.predict(vector)
-    actors = registry.find(question)
+    named = registry.find(question)
+    # Bodies the document tasks are actors; others it only mentions (市委, a county that reported).
+    actors = [n for n in named if n in registry.tasked]
     # A question that names a body and asks for a figure still wants that body's figure; one that names
     # a body and is a duty-shaped question wants its tasks.
     intent = _INTENT[answer_type]
@@ -63,7 +64,7 @@ def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: An
     return Analysis(
         question=question, english=is_english(question), actors=actors,
         unknown=registry.unknown(question) if answer_type != "who" else [],
-        mentioned=registry.mentioned(question), intent=intent, number=answer_type == "figure",
+        mentioned=registry.mentioned(named), intent=intent, number=answer_type == "figure",
         injection=answer_type == "out_of_scope" and probs["out_of_scope"] >= 0.5,
         has_content=bool(re.search(r"[\w\u4e00-\u9fff]", strip_markup(question))),
         years=_YEAR.findall(question), asks_duty=answer_type == "duty",

@@ -19,7 +19,7 @@ _LEAD = r"(?:(?:一方面|另一方面|同时|当前最为要紧的工作|此外
 _MODAL = r"(?:务必要|务必|必须|一定要|要)"
 
 
-class _Subjects:
+class SubjectFinder:
     """Subject patterns built from the document's own bodies: bodies joined by 、/和, then a modal."""
 
     def __init__(self, bodies: list[Body]):
@@ -94,7 +94,7 @@ def _topic(sentence: Sentence) -> str:
 
 def extract_duties(doc: Document, bodies: list[Body]) -> list[Duty]:
     """Every clause that assigns a task to one of the document's bodies, with its span in the text."""
-    finder = _Subjects(bodies)
+    finder = SubjectFinder(bodies)
     _subjects, _actor_names = finder.find, finder.names
     duties: list[Duty] = []
     prev_ended_with_semicolon = False

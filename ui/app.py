@@ -429,7 +429,7 @@ def _figure_rows(figures: list[dict]) -> list[list[str]]:
 def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
     """The Blocks app over one ``Assistant`` (pass ``launch_kwargs()`` to ``launch``). The 自测 tab
     appears when ``ui.quiz_tab`` is importable (and ``quiz`` is true)."""
-    from assistant.understand import InvalidQuestion, clean
+    from assistant.clean import InvalidQuestion, clean_question as clean
 
     source = assistant.source()
     duties = assistant.duties()

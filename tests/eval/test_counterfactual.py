@@ -12,7 +12,7 @@ TOLERANCE = 0.03
 
 
 @pytest.mark.slow
-def test_counterfactual_copy_scores_like_the_original(tmp_path, settings, assistant):
+def test_counterfactual_copy_scores_like_the_original(tmp_path, settings):
     from assistant import Assistant
 
     speech, questions = write(tmp_path / "cf")

@@ -1,0 +1,15 @@
+"""General language resources (stopwords, frame words) as data files: one word per line, ``#`` comments.
+
+They describe how people write questions in Chinese and English, not any document; what the engine knows
+about a document is derived from the document (index.bodies, index.facts, index.tokens.derived_terms).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=None)
+def read_words(name: str) -> frozenset[str]:
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
