@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from index.bodies import Body, find_org_names, split_name
+from index.bodies import NOT_IN_NAME, Body, find_org_names, split_name
 
 # Organisation-shaped words in a question (no prefix needed): 教育局, 水利部门, 交通运输系统.
 _QUESTION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:委员会|办公室|部门|中心|系统|局|办|委|厅)")
@@ -124,7 +124,8 @@ class BodyRegistry:
             noise = _LEADING_NOISE.match(text)
             if noise:
                 a, text = a + noise.end(), text[noise.end():]
-            if len(text) < 3 or any(taken[a:b]) or text in _GENERIC or re.search(r"[哪什么谁啥怎]", text):
+            if (len(text) < 3 or any(taken[a:b]) or text in _GENERIC or re.search(r"[哪什么谁啥怎]", text)
+                    or NOT_IN_NAME & set(text[:-1])):
                 continue
             spans.append((a, b, text))
         return spans
@@ -138,35 +139,78 @@ class BodyRegistry:
         for b in self.bodies:
             if len(b.core) < 2 or b.kind in ("collective", "leader"):
                 continue
+            # Chinese short forms keep characters in order: 住建 ⊂ 住房城乡建设, 城管 ⊂ 城市管理.
             if _abbreviates(b.core, core) or _abbreviates(core, b.core):
-                overlap = 1.0  # Chinese short forms keep characters in order: 住建 ⊂ 住房城乡建设
-            else:
-                overlap = len(set(core) & set(b.core)) / max(len(set(core)), len(set(b.core)))
-            scored.append((overlap, b.name))
+                scored.append((1.0, b.name))
         scored.sort(key=lambda p: (-p[0], p[1]))
         if not scored or scored[0][0] < 0.5 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
             return None
         return scored[0][1]
 
-    @cached_property
-    def _suffix_words(self) -> set[str]:
-        """English words of the organisation suffixes (bureau, office …): alone they name no body."""
-        from index.gloss import content_stems
-
-        return {w for s in ("局", "办", "办公室", "委员会", "部门", "政府") for g in self._glossary.gloss(s)
-                for w in content_stems(g)}
-
     def _english(self, question: str) -> list[str]:
-        from index.gloss import content_stems
+        """Bodies whose every core character an English question supplies, through the CC-CEDICT words
+        whose gloss the question uses: a word inside the core (农业 in 农业农村), or the first character
+        of a word, the way Chinese short forms are made (住房 → 住, 建设 → 建 for 住建)."""
+        from index.gloss import chinese_for, chinese_for_loose
 
-        words = [w for w in re.findall(r"[A-Za-z]+", question) if not (set(content_stems(w)) <= self._suffix_words)]
-        if not any(content_stems(w) for w in words):
+        # Words naming an organisation type (局, 办公室, 委员会 …) say nothing about which body. Short-form
+        # building (first characters) is only read inside an English organisation name ("… bureau").
+        def words(text: str, lookup) -> list[str]:
+            return [w for group in lookup(text) for w in group if w[-1] not in _ORG_TYPE_CHARS]
+
+        exact = words(question, chinese_for)
+        named = " ".join(m.group(1) for m in _EN_ORG.finditer(question.lower()))
+        loose = words(named, chinese_for_loose) if named else []
+        abbreviating = words(named, chinese_for) if named else []
+        if not exact and not loose:
             return []
-        matches = self._glossary.match(question)
-        best = max((score for _, score in matches), default=0.0)
-        # Half of a name's weighted pieces must be matched ("city" alone names no body), and only the
-        # clear leaders count: a weaker partial match is another body sharing a word.
-        return [name for name, score in matches if name in self.by_name and score >= 0.5 and score >= 0.9 * best]
+        matched = []
+        for b in self.bodies:
+            if b.kind == "leader":
+                continue
+            # Any written form counts (a lexicon alias such as 环保局 for 市生态环境局).
+            cores = {b.core} | {split_name(f if f[0] in "市县区省各" else "市" + f)[1] for f in b.forms}
+            quality = max((_supplied(core, exact, loose, abbreviating) for core in cores if len(core) >= 2),
+                          default=0.0)
+            if quality > 0:
+                matched.append((quality, b))
+        # Keep the readings whose characters came most from whole words, and drop a body whose core sits
+        # inside another matched body's core.
+        best = max((q for q, _ in matched), default=0.0)
+        matched = [b for q, b in matched if q == best]
+        names = [b.name for b in matched if not any(b is not o and b.core in o.core for o in matched)]
+        order = {b.name: i for i, b in enumerate(self.bodies)}
+        return sorted(names, key=order.get)
+
+
+_ORG_TYPE_CHARS = set("局处署办室委厅部司科股会")
+
+
+def _supplied(core: str, words: list[str], loose: list[str] = (), abbreviating: list[str] = ()) -> float:
+    """0 unless every character of ``core`` comes from the words: a word inside it, a word it abbreviates
+    (硫铁 of 硫铁矿), or the first character of a word of an English organisation name (住 of 住房 in
+    "housing … bureau"); ``loose`` words count only inside it.
+    Otherwise the share of characters that whole words supplied (first characters are weaker)."""
+    whole = [False] * len(core)
+    first = [False] * len(core)
+    for w in words:
+        i = core.find(w)
+        if i >= 0:
+            whole[i:i + len(w)] = [True] * len(w)
+    for w in loose:
+        i = core.find(w)
+        if i >= 0:
+            first[i:i + len(w)] = [True] * len(w)
+    for w in abbreviating:
+        if len(w) > len(core) and _abbreviates(core, w):
+            return 1.0
+        if len(w) >= 2 and w not in core:
+            for j, ch in enumerate(core):
+                if ch == w[0]:
+                    first[j] = True
+    if not all(a or b for a, b in zip(whole, first)):
+        return 0.0
+    return 0.5 + 0.5 * sum(whole) / len(core)
 
 
 def _abbreviates(short: str, long: str) -> bool:

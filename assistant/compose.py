@@ -108,7 +108,8 @@ class Composer:
 
     # ---- metadata ----------------------------------------------------------------------------
     def metadata_answer(self, a: Analysis) -> Composed | None:
-        """Title, speaker, date, issuer and issue number, as each document's masthead gives them."""
+        """Title, speaker, date, issuer and issue number, as each document's masthead gives them, and the
+        distribution lines (主送/抄送) that close it."""
         citer = self._citer()
         labels = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号"}
         blocks = []
@@ -120,6 +121,9 @@ class Composer:
                 if field_:
                     n = citer.cite(doc.start + field_["start"], doc.start + field_["end"], "标题")
                     lines.append(f"- {label}：{field_['value']}[{n}]")
+            for sent in self.s.sentences:
+                if sent.path[:1] == [DISTRIBUTION_LABEL] and doc.start <= sent.start < doc.end:
+                    lines.append(f"- {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
             if lines:
                 head = f"**{doc.label()}**\n" if len(documents) > 1 else ""
                 blocks.append(head + "\n".join(lines))

@@ -22,7 +22,7 @@ SUFFIXES = ("委员会办公室", "人民政府", "委员会", "办公室", "办
 PREFIXES = ("各级各", "各县区", "市直各", "市", "省", "各")
 ROLES = ("“一把手”", "一把手", "主要负责同志", "领导干部", "领导班子")
 # Characters that never occur inside a body's name: particles, verbs, question words.
-_NOT_IN_NAME = set("的和与及或要在是对把被让向为了将从以由等着过也都就还并而之其这那哪谁啥么呢吗我本该全，。、；：！？（）《》 ")
+NOT_IN_NAME = set("的和与及或要在是对把被让向为了将从以由等着过也都就还并而之其这那哪谁啥么呢吗我本该全，。、；：！？（）《》 ")
 # Administrative units that, after 各, name a collective on their own (各县区, 各乡镇).
 UNITS = ("县区", "区县", "乡镇", "镇办", "街道", "县", "区", "镇", "市")
 _MAX_CORE = 6
@@ -84,7 +84,7 @@ def find_org_names(text: str, require_prefix: bool = True) -> list[tuple[int, in
                 best = i + 1 + len(unit)
         for length in range(0, _MAX_CORE + 1):
             core = text[start_core:start_core + length]
-            if len(core) < length or _NOT_IN_NAME & set(core):
+            if len(core) < length or NOT_IN_NAME & set(core):
                 break
             for suffix in SUFFIXES:
                 if text.startswith(suffix, start_core + length) and (length or prefix):
@@ -110,7 +110,7 @@ def _place_units(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _PLACE_UNIT.finditer(text):
         head = m.group(1)
-        if head[-1] in "县区市各城辖园社片" or _NOT_IN_NAME & set(head):
+        if head[-1] in "县区市各城辖园社片" or NOT_IN_NAME & set(head):
             continue
         out.append((m.start(), m.end(), m.group(0)))
     return out

@@ -292,3 +292,49 @@ class Glossary:
         kept = [(term, score) for term, score in scored if score >= cutoff * best]
         kept.sort(key=lambda item: (-item[1], item[0]))
         return kept[:top]
+
+
+@functools.lru_cache(maxsize=1)
+def _reverse() -> dict[str, frozenset[str]]:
+    """English gloss (one or two content words, stemmed) → the CC-CEDICT headwords (≤ 4 characters) that
+    gloss to exactly it ("agriculture" → the headwords glossed "agriculture")."""
+    index: dict[str, set[str]] = {}
+    for word, definitions in _dictionary().items():
+        if not 1 <= len(word) <= 4:
+            continue
+        for gloss in clean_definitions(definitions):
+            stems = content_stems(gloss)
+            if 1 <= len(stems) <= 2 and len(gloss.split()) <= 3:
+                index.setdefault(" ".join(stems), set()).add(word)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _reverse_loose() -> dict[str, frozenset[str]]:
+    """Each word of a two-word gloss → its headwords ("rural" from "rural area"): weaker evidence."""
+    index: dict[str, set[str]] = {}
+    for key, words in _reverse().items():
+        parts = key.split()
+        if len(parts) == 2:
+            for part in parts:
+                index.setdefault(part, set()).update(w for w in words if len(w) >= 2)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def chinese_for_loose(text: str) -> list[frozenset[str]]:
+    """Like ``chinese_for`` through single words of two-word glosses."""
+    loose = _reverse_loose()
+    return [loose[s] for s in content_stems(text) if s in loose]
+
+
+def chinese_for(text: str) -> list[frozenset[str]]:
+    """For each content word of an English text (and each adjacent pair), the Chinese headwords whose
+    gloss it is, in question order: the raw material for matching English names to Chinese ones."""
+    stems = content_stems(text)
+    reverse = _reverse()
+    out = []
+    for i, stem_ in enumerate(stems):
+        for key in ((f"{stem_} {stems[i + 1]}",) if i + 1 < len(stems) else ()) + (stem_,):
+            if key in reverse:
+                out.append(reverse[key])
+    return out

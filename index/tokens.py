@@ -106,7 +106,9 @@ def content_terms(text: str) -> list[str]:
     terms = []
     for tok in jieba.lcut(text):
         tok = tok.strip().lower()
-        if (len(tok) < 2 or _PUNCT.match(tok) or tok in STOPWORDS or tok in FRAME_WORDS or tok.isascii()
+        # ASCII words are English (handled by the glossary); codes with digits (PM2.5, CO2) are content.
+        english = tok.isascii() and not (re.search(r"\d", tok) and re.search(r"[a-z]", tok))
+        if (len(tok) < 2 or _PUNCT.match(tok) or tok in STOPWORDS or tok in FRAME_WORDS or english
                 or _COUNTED.match(tok)):
             continue
         terms.append(tok)

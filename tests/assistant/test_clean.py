@@ -154,7 +154,7 @@ def _check_clean(text):
         assert unicodedata.category(ch) not in ("Cc", "Cf", "Cs"), repr(ch)
     assert "\u034f" not in out and not any("\ufe00" <= ch <= "\ufe0f" for ch in out)
     # NFKC everywhere except Chinese sentence punctuation, which is kept as typed.
-    assert unicodedata.is_normalized("NFKC", "".join(ch for ch in out if ch not in "，。？！：；（）"))
+    assert unicodedata.is_normalized("NFKC", out.translate({ord(ch): "\ue000" for ch in "，。？！：；（）"}))
     return out
 
 
