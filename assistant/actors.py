@@ -17,6 +17,8 @@ from index.bodies import NOT_IN_NAME, Body, find_org_names, split_name
 _QUESTION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:委员会|办公室|部门|中心|系统|局|办|委|厅)")
 _LEADING_NOISE = re.compile(r"^(?:那么|那|请问|问下|我们|咱们|关于|对于|给|让|和|跟|与|及|还有|市里|县里|区里)+")
 _GENERIC = {"部门", "有关部门", "相关部门", "哪个部门", "什么部门", "哪些部门", "哪个局", "什么局", "各部门", "职能部门"}
+# A two-character place name with its unit, at the start of the question or after a particle.
+_PLACE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[那在和跟与比对]))([\u4e00-\u9fff]{2})(?:县|市|区)(?![委局办])")
 _EN_ORG = re.compile(r"\b((?:[a-z-]+ ){1,4}(?:bureau|department|office|commission|committee|authority|agency))\b")
 _EN_STOP = {"which", "what", "who", "whose", "the", "a", "an", "does", "do", "of", "and", "is", "for", "must",
             "should", "city", "municipal", "speech", "say", "says", "said", "about", "did", "tell", "me"}
@@ -100,6 +102,10 @@ class BodyRegistry:
                 for i in range(m.start(), m.end()):
                     taken[i] = True
         out = [mention for _, _, mention in self._org_mentions(question, taken) if not self._paraphrase(mention)]
+        # A place with its unit (石泉县, 汉中市) that the text never writes, not even without the unit.
+        for m in _PLACE.finditer(question):
+            if not any(taken[m.start():m.end()]) and m.group(1) not in self.text and m.group(1)[-1] not in "全本该各":
+                out.append(m.group(0))
         lower = question.lower()
         if not self._english(question):
             for m in _EN_ORG.finditer(lower):

@@ -15,7 +15,7 @@ from rank_bm25 import BM25Okapi
 from assistant.cite import Citer
 from assistant.retrieve import Hit, Query, Searcher
 from assistant.understand import Analysis
-from index.facts import Duty, Figure
+from index.facts import TARGET_CUES, Duty, Figure
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence, split_sentences
 from index.tokens import content_terms, tokenize
 
@@ -324,6 +324,9 @@ class Composer:
         # count 空气质量 three times.
         q_terms = _terms_with_expansions(a.question, self.s.expand)
         focus_terms = _terms_with_expansions(_last_clause(a.question), self.s.expand)
+        # A question asking for a target wants a figure the text sets as one, about the asked measure.
+        want_target = any(c in a.question.lower() for c in TARGET_CUES)
+        measure_terms = [t for t in q_terms if t not in TARGET_CUES]
         best: tuple[float, Figure] | None = None
         candidates = hits[:3]
         focus = _last_clause(a.question)
@@ -341,14 +344,19 @@ class Composer:
             for fig in self.figures:
                 if fig.sentence_start != sent.start or (fig.kind == "date") != want_date:
                     continue
+                if want_target and fig.kind != "target":
+                    continue
                 # The last clause holds the ask ("…，还有几个没整改完？"): its words count double.
-                overlap = sum(t in fig.measure for t in q_terms) + sum(t in fig.measure for t in focus_terms)
-                if overlap == 0 and rank > 0:
+                overlap = sum(t in fig.measure for t in measure_terms) + sum(t in fig.measure for t in focus_terms
+                                                                             if t not in TARGET_CUES)
+                if overlap == 0 and (rank > 0 or want_target):
                     continue
                 score = overlap + 1.5 / (rank + 1)
                 if best is None or score > best[0]:
                     best = (score, fig)
         if best is None:
+            if want_target:
+                return self._refuse("讲话中没有给出这方面的目标值。", hits, route="number-refusal")
             return None
         fig = best[1]
         mismatch = self._figure_mismatch(a, fig)

@@ -15,7 +15,7 @@ from assistant.cite import Citation, verify
 from assistant.clean import InvalidQuestion, clean_history, clean_question
 from assistant.compose import Composer
 from assistant.config import Settings
-from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, substitute_body
+from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
 from assistant.models import AnswerabilityModel, AnswerTypeModel, ModelMissing
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, strip_markup
@@ -129,7 +129,11 @@ class Assistant:
         t0 = time.perf_counter()
         question = state["standalone_question"]
         vector = self.index.embedder.embed_query_vector(strip_markup(question) or question)
-        analysis = analyse(question, vector, self.registry, self.type_model)
+        own = state["question"]
+        # A follow-up merged onto the previous question ("…，多久查一次？") asks what its own words ask.
+        merged = own != question and question.endswith("，" + strip_cue(own))
+        type_vector = self.index.embedder.embed_query_vector(own) if merged else None
+        analysis = analyse(question, vector, self.registry, self.type_model, type_vector)
         query = self.searcher.prepare(analysis.question, vector if analysis.question == question else None)
         hits = self.searcher.sentences_ranked(query, k=12)
         state.update(analysis=analysis, query=query, hits=hits)

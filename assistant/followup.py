@@ -57,11 +57,11 @@ def resolve(question: str, previous: str | None, registry: BodyRegistry) -> str:
             resolved = _replace_actor(resolved, extra, "", registry)
         return resolved
     if new_actors:
-        return f"{'、'.join(new_actors)}{_strip_cue(question)}" if _strip_cue(question) else question
-    return f"{_QUESTION_TAIL.sub('', previous)}，{_strip_cue(question)}"
+        return f"{'、'.join(new_actors)}{strip_cue(question)}" if strip_cue(question) else question
+    return f"{_QUESTION_TAIL.sub('', previous)}，{strip_cue(question)}"
 
 
-def _strip_cue(question: str) -> str:
+def strip_cue(question: str) -> str:
     text = re.sub(r"^(那么|那|还有|另外|再问|接着|然后|and|what about|how about)\s*", "", question, flags=re.I)
     return text.strip()
 

@@ -49,10 +49,13 @@ def is_english(text: str) -> bool:
     return latin > 2 * cjk and latin >= 3
 
 
-def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: AnswerTypeModel) -> Analysis:
-    """What the question asks about and what kind of answer it wants."""
+def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: AnswerTypeModel,
+            type_vector: np.ndarray | None = None) -> Analysis:
+    """What the question asks about and what kind of answer it wants. ``type_vector``: the vector that
+    decides the answer type when it differs from the question's (a merged follow-up asks what its last
+    turn asks: "…路检路查谁负责，多久查一次？" wants a figure)."""
     question = strip_markup(question) or question
-    answer_type, probs = model.predict(vector)
+    answer_type, probs = model.predict(vector if type_vector is None else type_vector)
     named = registry.find(question)
     # Bodies the document tasks are actors; others it only mentions (市委, a county that reported).
     actors = [n for n in named if n in registry.tasked]

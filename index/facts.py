@@ -133,6 +133,8 @@ _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日
 QUALIFIERS = ("年均", "同比", "全年", "截至", "累计", "不少于", "不低于", "不超过", "以上", "以下", "以内", "力争", "确保",
               "达到", "下降", "增加", "减少", "提高", "降低")
 _TARGET_WORDS = ("不少于", "确保", "目标", "力争", "按期", "要")
+# How a question asks for a target value (the kind "target" above): official wording and English.
+TARGET_CUES = ("目标", "要达到", "控制在", "力争", "确保", "target", "goal")
 _RESULT_WORDS = ("年均", "达到", "位列", "完工", "取缔", "进入", "表彰", "增加", "下降", "第")
 _STATUS_WORDS = ("截至", "同比", "尚未", "已经")
 
