@@ -20,6 +20,7 @@ from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence, split_sente
 from index.tokens import content_terms, tokenize
 
 MAX_GENERAL_SENTENCES = 3
+MAX_SECTION_SENTENCES = 8
 
 
 @dataclass
@@ -186,6 +187,8 @@ class Composer:
             "missing_year": float(any(y not in self.text for y in a.years)),
             "out_of_scope": float(a.probabilities.get("out_of_scope", 0.0)),
             "english": float(a.english),
+            # A number of two or more digits that the text itself uses ("325那个数是啥？").
+            "quoted_number": float(any(n in self.text for n in re.findall(r"\d{2,}(?:\.\d+)?", a.question))),
         }
 
     def missing_terms(self, a: Analysis) -> list[str]:
@@ -506,10 +509,12 @@ class Composer:
             if close and len(chosen) < MAX_GENERAL_SENTENCES:
                 chosen.append(h)
         sentences = sorted((self.s.sentence_by_id[h.id] for h in chosen), key=lambda s: s.start)
-        # A short heading sentence (四是执法监管还不严。) is answered with the sentences under it.
-        if len(top_sent.text) <= 16:
-            body = [s for s in self.s.sentences if s.paragraph == top_sent.paragraph and s.start > top_sent.start
-                    and s.path == top_sent.path][:6]
+        # A heading (the sentence that names its section, or a short one such as 四是执法监管还不严。) is
+        # answered with the sentences under it, across the section's paragraphs.
+        if len(top_sent.text) <= 16 or _is_heading(top_sent):
+            depth = len(top_sent.path)
+            body = [s for s in self.s.sentences if s.start > top_sent.start and s.path[:depth] == top_sent.path
+                    and (s.paragraph == top_sent.paragraph or _is_heading(top_sent))][:MAX_SECTION_SENTENCES]
             sentences = sorted({s.id: s for s in sentences + body}.values(), key=lambda s: s.start)
         lines = [f"讲话在“{top_sent.section}”部分谈到："]
         for sent in sentences:
@@ -518,6 +523,11 @@ class Composer:
 
 
 # ---- helpers ------------------------------------------------------------------------------------
+def _is_heading(sentence: Sentence) -> bool:
+    """The sentence that opens and names its section (一是…, 第二，…, a part heading)."""
+    return bool(sentence.path) and sentence.text.rstrip("。！？；：") == sentence.path[-1].rstrip("。！？；：")
+
+
 def _quote(text: str) -> str:
     # Quotes are shown verbatim; only markdown-significant characters at line start are neutralised.
     return text.replace("\n", " ")

@@ -24,7 +24,7 @@ ANSWER_TYPE_FILE = "answer_type.json"
 ANSWERABILITY_FILE = "answerability.json"
 TYPES = ("duty", "who", "figure", "list", "definition", "metadata", "yesno", "general", "out_of_scope")
 FEATURES = ("dense_top", "dense_margin", "bm25_top", "doc_coverage", "evidence_coverage", "unknown_body",
-            "known_body", "missing_year", "out_of_scope", "english")
+            "known_body", "missing_year", "out_of_scope", "english", "quoted_number")
 
 
 class ModelMissing(RuntimeError):

@@ -66,7 +66,7 @@ def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: An
         intent = "general"
     return Analysis(
         question=question, english=is_english(question), actors=actors,
-        unknown=registry.unknown(question) if answer_type != "who" else [],
+        unknown=registry.unknown(question),
         mentioned=registry.mentioned(named), intent=intent, number=answer_type == "figure",
         injection=answer_type == "out_of_scope" and probs["out_of_scope"] >= 0.5,
         has_content=bool(re.search(r"[\w\u4e00-\u9fff]", strip_markup(question))),
