@@ -1,51 +1,21 @@
-"""Hybrid retrieval: dense (Chroma, cosine) + BM25 over jieba tokens, fused by reciprocal rank fusion.
-
-``Searcher`` ranks passages and sentences; ``assistant.retriever.HybridRetriever`` exposes the passage
-ranking to LangChain.
-"""
+"""The ``Searcher``: hybrid retrieval over one opened index — dense and BM25 rankings of passages and
+sentences, fused by reciprocal rank fusion — and the query preparation they share (body names and English
+terms added to the BM25 tokens)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
-import numpy as np
-from rank_bm25 import BM25Okapi
-
 from functools import cached_property
 
+import numpy as np
+
 from assistant.actors import BodyRegistry
+from assistant.retrieve.bm25 import BM25Ranker
+from assistant.retrieve.dense import DenseRanker
+from assistant.retrieve.fuse import ordered, rrf
+from assistant.retrieve.hits import Hit, Query
 from index.build import Index
 from index.segment import Sentence
 from index.tokens import derived_terms, tokenize
-
-RRF_K = 60
-
-
-@dataclass
-class Query:
-    """A question prepared once for every ranking: dense vector and BM25 tokens (with expansions)."""
-
-    text: str
-    vector: np.ndarray
-    tokens: list[str]
-
-
-@dataclass
-class Hit:
-    id: str
-    score: float                       # fused RRF score
-    dense: float = 0.0                 # cosine similarity
-    bm25: float = 0.0
-    ranks: dict = field(default_factory=dict)
-
-
-def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
-    """Reciprocal rank fusion of several ranked id lists."""
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, item in enumerate(ranking):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank + 1)
-    return scores
 
 
 class Searcher:
@@ -61,11 +31,12 @@ class Searcher:
         self.row = {s.id: i for i, s in enumerate(self.sentences)}  # sentence id → row in the vector matrix
         # BM25 over the passage text with its section path, and over sentences with theirs.
         self._p_ids = [p.id for p in corpus.passages]
-        self._p_bm25 = BM25Okapi([tokenize(p.embed_text()) or ["∅"] for p in corpus.passages])
-        self._s_bm25 = BM25Okapi([tokenize(" ".join(s.path[-1:]) + s.text) or ["∅"] for s in self.sentences])
+        self._p_bm25 = BM25Ranker([tokenize(p.embed_text()) for p in corpus.passages])
+        self._s_bm25 = BM25Ranker([tokenize(" ".join(s.path[-1:]) + s.text) for s in self.sentences])
         ids, vecs = index.sentences.all_vectors()
         order = {sid: i for i, sid in enumerate(ids)}
         self._s_vecs = vecs[[order[s.id] for s in self.sentences]]
+        self._s_dense = DenseRanker(self._s_vecs)
 
     @cached_property
     def glossary(self):
@@ -93,9 +64,8 @@ class Searcher:
     def passages_ranked(self, q: Query, k: int = 8) -> list[Hit]:
         dense = self.index.passages.query(q.vector, k=max(k * 2, 12))
         dense_ids = [d[0] for d in sorted(dense, key=lambda d: (-round(d[1], 6), d[0])) if self.passages[d[0]].kind == "body"]
-        bm = self._p_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self._p_ids))
-        bm_order = [self._p_ids[i] for i in sorted(range(len(bm)), key=lambda i: (-round(float(bm[i]), 6), i))
-                    if bm[i] > 0][: max(k * 2, 12)]
+        bm = self._p_bm25.run(q.tokens)
+        bm_order = [self._p_ids[i] for i in ordered(range(len(bm)), bm, positive=True)][: max(k * 2, 12)]
         fused = rrf([dense_ids, bm_order])
         dense_sim = {d[0]: d[1] for d in dense}
         bm_by_id = dict(zip(self._p_ids, bm))
@@ -105,13 +75,13 @@ class Searcher:
 
     def sentences_ranked(self, q: Query, within: set[str] | None = None, k: int = 12) -> list[Hit]:
         """Sentences ranked by fused dense + BM25 (optionally only inside some passages)."""
-        dense = self._s_vecs @ q.vector
-        bm = self._s_bm25.get_scores(q.tokens) if q.tokens else np.zeros(len(self.sentences))
+        dense = self._s_dense.run(q.vector)
+        bm = self._s_bm25.run(q.tokens)
         allowed = [i for i, s in enumerate(self.sentences)
                    if within is None or _para_of(s) in within]
         # Near-ties (1e-6) break by document order, so every machine ranks alike.
-        d_order = sorted(allowed, key=lambda i: (-round(float(dense[i]), 6), i))
-        b_order = [i for i in sorted(allowed, key=lambda i: (-round(float(bm[i]), 6), i)) if bm[i] > 0]
+        d_order = ordered(allowed, dense)
+        b_order = ordered(allowed, bm, positive=True)
         fused = rrf([[self.sentences[i].id for i in d_order], [self.sentences[i].id for i in b_order]])
         hits = [Hit(sid, sc, float(dense[self.row[sid]]), float(bm[self.row[sid]])) for sid, sc in fused.items()]
         return sorted(hits, key=lambda h: (-round(h.score, 6), self.row[h.id]))[:k]
@@ -121,5 +91,3 @@ class Searcher:
 def _para_of(sentence: Sentence) -> str:
     return f"p{sentence.paragraph:03d}"
 
-
-__all__ = ["Searcher", "Query", "Hit", "rrf"]
