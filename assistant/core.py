@@ -13,12 +13,12 @@ from typing import Iterator
 
 from assistant.cite import Citation, verify
 from assistant.clean import InvalidQuestion, clean_history, clean_question
-from assistant.compose import Composer
+from assistant.answer import Composer
 from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
 from assistant.models import AnswerabilityModel, AnswerTypeModel, ModelMissing
 from assistant.retrieve import Searcher
-from assistant.understand import analyse, strip_markup
+from assistant.understand import analyse, last_clause, strip_markup, task_hops
 from index.build import Index, open_index
 
 __all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion"]
@@ -85,7 +85,8 @@ class Assistant:
             answerability = AnswerabilityModel.load()
         except ModelMissing:
             answerability = None  # `assistant train` writes it; without it only the fact-based refusals apply
-        self.composer = Composer(self.searcher, answerability)
+        s = self.searcher
+        self.composer = Composer(index.corpus, self.registry, s.sentences, s.vectors, s.expand, answerability)
 
     @classmethod
     def open(cls, settings: Settings | None = None, rebuild: bool = False, progress=None, **overrides) -> "Assistant":
@@ -136,13 +137,15 @@ class Assistant:
         analysis = analyse(question, vector, self.registry, self.type_model, type_vector)
         query = self.searcher.prepare(analysis.question, vector if analysis.question == question else None)
         hits = self.searcher.sentences_ranked(query, k=12)
-        state.update(analysis=analysis, query=query, hits=hits)
+        hops = task_hops(analysis.question) if analysis.intent == "who" else [analysis.question]
+        evidence = self.searcher.evidence(analysis.question, query, hits, hops, last_clause(analysis.question))
+        state.update(analysis=analysis, query=query, hits=hits, evidence=evidence)
         state["timings_ms"]["retrieve"] = round((time.perf_counter() - t0) * 1000, 2)
         return state
 
     def _compose_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
-        composed = self.composer.compose(state["analysis"], state["query"], state["hits"])
+        composed = self.composer.compose(state["analysis"], state["evidence"])
         backend = "extractive"
         if self.settings.llm and composed.answerable:
             from assistant.llm import rewrite_with_llm

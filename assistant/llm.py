@@ -17,7 +17,7 @@ from importlib import resources
 from rapidfuzz import fuzz
 
 from assistant.cite import Citer
-from assistant.compose import Composed
+from assistant.answer import Composed
 
 SUPPORT_THRESHOLD = 60  # rapidfuzz partial_ratio between a sentence and its cited quote
 TIMEOUT_S = 60

@@ -7,7 +7,7 @@ Nothing here is a hand-typed question bank. Every question is derived from the s
 * the duty map (``Assistant.duties()``) → who-does-what multiple choice, which-task multiple choice,
   which-department free answer ("reverse"), true/false statements whose false version swaps an actor,
   and free recall ("what must 市交通局 do?", "which bodies are named under 在秸秆禁烧方面?");
-* the speech's own enumerations (``assistant.compose._enumerations``) → list recall (the four parts,
+* the speech's own enumerations (``index.enumerations``) → list recall (the four parts,
   the four 还不, the four 2021 priorities, the five air-pollution fronts …) and structure questions.
 
 Every question carries a citation ``{quote, start, end, section}`` with ``quote == source[start:end]``;
@@ -389,7 +389,7 @@ class _Generator:
         self.src = _Source(assistant)
         self.duties = assistant.duties()
         self.figures = assistant.figures()
-        from assistant.compose import _enumerations
+        from index.enumerations import derive_enumerations as _enumerations
 
         self.groups = _enumerations(self.src.doc)
         self.questions: list[Question] = []

@@ -73,3 +73,21 @@ def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: An
         years=_YEAR.findall(question), asks_duty=answer_type == "duty",
         answer_type=answer_type, probabilities=probs, vector=vector,
     )
+
+
+def task_hops(question: str) -> list[str]:
+    """The tasks a multi-hop "who" question names: "既管A又管B" → [A, B]; otherwise the question."""
+    # "既管A又管B" / "both A and B" are two tasks whose actor must be the same.
+    m = re.search(r"既(.+?)又(.+)", question) or re.search(r"both (.+?) and (.+)", question, re.I)
+    if m:
+        return [m.group(1), m.group(2)]
+    m = re.search(r"(.+?)(?:，|,)?(?:同时|还|并且)(?:负责|管|抓)(.+)", question)
+    if m and len(m.group(1)) > 3:
+        return [m.group(1), m.group(2)]
+    return [question]
+
+
+def last_clause(question: str) -> str:
+    """The part after the last comma: in a merged follow-up, the user's actual ask."""
+    parts = [p for p in re.split(r"[，,；;]", question) if p.strip()]
+    return parts[-1] if parts else question

@@ -12,7 +12,6 @@ mid-build leaves the previous index answering. Any manifest mismatch or unreadab
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil

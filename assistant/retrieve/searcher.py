@@ -12,7 +12,7 @@ from assistant.actors import BodyRegistry
 from assistant.retrieve.bm25 import BM25Ranker
 from assistant.retrieve.dense import DenseRanker
 from assistant.retrieve.fuse import ordered, rrf
-from assistant.retrieve.hits import Hit, Query
+from assistant.retrieve.hits import Evidence, Hit, Query
 from index.build import Index
 from index.segment import Sentence
 from index.tokens import derived_terms, tokenize
@@ -35,8 +35,8 @@ class Searcher:
         self._s_bm25 = BM25Ranker([tokenize(" ".join(s.path[-1:]) + s.text) for s in self.sentences])
         ids, vecs = index.sentences.all_vectors()
         order = {sid: i for i, sid in enumerate(ids)}
-        self._s_vecs = vecs[[order[s.id] for s in self.sentences]]
-        self._s_dense = DenseRanker(self._s_vecs)
+        self.vectors = vecs[[order[s.id] for s in self.sentences]]
+        self._s_dense = DenseRanker(self.vectors)
 
     @cached_property
     def glossary(self):
@@ -60,6 +60,13 @@ class Searcher:
         extra = " ".join(self.registry.find(text)) + " " + self.expand(text)
         vector = self.index.embedder.embed_query_vector(text) if vector is None else vector
         return Query(text, vector, tokenize(f"{text} {extra}"))
+
+    def evidence(self, question: str, query: Query, hits: list[Hit], hops: list[str], focus: str) -> Evidence:
+        """Everything the answerers may use: the hits, the best sentences of the question's last clause
+        (``focus``, when it differs), and one prepared query per task of a multi-hop question."""
+        focus_hits = self.sentences_ranked(self.prepare(focus), k=3) if focus != question and tokenize(focus) else []
+        hop_queries = [self.prepare(h) for h in hops] if len(hops) > 1 else []
+        return Evidence(query, hits, focus_hits, hop_queries)
 
     def passages_ranked(self, q: Query, k: int = 8) -> list[Hit]:
         dense = self.index.passages.query(q.vector, k=max(k * 2, 12))

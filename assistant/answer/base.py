@@ -1,0 +1,155 @@
+"""What every answerer shares: the answer being built (``Composed``), the evidence it is built from
+(``Evidence``), and ``Answerer`` — the document's facts, its sentences and vectors, citation and refusal
+helpers. Answerers read this data; they never call the searcher (retrieval happens before, in
+``Searcher.evidence``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.cite import Citer
+from assistant.retrieve.bm25 import BM25Ranker
+from assistant.retrieve.hits import Hit
+from assistant.understand import Analysis
+from index.enumerations import derive_enumerations
+from index.facts import Duty, Figure
+from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence
+from index.tokens import content_terms, tokenize
+
+MAX_GENERAL_SENTENCES = 3
+MAX_SECTION_SENTENCES = 8
+
+
+@dataclass
+class Composed:
+    answer: str
+    answerable: bool
+    citer: Citer
+    related: list[dict] = field(default_factory=list)
+    route: str = "general"
+    actors: list[str] = field(default_factory=list)  # who the answer names (for "这个部门还管什么？")
+    items: list[str] = field(default_factory=list)   # a list answer's items, in order (for "第三个呢？")
+
+
+class Answerer:
+    """The document's facts and sentences, with the helpers every answer type uses."""
+
+    def __init__(self, corpus, registry, sentences, vectors, expand, answerability=None):
+        self.corpus = corpus
+        self.registry = registry
+        self.answerability = answerability
+        self.text = corpus.text
+        self.duties: list[Duty] = corpus.duties
+        self.figures: list[Figure] = corpus.figures
+        self.passages = corpus.passages
+        self.sentences: list[Sentence] = sentences
+        self.sentence_by_id = {s.id: s for s in sentences}
+        self.row = {s.id: i for i, s in enumerate(sentences)}
+        self.vectors = vectors                  # sentence vectors, rows in ``sentences`` order
+        self.expand = expand                    # English question → the document's Chinese terms
+        self.groups = derive_enumerations(corpus.doc)
+        self._masthead = "".join(s.text for s in sentences if s.path[:1] == [TITLE_LABEL])
+        self._duty_bm25 = BM25Ranker([tokenize(f"{d.topic} {d.task}") for d in self.duties])
+
+    def _citer(self) -> Citer:
+        return Citer(self.text, self.passages, self.corpus.locate)
+
+    def _refuse(self, message: str, hits: list[Hit] | None = None, route: str = "refusal") -> Composed:
+        citer = self._citer()
+        related = []
+        body = [h for h in (hits or []) if self.sentence_by_id[h.id].path[:1] not in ([TITLE_LABEL], [DISTRIBUTION_LABEL])]
+        for h in body[:3]:
+            sent = self.sentence_by_id[h.id]
+            related.append({"quote": sent.text, "start": sent.start, "end": sent.end, "section": sent.section})
+        return Composed(message, False, citer, related, route)
+
+    def _mentions(self, names: list[str]) -> list[Hit]:
+        hits = []
+        for sent in self.sentences:
+            forms = [f for n in names for f in self.registry.forms_of(n)]
+            if any(f in sent.text for f in forms) and sent.path[0] not in ("主送抄送",):
+                hits.append(Hit(sent.id, 1.0))
+        return hits
+
+    def _tasked_actors(self) -> list[str]:
+        names: list[str] = []
+        for d in self.duties:
+            for n in d.actors:
+                if n not in names:
+                    names.append(n)
+        return names
+
+    def duties_of(self, name: str) -> list[Duty]:
+        """Every duty of an actor, including those of the narrower actors it covers."""
+        names = {name, *self.registry.get(name).covers}
+        return [d for d in self.duties if names & set(d.actors)]
+
+    def _rarest_term(self, a: Analysis) -> str | None:
+        """The question's most specific word that the speech uses (fewest sentences contain it)."""
+        counts = {t: sum(t in s.text for s in self.sentences) for t in content_terms(a.question)}
+        counts = {t: c for t, c in counts.items() if c}
+        return min(counts, key=counts.get) if counts else None
+
+
+def _is_heading(sentence: Sentence) -> bool:
+    """The sentence that opens and names its section (一是…, 第二，…, a part heading)."""
+    return bool(sentence.path) and sentence.text.rstrip("。！？；：") == sentence.path[-1].rstrip("。！？；：")
+
+
+def _quote(text: str) -> str:
+    # Quotes are shown verbatim; only markdown-significant characters at line start are neutralised.
+    return text.replace("\n", " ")
+
+
+_FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
+
+
+_ASKS_COUNT_OR_DATE = re.compile(r"几点到几点|几点钟|几点开始|多少|几[个座次天年项处件名口位条批]|哪天|哪一天|哪年|哪一年|什么时候|何时|日期|"
+                                 r"how many|how much|when|what date|what year", re.I)
+_BODY_WORDS = re.compile(r"[市县区省]|局|办|委|部门|政府|同志|书记|市长|单位|机构|各级")
+
+
+def _names_someone(text: str) -> bool:
+    """Whether a sentence names a body or a person (an answer to "who")."""
+    return bool(_BODY_WORDS.search(text))
+
+
+def _lexical_winner_first(a: Analysis, hits: list[Hit]) -> list[Hit]:
+    """English questions reach BM25 only through the glossary; when that match is clear-cut (twice the
+    next BM25 score), it beats cross-lingual dense similarity, which favours short headings."""
+    if not a.english or len(hits) < 2:
+        return hits
+    by_bm25 = sorted(hits, key=lambda h: -h.bm25)
+    if by_bm25[0].bm25 > 0 and by_bm25[0].bm25 >= 2 * by_bm25[1].bm25 and by_bm25[0] is not hits[0]:
+        return [by_bm25[0]] + [h for h in hits if h is not by_bm25[0]]
+    return hits
+
+
+def _terms_with_expansions(text: str, expand=lambda t: "") -> set[str]:
+    return {t for t in content_terms(text) + expand(text).split() if len(t) >= 2}
+
+
+
+
+
+def _by_topic(duties: list[Duty]) -> list[tuple[str, list[Duty]]]:
+    groups: dict[str, list[Duty]] = {}
+    for d in sorted(duties, key=lambda d: d.start):
+        groups.setdefault(d.topic, []).append(d)
+    return list(groups.items())
+
+
+def _ordered_actors(duties: list[Duty]) -> list[str]:
+    names: list[str] = []
+    for d in sorted(duties, key=lambda d: d.start):
+        for n in d.actors:
+            if n not in names:
+                names.append(n)
+    return names
+
+
+def _section_at(sentences: list[Sentence], pos: int) -> str:
+    for sent in sentences:
+        if sent.start <= pos < sent.end:
+            return sent.section
+    return ""

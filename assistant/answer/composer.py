@@ -1,0 +1,69 @@
+"""The composer: routes an analysed question and its evidence to the answerer of its answer type.
+
+Refusals first (the document cannot answer), then metadata, duty, who, list, figure and general answers;
+each answerer lives in its own module and reads only the evidence and the document's derived facts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answer.base import (
+    _ASKS_COUNT_OR_DATE,
+    Answerer,
+    Composed,
+    _lexical_winner_first,
+    _names_someone,
+)
+from assistant.answer.duty import DutyAnswers
+from assistant.answer.figure import FigureAnswers
+from assistant.answer.general import GeneralAnswers
+from assistant.answer.listing import ListAnswers
+from assistant.answer.metadata import MetadataAnswers
+from assistant.answer.refusal import Refusals
+from assistant.answer.who import WhoAnswers
+from assistant.retrieve.hits import Evidence
+from assistant.understand import Analysis
+
+
+class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, FigureAnswers, GeneralAnswers,
+               Answerer):
+    """Builds the answer text and its citations for an analysed question from its evidence."""
+
+    def compose(self, a: Analysis, ev: Evidence) -> Composed:
+        ev = replace(ev, hits=_lexical_winner_first(a, ev.hits))
+        hits = ev.hits
+        refusal = self._refusal(a, ev)
+        if refusal:
+            return refusal
+        if a.intent == "metadata" and self._about_masthead(a):
+            answer = self.metadata_answer(a)
+            if answer:
+                return answer
+        if a.intent == "duty" and a.actors:
+            return self.duty_answer(a)
+        if a.intent == "who":
+            answer = self.who_answer(a, ev)
+            if answer:
+                return answer
+            rare = self._rarest_term(a)
+            # The sentence must name someone and contain the question's most specific word.
+            named = [h for h in hits[:6 if rare else 3] if _names_someone(self.sentence_by_id[h.id].text)
+                     and (rare is None or rare in self.sentence_by_id[h.id].text)]
+            if not named:
+                return self._refuse("讲话没有说明由哪个部门或谁负责这件事。", hits, route="who-refusal")
+            return self.general_answer(a, replace(ev, hits=named + [h for h in hits if h not in named]))
+        if a.intent == "list":
+            answer = self.list_answer(a, ev)
+            if answer:
+                return answer
+        slogan = self._unexpanded_slogan(a)
+        if slogan:
+            return self._refuse(f"讲话只提到“{slogan}”，没有展开说明它具体包括什么。", hits, route="slogan-refusal")
+        if a.intent == "number" or (a.number and a.actors):
+            answer = self.number_answer(a, ev)
+            if answer:
+                return answer
+            if a.intent == "number" and _ASKS_COUNT_OR_DATE.search(a.question) and not re.search(r"哪几|哪些", a.question):
+                return self._refuse("讲话中没有给出这个数字或日期。", hits, route="number-refusal")
+        return self.general_answer(a, ev)

@@ -1,0 +1,101 @@
+"""Figure answers: the figure whose measure (and kind, for targets) matches the question, with its sentence."""
+from __future__ import annotations
+
+import re
+
+from assistant.answer.base import Composed, _quote, _section_at, _terms_with_expansions
+from assistant.retrieve.hits import Evidence, Hit
+from assistant.understand import Analysis, last_clause
+from index.facts import TARGET_CUES, Figure
+from index.tokens import content_terms
+
+
+class FigureAnswers:
+    """Mixed into ``Composer`` (see ``assistant.answer.base.Answerer`` for the data it reads)."""
+
+    def number_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
+        hits = ev.hits
+        want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|几点到|几点钟|when|date|what year|what time",
+                                   a.question, re.I))
+        # Whole words (and their glossary terms) found in a figure's clause; search-mode pieces would
+        # count 空气质量 three times.
+        q_terms = _terms_with_expansions(a.question, self.expand)
+        focus_terms = _terms_with_expansions(last_clause(a.question), self.expand)
+        # A question asking for a target wants a figure the text sets as one, about the asked measure.
+        want_target = any(c in a.question.lower() for c in TARGET_CUES)
+        measure_terms = [t for t in q_terms if t not in TARGET_CUES]
+        best: tuple[float, Figure] | None = None
+        candidates = hits[:3]
+        focus = last_clause(a.question)
+        if focus != a.question and content_terms(focus):
+            # A merged follow-up ("…反馈了多少问题，几个没整改完？"): the last clause's own best sentences first.
+            own = ev.focus_hits
+            candidates = own + [h for h in candidates if h.id not in {o.id for o in own}]
+        if a.actors:
+            # "公安局…每月几次？": the number is in one of that actor's tasks.
+            own = {d.sentence_id for n in a.actors for d in self.duties_of(n)}
+            order = {h.id: i for i, h in enumerate(hits)}
+            candidates = [Hit(sid, 0.0) for sid in sorted(own, key=lambda sid: order.get(sid, len(order)))]
+        for rank, hit in enumerate(candidates):
+            sent = self.sentence_by_id[hit.id]
+            for fig in self.figures:
+                if fig.sentence_start != sent.start or (fig.kind == "date") != want_date:
+                    continue
+                if want_target and fig.kind != "target":
+                    continue
+                # The last clause holds the ask ("…，还有几个没整改完？"): its words count double.
+                overlap = sum(t in fig.measure for t in measure_terms) + sum(t in fig.measure for t in focus_terms
+                                                                             if t not in TARGET_CUES)
+                if overlap == 0 and (rank > 0 or want_target):
+                    continue
+                score = overlap + 1.5 / (rank + 1)
+                if best is None or score > best[0]:
+                    best = (score, fig)
+        if best is None:
+            if want_target:
+                return self._refuse("讲话中没有给出这方面的目标值。", hits, route="number-refusal")
+            return None
+        fig = best[1]
+        mismatch = self._figure_mismatch(a, fig)
+        if mismatch:
+            return self._refuse(f"讲话中没有给出{mismatch}的这个数字。最接近的内容见下方相关原文。",
+                                [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
+        # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
+        same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
+                and abs(f.start - fig.start) <= 40 and (f is fig or any(t in f.measure for t in q_terms))]
+        citer = self._citer()
+        n = citer.cite(fig.sentence_start, fig.sentence_end, _section_at(self.sentences, fig.sentence_start))
+        shown = []
+        if len({f.measure for f in same}) == 1 and len(fig.measure) <= 45:
+            shown = [fig.measure]  # one clause holds them all: 12个国控、18个省控、8个市控断面…
+        for f in sorted(same, key=lambda f: f.start):
+            label = f.measure if len(f.measure) <= 18 else f.text
+            if not shown or (len(set(x.measure for x in same)) > 1 and label not in shown):
+                shown.append(label)
+        lead = "、".join(f"**{x}**" for x in shown)
+        return Composed(f"{lead}[{n}]\n\n> {_quote(fig.sentence)}[{n}]", True, citer, route="number")
+
+    def _figure_mismatch(self, a: Analysis, fig: Figure) -> str | None:
+        """Why a figure does not answer the question: a year, place or body the question names is not in
+        its sentence, or most of the question's words are elsewhere (商洛市的优良天数 ≠ 安康的)."""
+        para = next(p for p in self.corpus.doc.paragraphs if p.start <= fig.start < p.end)
+        context = para.text
+        for year in a.years:
+            if year not in context:
+                return f"{year}年"
+        for body in a.mentioned:
+            if not any(f in context for f in self.registry.forms_of(body)):
+                return body
+        if fig.kind == "date":
+            # A date answers "when" only for the event the question names (碳达峰哪年 ≠ 2020年).
+            rare = self._rarest_term(a)
+            if rare and rare not in context:
+                return f"“{rare}”"
+        for text in {a.question, last_clause(a.question)}:
+            present = [t for t in content_terms(text) if t in self.text and not t.isdigit()]
+            if present and sum(t in context for t in present) * 3 < len(present):
+                return "“" + "”“".join(t for t in present if t not in context) + "”"
+        if last_clause(a.question) != a.question and any(t not in self.text for t in content_terms(last_clause(a.question))) \
+                and not any(t in context for t in content_terms(last_clause(a.question))):
+            return "“" + "”“".join(content_terms(last_clause(a.question))) + "”"
+        return None

@@ -1,0 +1,123 @@
+"""List answers: the document's own enumerations (parts, 一是…, 在…方面 topics, inline items), or one
+named item with the sentences under it."""
+from __future__ import annotations
+
+import re
+
+from assistant.answer.base import _FRAME_BIGRAMS, Composed, _quote
+from assistant.retrieve.hits import Evidence
+from assistant.understand import Analysis
+from index.enumerations import Group
+from index.segment import Sentence
+
+
+class ListAnswers:
+    """Mixed into ``Composer`` (see ``assistant.answer.base.Answerer`` for the data it reads)."""
+
+    def list_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
+        hits = ev.hits
+        structure = re.search(r"几个部分|几部分|哪几部分|哪几个部分|结构|几点意见|四点意见|框架|outline|\bparts\b|main points",
+                              a.question, re.I)
+        best, best_score = None, 0.0
+        count = _count_word(a.question)
+        part = _part_number(a.question)
+        for g in self.groups:
+            if structure and g.label == "parts":
+                best, best_score = g, 99.0
+                break
+            if g.label == "parts":
+                continue
+            item_starts = {start for start, _, _ in g.items}
+            # Hits on an item heading or on the sentence that introduces the list ("我重点强调四个方面工作：").
+            starts = [self.sentence_by_id[h.id].start for h in hits[:5]]
+            score = sum(1.0 / (r + 1) for r, st in enumerate(starts) if st in item_starts)
+            score += sum(0.5 / (r + 1) for r, st in enumerate(starts) if g.start <= st < g.items[0][0])
+            intro = self.text[g.start:g.items[0][0]]
+            # The heading above the list counts too: "大气治理分了哪几个方面" → 四是要巩固提升空气质量….
+            parent = self._parent_heading(g)
+            question = f"{a.question} {self.expand(a.question)}"
+            score += 2.0 * _bigram_share(question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60] + parent)
+            score += 1.0 if part and self._in_part(g, part) else 0.0
+            score += 0.5 if count == len(g.items) else 0.0
+            if score > best_score:
+                best, best_score = g, score
+        if best is None or best_score < 1.5:
+            return None
+        item = _named_item(a.question, best, self.text)
+        if item is not None:
+            return self.item_answer(item)
+        citer = self._citer()
+        intro = self._list_intro(best)
+        if intro is not None:
+            lines = [f"讲话列出{len(best.items)}项：“{_quote(intro.text)}”[{citer.cite(intro.start, intro.end, intro.section)}]"]
+        else:
+            lines = [f"讲话列出{len(best.items)}项："]
+        for k, (start, end, section) in enumerate(best.items, 1):
+            lines.append(f"{k}. {_quote(self.text[start:end])}[{citer.cite(start, end, section)}]")
+        return Composed("\n".join(lines), True, citer, route="list",
+                        items=[self.text[start:end] for start, end, _ in best.items])
+
+    def _parent_heading(self, group: Group) -> str:
+        first = next(s for s in self.sentences if s.start == group.items[0][0])
+        return first.path[-2] if len(first.path) >= 2 else ""
+
+    def _in_part(self, group: Group, part: int) -> bool:
+        first = next(s for s in self.sentences if s.start == group.items[0][0])
+        return bool(first.path) and first.path[0].startswith("一二三四五六七八九十"[part - 1] + "、")
+
+    def _list_intro(self, group: Group) -> Sentence | None:
+        """The sentence that announces a list ("下面，我强调四点意见。", "我重点强调四个方面工作："), if any."""
+        before = [s for s in self.sentences if s.end <= group.items[0][0]]
+        if not before:
+            return None
+        last = before[-1]
+        announces = re.search(r"[一二三四五六七八九十两\d][点个项条大]|[：:]$", last.text)
+        return last if announces and last.path and last.path[0] not in ("标题", "主送抄送") else None
+
+    def item_answer(self, item: tuple[int, int, str]) -> Composed:
+        """One item of a list the question names (执法监管还不严 → what it consists of): heading and body."""
+        head = next(s for s in self.sentences if s.start == item[0])
+        body = [s for s in self.sentences if s.paragraph == head.paragraph and s.start > head.start
+                and (s.path == head.path or len(head.path) == len(s.path))][:6]
+        citer = self._citer()
+        lines = [f"讲话在“{head.section}”部分谈到："]
+        for sent in [head] + body:
+            lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
+        return Composed("\n".join(lines), True, citer, route="item")
+
+
+_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
+
+
+def _part_number(question: str) -> int | None:
+    """"第四部分" → 4: the part of the speech a question points at."""
+    m = re.search(r"第([一二三四1-4])(?:部分|大部分|点意见)|part\s*([1-4])|(first|second|third|fourth) part", question, re.I)
+    if not m:
+        return None
+    token = next(g for g in m.groups() if g)
+    return {"一": 1, "二": 2, "三": 3, "四": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}.get(token.lower(),
+                                                                                              int(token) if token.isdigit() else None)
+
+
+def _count_word(question: str) -> int | None:
+    m = re.search(r"([两二三四五六2-6])(?:个|项|点|部分|方面|件|条|大|“)", question)
+    return _COUNTS[m.group(1)] if m else None
+
+
+def _named_item(question: str, group: Group, text: str) -> tuple[int, int, str] | None:
+    """The one item of a list whose own words (≥ 4 characters) the question repeats, if exactly one."""
+    named = []
+    for item in group.items:
+        core = re.sub(r"^[一二三四五六七八九十]+[是要、]|^第[一二三四五六七八九十]+，|^在|方面$|[。；，]$", "",
+                      text[item[0]:item[1]])
+        if any(core[i:i + 4] in question for i in range(len(core) - 3)):
+            named.append(item)
+    return named[0] if len(named) == 1 else None
+
+
+def _bigram_share(question: str, text: str) -> float:
+    """Share of the question's content bigrams found in a text (robust to jieba's cuts)."""
+    core = re.sub(r"[\W_a-zA-Z0-9]", "", question)
+    grams = {core[i:i + 2] for i in range(len(core) - 1)}
+    grams = {g for g in grams if not (_FRAME_BIGRAMS.match(g[0]) and _FRAME_BIGRAMS.match(g[1]))}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0

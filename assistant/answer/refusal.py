@@ -1,0 +1,95 @@
+"""Refusals: the fact-based ones (unknown bodies, untasked bodies, absent years, slogans the text only
+names) and the fitted answerability score over evidence features."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.answer.base import Composed
+from assistant.retrieve.hits import Evidence, Hit
+from assistant.understand import Analysis
+from index.tokens import content_terms
+
+
+class Refusals:
+    """Mixed into ``Composer`` (see ``assistant.answer.base.Answerer`` for the data it reads)."""
+
+    def _refusal(self, a: Analysis, ev: Evidence) -> Composed | None:
+        hits = ev.hits
+        """Refuse when the document cannot answer: no content, an unknown body, an absent year, or a low
+        fitted answerability score."""
+        if not a.has_content:
+            return self._refuse("文档中没有与此相关的内容：问题里没有可查询的文字。")
+        if a.unknown and not a.actors and not a.mentioned:
+            tasked = "、".join(n for n in self._tasked_actors() if self.registry.get(n).kind in ("bureau", "office"))
+            listing = f"文档布置了任务的部门有：{tasked}。" if tasked else ""
+            return self._refuse(f"讲话中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。{listing}")
+        if a.mentioned and not a.actors and a.asks_duty:
+            return self._refuse(f"讲话没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
+        missing_years = [y for y in a.years if y not in self.text]
+        if missing_years:
+            return self._refuse(f"讲话中没有关于{'、'.join(missing_years)}年的内容。", hits)
+        if a.actors and a.intent == "duty":
+            return None
+        if not hits:
+            return self._refuse("讲话中没有提到这方面的内容。")
+        if self.answerability is not None and not self.answerability.answerable(self.features(a, hits)):
+            if a.injection:
+                return self._refuse("讲话中没有提到这方面的内容。我只能回答已载入的讲话和文档里的内容，不执行其他指令；请直接提问文档内容，例如某个部门要做什么。")
+            missing = self.missing_terms(a)
+            said = f"“{'”“'.join(missing)}”" if missing else "这方面的内容"
+            return self._refuse(f"讲话中没有提到{said}。", hits)
+        return None
+
+    def features(self, a: Analysis, hits: list[Hit]) -> dict[str, float]:
+        """The evidence features of the answerability model (assistant.models.FEATURES)."""
+        terms = content_terms(a.question)
+        if a.english:
+            expanded = self.expand(a.question).split()
+            terms = [t for t in expanded if len(t) >= 2]
+        top_text = "".join(self.sentence_by_id[h.id].text for h in hits[:3])
+        dense = sorted((h.dense for h in hits), reverse=True)
+        return {
+            "dense_top": dense[0] if dense else 0.0,
+            "dense_margin": (dense[0] - dense[-1]) if len(dense) > 1 else 0.0,
+            "bm25_top": float(np.log1p(max((h.bm25 for h in hits), default=0.0))),
+            "doc_coverage": (sum(t in self.text for t in terms) / len(terms)) if terms else 0.0,
+            "evidence_coverage": (sum(t in top_text for t in terms) / len(terms)) if terms else 0.0,
+            "unknown_body": float(bool(a.unknown)),
+            "known_body": float(bool(a.actors or a.mentioned)),
+            "missing_year": float(any(y not in self.text for y in a.years)),
+            "out_of_scope": float(a.probabilities.get("out_of_scope", 0.0)),
+            "english": float(a.english),
+            # A number of two or more digits that the text itself uses ("325那个数是啥？").
+            "quoted_number": float(any(n in self.text for n in re.findall(r"\d{2,}(?:\.\d+)?", a.question))),
+        }
+
+    def missing_terms(self, a: Analysis) -> list[str]:
+        """Content words of a Chinese question that occur nowhere in the document."""
+        if a.english:
+            return []
+        missing = []
+        for term in content_terms(a.question):
+            if term in self.text:
+                continue
+            # A word whose every two-character piece is in the text is a rephrasing, not a new topic.
+            pieces = [term[i:i + 2] for i in range(len(term) - 1)]
+            if pieces and all(p in self.text for p in pieces):
+                continue
+            missing.append(term)
+        return missing
+
+    def _unexpanded_slogan(self, a: Analysis) -> str | None:
+        """A numbered slogan the question asks to spell out (“五个一流”具体是什么) that the speech only names."""
+        if not re.search(r"具体|哪些|哪几|哪[一二三四五六七八九十两\d]|分别|指什么|指的是|包括|是什么|是啥|what (are|is)", a.question):
+            return None
+        for m in re.finditer(r"[“\"「]([^”\"」]{2,12})[”\"」]", a.question):
+            term = m.group(1)
+            if not re.search(r"[一二三四五六七八九十两\d]+[个项条点大字]", term) or f"“{term}”" not in self.text:
+                continue
+            i = self.text.index(f"“{term}”") + len(term) + 2
+            # Spelled out when a colon or 即 right after it introduces the items.
+            if not re.match(r"[^。；]{0,6}[：即]", self.text[i:i + 8]):
+                return term
+        return None
