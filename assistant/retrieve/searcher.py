@@ -15,7 +15,7 @@ from assistant.retrieve.fuse import ordered, rrf
 from assistant.retrieve.hits import Evidence, Hit, Query
 from index.build import Index
 from index.segment import Sentence
-from index.tokens import derived_terms, tokenize
+from index.tokens import tokenize
 
 
 class Searcher:
@@ -24,7 +24,8 @@ class Searcher:
     def __init__(self, index: Index):
         self.index = index
         corpus = index.corpus
-        self.registry = BodyRegistry(corpus.bodies, corpus.text, {n for d in corpus.duties for n in d.actors})
+        self.registry = BodyRegistry(corpus.bodies, corpus.text, {n for d in corpus.duties for n in d.actors},
+                                     english=lambda: self.english)
         self.passages = {p.id: p for p in corpus.passages}
         self.sentences: list[Sentence] = corpus.doc.sentences
         self.sentence_by_id = {s.id: s for s in self.sentences}
@@ -39,15 +40,18 @@ class Searcher:
         self._s_dense = DenseRanker(self.vectors)
 
     @cached_property
+    def english(self) -> dict:
+        """The index's English data (index.english), read on the first English question."""
+        from index.english import FILE, read_english
+
+        return read_english(self.index.path / FILE)
+
+    @cached_property
     def glossary(self):
-        """English glosses (CC-CEDICT) of the document's own words: its derived terms and every word
-        of two or more characters it uses."""
+        """English glosses (CC-CEDICT) of the document's own words, built at index time."""
         from index.gloss import Glossary
 
-        corpus = self.index.corpus
-        words = set(derived_terms(corpus.text, corpus.bodies))
-        words |= {t for s in self.sentences for t in tokenize(s.text) if len(t) >= 2 and not t.isascii()}
-        return Glossary(sorted(words))
+        return Glossary.from_state(self.english["glossary"])
 
     def expand(self, text: str) -> str:
         """Chinese terms of the document that an English question asks about ("" for Chinese questions)."""
