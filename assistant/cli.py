@@ -45,7 +45,7 @@ def _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, Ti
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]错误:[/red] {message}", highlight=False)
+    err.print(f"[red]错误:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

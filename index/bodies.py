@@ -14,12 +14,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BODIES_VERSION = "2"
+BODIES_VERSION = "3"
 
 # Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
 SUFFIXES = ("委员会办公室", "人民政府", "委员会", "办公室", "办公厅", "政府", "部门", "中心", "局", "办", "委", "厅")
 # Administrative prefixes that open a body's name.
-PREFIXES = ("各级各", "各县区", "市直各", "市", "省", "各")
+PREFIXES = ("各级各", "各县区", "市直各", "市", "省", "县", "区", "各")
 ROLES = ("“一把手”", "一把手", "主要负责同志", "领导干部", "领导班子")
 # Characters that never occur inside a body's name: particles, verbs, question words.
 NOT_IN_NAME = set("的和与及或要在是对把被让向为了将从以由等着过也都就还并而之其这那哪谁啥么呢吗我本该全，。、；：！？（）《》 ")

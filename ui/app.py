@@ -27,11 +27,30 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402  (after the analytics switch)
 
-__all__ = ["SPEECH_TITLE", "build_app", "launch", "launch_kwargs", "render_answer", "render_source"]
+__all__ = ["build_app", "documents_title", "example_questions", "launch", "launch_kwargs", "render_answer",
+           "render_source"]
 
-SPEECH_TITLE = "安康市全市生态环境保护工作会议讲话（2021年4月16日）"
-SPEAKER = "讲话人：寇全安"
-EXAMPLES = ["市交通局要做什么？", "优良天数目标是多少？", "What must the transport bureau do?"]
+
+def documents_title(assistant) -> str:
+    """The loaded documents as the header shows them: title, speaker and date from each masthead."""
+    parts = []
+    for d in assistant.documents:
+        meta = d.get("metadata") or {}
+        extra = [f"{label}：{meta[key]['value']}" for key, label in (("speaker", "讲话人"), ("date", "日期"))
+                 if meta.get(key)]
+        parts.append(" · ".join([d["title"]] + extra))
+    return "；".join(parts)
+
+
+def example_questions(assistant) -> list[str]:
+    """Example questions drawn from the loaded documents: the bodies they task most, then the masthead."""
+    counts: dict[str, int] = {}
+    for d in assistant.duties():
+        for name in d["actors"]:
+            if assistant.registry.get(name).kind in ("bureau", "office", "county"):
+                counts[name] = counts.get(name, 0) + 1
+    bodies = sorted(counts, key=lambda n: (-counts[n], n))[:2]
+    return [f"{name}要做什么？" for name in bodies] + ["这是谁在什么时候讲的？", "What are the main points?"]
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
              "WenQuanYi Micro Hei", "ui-sans-serif", "system-ui", "sans-serif"]
 MONO_FONTS = ["Noto Sans Mono CJK SC", "ui-monospace", "Consolas", "monospace"]
@@ -226,9 +245,9 @@ def _md_text(text: str) -> str:
     return re.sub(r"([\\`*_\[\](){}<>#!|~+\-])", r"\\\1", text)
 
 
-def conversation_markdown(turns: list[dict]) -> str:
+def conversation_markdown(turns: list[dict], title: str = "") -> str:
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    out = ["# 讲话问答记录", "", f"{SPEECH_TITLE} · 导出于 {stamp}", ""]
+    out = ["# 讲话问答记录", "", f"{title} · 导出于 {stamp}", ""]
     k = 0
     for t in turns:
         ans = t.get("answer")
@@ -432,6 +451,8 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
     from assistant.clean import InvalidQuestion, clean_question as clean
 
     source = assistant.source()
+    title = documents_title(assistant)
+    examples = example_questions(assistant)
     duties = assistant.duties()
     figures = assistant.figures()
     duty_by_id = {d["id"]: d for d in duties}
@@ -489,7 +510,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
             if old.stat().st_mtime < cutoff:
                 old.unlink(missing_ok=True)
         path = export_dir / f"conversation-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{id(turns) % 10000}.md"
-        path.write_text(conversation_markdown(turns), encoding="utf-8")
+        path.write_text(conversation_markdown(turns, title), encoding="utf-8")
         return gr.DownloadButton(value=str(path), interactive=True)
 
     def clear_chat():
@@ -561,7 +582,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
     # -- layout ------------------------------------------------------------------------------------
     with gr.Blocks(title="讲话问答助手", analytics_enabled=False) as app:
         gr.HTML(f'<div id="jh-header-inner"><h1>讲话问答助手</h1>'
-                f'<div class="sub">{esc(SPEECH_TITLE)} · {esc(SPEAKER)}</div></div>', elem_id="jh-header")
+                f'<div class="sub">{esc(title)}</div></div>', elem_id="jh-header")
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("问答", id="qa"):
@@ -574,7 +595,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
                                                   elem_id="question", autofocus=True)
                             ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="ask-btn")
                         with gr.Row():
-                            example_btns = [gr.Button(q, size="sm", elem_classes=["example"]) for q in EXAMPLES]
+                            example_btns = [gr.Button(q, size="sm", elem_classes=["example"]) for q in examples]
                         with gr.Row():
                             clear_btn = gr.Button("清空对话", size="sm", elem_id="clear-btn")
                             download = gr.DownloadButton("导出对话（Markdown）", value=None, interactive=False,
@@ -638,7 +659,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
                       show_progress="hidden")
         question.submit(api_name="chat", api_visibility="undocumented", **ask_kw)
         ask_btn.click(api_visibility="private", **ask_kw)
-        for btn, text in zip(example_btns, EXAMPLES):
+        for btn, text in zip(example_btns, examples):
             btn.click(lambda t=text: t, outputs=question, api_visibility="private", queue=False).then(
                 api_visibility="private", **ask_kw)
         clear_btn.click(clear_chat, outputs=[conv, cites, turns, question, download, fb_status],
@@ -659,7 +680,7 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool 
     ``ASSISTANT_UI_USER``/``ASSISTANT_UI_PASSWORD`` are set). Prints the URL."""
     settings = assistant.settings
     try:  # warm up (jieba dictionary, embedding engine) so the first visitor does not wait
-        assistant.ask(EXAMPLES[0])
+        assistant.ask(example_questions(assistant)[0])
     except Exception:  # pragma: no cover - a broken index shows up on the first real question
         traceback.print_exc()
     auth = (settings.ui_user, settings.ui_password or "") if settings.ui_user else None

@@ -48,7 +48,7 @@ class Answerer:
         self.vectors = vectors                  # sentence vectors, rows in ``sentences`` order
         self.expand = expand                    # English question → the document's Chinese terms
         self.groups = derive_enumerations(corpus.doc)
-        self._masthead = "".join(s.text for s in sentences if s.path[:1] == [TITLE_LABEL])
+        self._masthead = "".join(s.text for s in sentences if s.path[:1] in ([TITLE_LABEL], [DISTRIBUTION_LABEL]))
         self._duty_bm25 = BM25Ranker([tokenize(f"{d.topic} {d.task}") for d in self.duties])
 
     def _citer(self) -> Citer:

@@ -29,3 +29,7 @@ def test_bm25_scores_matching_documents_and_handles_empty_input():
 def test_dense_ranker_is_cosine_of_unit_vectors():
     vectors = np.eye(3, dtype=np.float32)
     assert list(DenseRanker(vectors).run(np.array([0, 1, 0], dtype=np.float32))) == [0, 1, 0]
+
+
+def test_bm25_over_no_documents_is_an_empty_ranking():
+    assert BM25Ranker([]).run(["任务"]).shape == (0,)
