@@ -24,12 +24,13 @@ def _open(rebuild: bool = False, llm: str | None = None, corpus: list[str] | Non
 
     from assistant.core import Assistant
     from assistant.models import ModelMissing
+    from index.build import IndexError_
     from index.load import LoadError
 
     settings = Settings.from_env(llm=llm, corpus=tuple(corpus) if corpus else None)
     try:
         return _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, TimeElapsedColumn)
-    except (LoadError, ModelMissing, KeyError, ValueError) as exc:
+    except (LoadError, ModelMissing, IndexError_, KeyError, ValueError) as exc:
         _fail(str(exc).replace("\n", " "), code=1)
 
 

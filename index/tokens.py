@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from functools import lru_cache
 
@@ -48,6 +49,9 @@ def _compact_jieba(path: str):
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer(dictionary=path)
+    # The parsed-dictionary cache lives beside the dictionary (written once, at build), never in /tmp.
+    tokenizer.tmp_dir = os.path.dirname(os.path.abspath(path))
+    tokenizer.cache_file = "jieba.cache"
     tokenizer.initialize()
     return tokenizer
 
