@@ -577,7 +577,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
         try:
             return assistant.ask(question, [h for h in (history or []) if isinstance(h, str)]).to_dict()
         except InvalidQuestion as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(str(exc), print_exception=False) from None
 
     # -- layout ------------------------------------------------------------------------------------
     with gr.Blocks(title="讲话问答助手", analytics_enabled=False) as app:
