@@ -219,6 +219,18 @@ def bench():
 
 
 @app.command()
+def load(users: int = typer.Option(100, "--users"), seconds: int = typer.Option(60, "--seconds")):
+    """Load bench: serve the web UI on loopback and drive it with Locust (errors, p50/p95/p99, throughput)."""
+    from eval.load import run_load
+
+    result = run_load(users, seconds, echo=lambda line: err.print(line, highlight=False))
+    table = Table("measure", "value")
+    for key, value in result.items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+@app.command()
 def quiz(n: int = typer.Option(10, "--n"), seed: Optional[int] = typer.Option(None, "--seed"),
          kind: Optional[str] = typer.Option(None, "--kind"), level: Optional[int] = typer.Option(None, "--level"),
          as_json: bool = typer.Option(False, "--json")):

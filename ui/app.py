@@ -14,7 +14,6 @@ import html
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 import traceback
@@ -55,8 +54,10 @@ CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino 
              "WenQuanYi Micro Hei", "ui-sans-serif", "system-ui", "sans-serif"]
 MONO_FONTS = ["Noto Sans Mono CJK SC", "ui-monospace", "Consolas", "monospace"]
 KIND_NAMES = {"target": "目标", "result": "成绩", "status": "现状", "date": "时间", "count": "数量"}
-STREAM_PAUSE_S = 0.02          # between streamed lines, so the browser shows the answer growing
 ALL = "全部"
+# Answers take milliseconds of CPU (embedding, ranking) and never wait on I/O, so a few workers per core
+# keep the queue moving without thrashing; more only adds contention on this 2-core class of machine.
+CONCURRENCY = max(2, 4 * (os.cpu_count() or 1))
 
 _feedback_lock = threading.Lock()
 
@@ -463,7 +464,9 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
             actor_counts[a] = actor_counts.get(a, 0) + 1
     actors = [ALL] + sorted(actor_counts, key=lambda a: (-actor_counts[a], a))
     feedback_path = Path(assistant.settings.home) / "feedback.jsonl"
-    export_dir = Path(tempfile.mkdtemp(prefix="jh-ui-export-"))
+    # Exports live in the data dir (pruned after an hour), not in a new temp folder per server start.
+    export_dir = Path(assistant.settings.home) / "exports"
+    export_dir.mkdir(parents=True, exist_ok=True)
 
     # -- handlers ----------------------------------------------------------------------------------
     def chat(question: str, turns: list[dict] | None):
@@ -491,14 +494,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
             turns.append({"question": question, "error": f"出错了：{type(exc).__name__}: {exc}"})
             yield render_conversation(turns), gr.skip(), turns, "", gr.skip()
             return
-        lines = ans["answer"].split("\n")
-        shown = ""
-        for k, line in enumerate(lines[:-1]):
-            shown = f"{shown}\n{line}" if k else line
-            if line.strip():
-                yield render_conversation(turns + [{"question": question, "answer": ans, "partial": shown}]), \
-                    gr.skip(), gr.skip(), gr.skip(), gr.skip()
-                time.sleep(STREAM_PAUSE_S)
+        # An extractive answer is complete at once: it is sent whole, not replayed line by line.
         turns.append({"question": question, "answer": ans})
         yield render_conversation(turns), render_citations(turns), turns, gr.skip(), export(turns)
 
@@ -655,7 +651,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
 
         # -- events --------------------------------------------------------------------------------
         chat_outputs = [conv, cites, turns, question, download]
-        ask_kw = dict(fn=chat, inputs=[question, turns], outputs=chat_outputs, concurrency_limit=4,
+        ask_kw = dict(fn=chat, inputs=[question, turns], outputs=chat_outputs, concurrency_limit=CONCURRENCY,
                       show_progress="hidden")
         question.submit(api_name="chat", api_visibility="undocumented", **ask_kw)
         ask_btn.click(api_visibility="private", **ask_kw)
@@ -670,7 +666,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
         duty_table.select(select_duty, None, [duty_detail, duty_viewer], api_visibility="private")
         kind_dd.change(filter_figures, kind_dd, fig_table, api_visibility="private")
         fig_table.select(select_figure, None, [fig_detail, fig_viewer], api_visibility="private")
-        gr.api(api_ask, api_name="ask", concurrency_limit=4)
+        gr.api(api_ask, api_name="ask", concurrency_limit=CONCURRENCY)
     return app
 
 
@@ -685,7 +681,7 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool 
         traceback.print_exc()
     auth = (settings.ui_user, settings.ui_password or "") if settings.ui_user else None
     app = build_app(assistant, quiz=quiz)
-    app.queue(default_concurrency_limit=4)
+    app.queue(default_concurrency_limit=CONCURRENCY)
     options = dict(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=True,
                    quiet=True, show_error=False, footer_links=["api", "settings"], run_history=False,
                    enable_monitoring=False, mcp_server=False, ssr_mode=False, pwa=False,

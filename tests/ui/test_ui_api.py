@@ -128,6 +128,9 @@ def _fake_assistant(home: Path):
 
     class Fake:
         settings = Settings(home=home, ui_user="alice", ui_password="s3cret")
+        documents = [{"id": "fake", "title": "测试文档", "metadata": {}}]
+        registry = SimpleNamespace(get=lambda name: SimpleNamespace(kind="bureau"))
+
         def source(self, doc=None):
             return src
 
