@@ -4,6 +4,8 @@ helpers. Answerers read this data; they never call the searcher (retrieval happe
 ``Searcher.evidence``)."""
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import re
 from dataclasses import dataclass, field
 
@@ -45,11 +47,17 @@ class Answerer:
         self.sentences: list[Sentence] = sentences
         self.sentence_by_id = {s.id: s for s in sentences}
         self.row = {s.id: i for i, s in enumerate(sentences)}
+        self._starts = [s.start for s in sentences]
         self.vectors = vectors                  # sentence vectors, rows in ``sentences`` order
         self.expand = expand                    # English question → the document's Chinese terms
         self.groups = derive_enumerations(corpus.doc)
         self._masthead = "".join(s.text for s in sentences if s.path[:1] in ([TITLE_LABEL], [DISTRIBUTION_LABEL]))
         self._duty_bm25 = BM25Ranker([tokenize(f"{d.topic} {d.task}") for d in self.duties])
+
+    def _sentence_at(self, pos: int) -> Sentence:
+        """The sentence that holds a text position."""
+        i = bisect_right(self._starts, pos) - 1
+        return self.sentences[max(i, 0)]
 
     def _citer(self) -> Citer:
         return Citer(self.text, self.passages, self.corpus.locate)

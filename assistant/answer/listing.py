@@ -58,11 +58,11 @@ class ListAnswers:
                         items=[self.text[start:end] for start, end, _ in best.items])
 
     def _parent_heading(self, group: Group) -> str:
-        first = next(s for s in self.sentences if s.start == group.items[0][0])
+        first = self._sentence_at(group.items[0][0])
         return first.path[-2] if len(first.path) >= 2 else ""
 
     def _in_part(self, group: Group, part: int) -> bool:
-        first = next(s for s in self.sentences if s.start == group.items[0][0])
+        first = self._sentence_at(group.items[0][0])
         return bool(first.path) and first.path[0].startswith("一二三四五六七八九十"[part - 1] + "、")
 
     def _list_intro(self, group: Group) -> Sentence | None:
@@ -76,7 +76,7 @@ class ListAnswers:
 
     def item_answer(self, item: tuple[int, int, str]) -> Composed:
         """One item of a list the question names (执法监管还不严 → what it consists of): heading and body."""
-        head = next(s for s in self.sentences if s.start == item[0])
+        head = self._sentence_at(item[0])
         body = [s for s in self.sentences if s.paragraph == head.paragraph and s.start > head.start
                 and (s.path == head.path or len(head.path) == len(s.path))][:6]
         citer = self._citer()
