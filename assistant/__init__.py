@@ -1,5 +1,5 @@
-"""讲话问答助手: cited question answering over the 2021-04-16 Ankang eco-environment speech."""
+"""讲话问答助手: cited question answering over Chinese government documents (default: the shipped speech)."""
 from assistant.cite import Citation
-from assistant.core import Answer, Assistant, InvalidQuestion
+from assistant.core import Answer, Assistant, Conversation, InvalidQuestion
 
-__all__ = ["Answer", "Assistant", "Citation", "InvalidQuestion"]
+__all__ = ["Answer", "Assistant", "Citation", "Conversation", "InvalidQuestion"]
