@@ -244,11 +244,32 @@ class Assistant:
             duties = [d for n in names for d in self.composer.duties_of(n)]
         return [d.to_dict() for d in duties]
 
-    def quiz(self, n: int = 10, seed: int | None = None, kind: str | None = None, level: int | None = None):
-        """A self-quiz drawn from questions generated from the duty map, figures and the document's lists."""
-        from assistant.quiz import generate, make_quiz
+    def quiz(self, n: int = 10, seed: int | None = None, kind: str | None = None, level: int | None = None,
+             ids: list[str] | None = None):
+        """A self-quiz drawn from questions generated from the duty map, figures and the document's lists
+        (``ids``: exactly those questions, in that order, e.g. a retry of the missed ones)."""
+        from assistant.quiz import make_quiz
 
-        return make_quiz(generate(self), n, seed, kind, level)
+        return make_quiz(self.quiz_bank(), n, seed, kind, level, ids=ids)
+
+    def quiz_bank(self):
+        """Every quiz question the documents support (the same on every run)."""
+        from assistant.quiz import generate
+
+        return generate(self)
+
+    def grade(self, question, response: str | None):
+        """Grade a quiz response; names of bodies may be given in any form the documents use."""
+        from assistant.quiz import ActorNames, grade
+
+        return grade(question, response, ActorNames(self.registry))
+
+    @cached_property
+    def progress(self):
+        """The trainee's quiz history under the data dir."""
+        from assistant.quiz import Progress
+
+        return Progress.for_assistant(self)
 
     def figures(self) -> list[dict]:
         """Every number in the documents with unit, measure, kind, qualifier and sentence."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.actors import BodyRegistry
+from index.numerals import parse_int
 
 _CUE = re.compile(
     r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及|具体|详细)|呢[？?]?$|"
@@ -90,7 +91,6 @@ def refers_to_several(question: str) -> bool:
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(?:个|项|点|条|部分|方面)?|"
                       r"\b(first|second|third|fourth|fifth|sixth|last)\b(?:\s+(?:one|item|point|part))?", re.I)
 _ORDINAL_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
-_ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def ordinal(question: str) -> int | None:
@@ -101,4 +101,4 @@ def ordinal(question: str) -> int | None:
     if m.group(2):
         return _ORDINAL_EN[m.group(2).lower()]
     token = m.group(1)
-    return int(token) if token.isdigit() else _ZH_DIGITS.get(token)
+    return parse_int(token)

@@ -56,7 +56,7 @@ def run_bench(console=None, rounds: int = 2, out: Path | None = None) -> dict:
         colds = []
         for _ in range(3):
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "市交通局要做什么？", "--json"], env=env,
+            subprocess.run([sys.executable, "-m", "ui.cli", "ask", "市交通局要做什么？", "--json"], env=env,
                            capture_output=True, check=True)
             colds.append(time.perf_counter() - t)
         results["cold_ask_s"] = round(statistics.median(colds), 2)

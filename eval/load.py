@@ -31,7 +31,7 @@ def run_load(users: int = 100, seconds: int = 60, home: str | None = None, echo=
     if home:
         env["ASSISTANT_HOME"] = home
     with tempfile.TemporaryDirectory() as tmp:
-        server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+        server = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for _ in range(240):  # the first start may build the index

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.numerals import NUMERAL
 from index.segment import Document, Sentence, split_sentences
 
 
@@ -26,7 +27,7 @@ def derive_enumerations(doc: Document) -> list[Group]:
     groups.append(Group("parts", 0, len(doc.text), [(p.start, p.end, p.section) for p in heads]))
     body = [p for p in doc.paragraphs if p.kind == "body"]
     # Sections of one part that share a marker style form a list; so do the 在…方面 topics.
-    styles = (r"^第[一二三四五六七八九十]+，", r"^[一二三四五六七八九十]+是", r"^[一二三四五六七八九十]+要", r"^在[^，]{1,20}方面，")
+    styles = (f"^第{NUMERAL}，", f"^{NUMERAL}是", f"^{NUMERAL}要", r"^在[^，]{1,20}方面，")
     for style in styles:
         run: list = []
         for p in body + [None]:
@@ -46,7 +47,7 @@ def derive_enumerations(doc: Document) -> list[Group]:
     # Inline 一是… items inside one paragraph.
     for p in body:
         sents: list[Sentence] = p.sentences
-        items = [(s.start, s.end, s.section) for s in sents[1:] if re.match(r"^[一二三四五六七八九十]是", s.text)]
+        items = [(s.start, s.end, s.section) for s in sents[1:] if re.match(f"^{NUMERAL}是", s.text)]
         if len(items) >= 2:
             groups.append(Group("inline", p.start, p.end, items))
     return groups

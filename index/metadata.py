@@ -24,6 +24,8 @@ import datetime as _dt
 import re
 from dataclasses import asdict, dataclass
 
+from index.numerals import parse_int
+
 BODY_MIN_CHARS = 40
 MAX_MASTHEAD_LINES = 15
 TITLE_FALLBACK_MIN_CHARS = 8
@@ -271,26 +273,15 @@ def _is_date_line(line: _Line) -> bool:
     return bool(date) and len(line.text.strip("()（）[]〔〕 ")) == date.end - date.start
 
 
-def _cn_int(s: str) -> int:
-    digits = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0, "Ｏ": 0, "O": 0, "两": 2}
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
-    value = 0
-    for ch in s:
-        value = value * 10 + digits[ch]
-    return value
-
-
 def parse_date(value: str) -> _dt.date | None:
     """Parse ``2022年3月1日`` or ``二〇二二年三月一日`` into a date (None if it is not a valid date)."""
     m = re.fullmatch(r"\s*(\S+?)\s*年\s*(\S+?)\s*月\s*(\S+?)\s*日\s*", value)
     if not m:
         return None
     try:
-        y, mo, d = (int(p) if p.isdigit() else _cn_int(p) for p in m.groups())
+        y, mo, d = (parse_int(p) for p in m.groups())
         return _dt.date(y, mo, d)
-    except (KeyError, ValueError):
+    except (TypeError, ValueError):
         return None
 
 

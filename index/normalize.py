@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from index.segment import PART_HEADING
+
 NORMALIZER_VERSION = "3"
 CORPUS_FILE = "ankang-2021-04-16-eco-speech.txt"
 
 # Characters that end a paragraph: a block ending in one of these is complete.
 FINAL_PUNCT = "。！？；：…”’）)」』!?;:"
-_PART_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018-\u201d"
 _SUBSCRIPT_PM = [
     (re.compile(r"PM_\{?\s*2\.5\s*\}?"), "PM2.5"),
@@ -54,11 +55,11 @@ def _ends_sentence(block: str) -> bool:
 
 def _joins_next(block: str, nxt: str) -> bool:
     # A part heading continues when the next block is a short unpunctuated tail (not a new heading).
-    if _PART_HEADING.match(block):
+    if PART_HEADING.match(block):
         return (
             not _ends_sentence(nxt)
             and len(nxt) <= _MAX_HEADING_TAIL
-            and not _PART_HEADING.match(nxt)
+            and not PART_HEADING.match(nxt)
             and nxt[:1] in "及和与并暨"
         )
     # A long body block cut mid-sentence continues in the next block.

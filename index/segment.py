@@ -9,14 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.numerals import NUMERAL
+
 SEGMENTER_VERSION = "2"
 
 SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’）》」』)"
-_PART = re.compile(r"^[一二三四五六七八九十]+、")
-_SECTION = re.compile(r"^(?:第[一二三四五六七八九十]+，|[一二三四五六七八九十]+[是要])")
+# The list markers of Chinese official writing, the one place they are written down: a part heading
+# ("一、"), a section or item opener ("第三，" / "二是" / "一要"), and an item inside a paragraph ("二是").
+PART_HEADING = re.compile(f"^{NUMERAL}、")
+ITEM_MARKER = re.compile(f"^(?:第{NUMERAL}，|{NUMERAL}[是要])")
 _TOPIC = re.compile(r"^(在[^，。]{1,20}方面)，")
-_INLINE_ITEM = re.compile(r"^[一二三四五六七八九十]+是")
+_INLINE_ITEM = re.compile(f"^{NUMERAL}是")
 _CLOSING = re.compile(r"^同志们")
 _DISTRIBUTION = re.compile(r"^(主送|抄送)：")
 TITLE_LABEL = "标题"
@@ -72,7 +76,7 @@ def short_label(label: str) -> str:
     """A compact label for section strings: ``三、任务艰巨…``, ``四是要巩固提升…``, ``在扬尘管控方面``."""
     if _TOPIC.match(label + "，") or len(label) <= 9:
         return label
-    if _PART.match(label):
+    if PART_HEADING.match(label):
         return label.split("，", 1)[0] + "…"
     return label[:7] + "…"
 
@@ -107,7 +111,7 @@ def _heading_label(text: str) -> str:
 
 def _paragraph_path(text: str, state: dict) -> tuple[str, list[str]]:
     # Walk the heading hierarchy, updating the current part/section as headings pass by.
-    if _PART.match(text):
+    if PART_HEADING.match(text):
         state.update(part=text, section=None, body=True)
         return "heading", [text]
     if _DISTRIBUTION.match(text) or state.get("distribution"):
@@ -126,7 +130,7 @@ def _paragraph_path(text: str, state: dict) -> tuple[str, list[str]]:
     topic = _TOPIC.match(text)
     if topic and state.get("section"):
         return "body", root + [state["section"], topic.group(1)]
-    if _SECTION.match(text):
+    if ITEM_MARKER.match(text):
         state["section"] = _heading_label(text)
         return "body", root + [state["section"]]
     state["section"] = None

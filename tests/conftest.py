@@ -41,7 +41,7 @@ def run_cli(home):
 
     def run(*args: str, stdin: str | None = None, env: dict | None = None, timeout: int = 120):
         full_env = os.environ | {"ASSISTANT_HOME": str(home)} | (env or {})
-        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "ui.cli", *args], input=stdin, capture_output=True,
                               text=True, env=full_env, timeout=timeout, cwd=ROOT)
 
     return run

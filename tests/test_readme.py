@@ -3,7 +3,7 @@ import re
 
 from typer.main import get_command
 
-from assistant.cli import app
+from ui.cli import app
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -14,10 +14,8 @@ from __future__ import annotations
 import html
 import random
 
-from assistant.quiz import (KIND_LABELS, LEVEL_LABELS, Progress, Question, citations_of, generate, grade,
-                            make_quiz)
+from assistant.quiz import KIND_LABELS, LETTERS, LEVEL_LABELS, Progress, Question, citations_of
 
-_LETTERS = "ABCDEFGH"
 MAX_N = 50
 
 
@@ -26,8 +24,7 @@ def _esc(text) -> str:
 
 
 # ---- state ---------------------------------------------------------------------------------------------
-def start_state(bank: list[Question], progress: Progress, n=10, kind=None, level=None, seed=None,
-                ids: list[str] | None = None) -> dict:
+def start_state(assistant, n=10, kind=None, level=None, seed=None, ids: list[str] | None = None) -> dict:
     """A new session: the sampled question ids and an open progress session."""
     n = max(1, min(MAX_N, int(n or 10)))
     level = int(level) if level not in (None, "", 0, "0") else None
@@ -35,12 +32,16 @@ def start_state(bank: list[Question], progress: Progress, n=10, kind=None, level
     if seed in (None, ""):
         seed = random.SystemRandom().randrange(1, 10**6)
     seed = int(seed)
-    questions = make_quiz(bank, n=len(ids) if ids else n, seed=seed, kind=None if ids else kind,
-                          level=None if ids else level, ids=ids)
-    session = progress.start_session(n=len(questions), seed=seed, kind=kind, level=level,
+    questions = assistant.quiz(n=len(ids) if ids else n, seed=seed, kind=None if ids else kind,
+                               level=None if ids else level, ids=ids)
+    session = assistant.progress.start_session(n=len(questions), seed=seed, kind=kind, level=level,
                                      origin="ui-retry" if ids else "ui") if questions else None
     return {"ids": [q.id for q in questions], "i": 0, "answered": False, "results": [], "session": session,
             "seed": seed, "done": not questions}
+
+
+def _bank(assistant) -> dict[str, Question]:
+    return {q.id: q for q in assistant.quiz_bank()}
 
 
 def current(state: dict | None, by_id: dict[str, Question]) -> Question | None:
@@ -49,14 +50,14 @@ def current(state: dict | None, by_id: dict[str, Question]) -> Question | None:
     return by_id.get(state["ids"][state["i"]])
 
 
-def submit_answer(state: dict, by_id: dict[str, Question], progress: Progress, response: str):
+def submit_answer(state: dict, assistant, response: str):
     """Grade the current question once; returns (state, grade or None)."""
-    q = current(state, by_id)
+    q = current(state, _bank(assistant))
     if q is None or state.get("answered") or not (response or "").strip():
         return state, None
-    g = grade(q, response)
+    g = assistant.grade(q, response)
     if state.get("session") is not None:
-        progress.record(state["session"], q, g, response)
+        assistant.progress.record(state["session"], q, g, response)
     state = dict(state)
     state["answered"] = True
     state["results"] = state["results"] + [{"id": q.id, "response": response, "correct": g.correct,
@@ -160,9 +161,9 @@ def build_quiz_tab(assistant) -> None:
     """Build the 自测 tab's components and events inside the current Blocks/Tab context."""
     import gradio as gr
 
-    bank = generate(assistant)
+    bank = assistant.quiz_bank()
     by_id = {q.id: q for q in bank}
-    progress = Progress.for_assistant(assistant)
+    progress = assistant.progress
     kinds = [("全部题型", "")] + [(f"{label}（{k}）", k) for k, label in KIND_LABELS.items()]
     levels = [("全部难度", 0)] + [(f"{lv} {label}", lv) for lv, label in LEVEL_LABELS.items()]
 
@@ -200,7 +201,7 @@ def build_quiz_tab(assistant) -> None:
                     review_html(st, by_id), gr.update(visible=bool(missed)), progress_html(progress))
         if q.answer_type in ("choice", "bool") and q.options:
             if q.answer_type == "choice":
-                choices = [(f"{_LETTERS[i]}. {o}", _LETTERS[i]) for i, o in enumerate(q.options)]
+                choices = [(f"{LETTERS[i]}. {o}", LETTERS[i]) for i, o in enumerate(q.options)]
             else:
                 choices = [(o, o) for o in q.options]
             choice = gr.update(choices=choices, value=None, visible=True, interactive=True)
@@ -214,7 +215,7 @@ def build_quiz_tab(assistant) -> None:
                 gr.update(visible=False), "", score_text(st), "", gr.update(visible=False), gr.update())
 
     def on_start(n, kind, level, seed):
-        st = start_state(bank, progress, n=n, kind=kind, level=level, seed=seed)
+        st = start_state(assistant, n=n, kind=kind, level=level, seed=seed)
         if not st["ids"]:
             out = list(show(st))
             out[8] = "<p>没有符合条件的题目。</p>"
@@ -226,7 +227,7 @@ def build_quiz_tab(assistant) -> None:
         if q is None:
             return show(st)
         response = choice if q.answer_type in ("choice", "bool") and q.options else text
-        st2, g = submit_answer(st, by_id, progress, response or "")
+        st2, g = submit_answer(st, assistant, response or "")
         if g is None:
             msg = "<p><i>请先作答。</i></p>" if not st.get("answered") else gr.update()
             return (st, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), msg, gr.update(),
@@ -245,7 +246,7 @@ def build_quiz_tab(assistant) -> None:
         ids = missed_ids(st)
         if not ids:
             return show(st)
-        return show(start_state(bank, progress, ids=ids, seed=(st or {}).get("seed")))
+        return show(start_state(assistant, ids=ids, seed=(st or {}).get("seed")))
 
     private = dict(outputs=outputs, api_visibility="private", show_progress="hidden")  # UI only, no public API
     start_btn.click(on_start, inputs=[n_in, kind_in, level_in, seed_in], **private)

@@ -8,6 +8,7 @@ from assistant.answer.base import _FRAME_BIGRAMS, Composed, _quote
 from assistant.retrieve.hits import Evidence
 from assistant.understand import Analysis
 from index.enumerations import Group
+from index.numerals import NUMERAL, to_chinese
 from index.segment import Sentence
 
 
@@ -63,7 +64,7 @@ class ListAnswers:
 
     def _in_part(self, group: Group, part: int) -> bool:
         first = self._sentence_at(group.items[0][0])
-        return bool(first.path) and first.path[0].startswith("一二三四五六七八九十"[part - 1] + "、")
+        return bool(first.path) and first.path[0].startswith(to_chinese(part) + "、")
 
     def _list_intro(self, group: Group) -> Sentence | None:
         """The sentence that announces a list ("下面，我强调四点意见。", "我重点强调四个方面工作："), if any."""
@@ -108,7 +109,7 @@ def _named_item(question: str, group: Group, text: str) -> tuple[int, int, str] 
     """The one item of a list whose own words (≥ 4 characters) the question repeats, if exactly one."""
     named = []
     for item in group.items:
-        core = re.sub(r"^[一二三四五六七八九十]+[是要、]|^第[一二三四五六七八九十]+，|^在|方面$|[。；，]$", "",
+        core = re.sub(f"^{NUMERAL}[是要、]|^第{NUMERAL}，|^在|方面$|[。；，]$", "",
                       text[item[0]:item[1]])
         if any(core[i:i + 4] in question for i in range(len(core) - 3)):
             named.append(item)

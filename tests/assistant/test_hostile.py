@@ -74,7 +74,7 @@ def test_cli_invalid_utf8_argument(run_cli):
 
     from tests.conftest import ROOT
 
-    out = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", b"\xff\xfe".decode("utf-8", "surrogateescape"),
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "ask", b"\xff\xfe".decode("utf-8", "surrogateescape"),
                           "--json"], capture_output=True, env=os.environ | {"ASSISTANT_HOME": "/nonexistent-not-used"},
                          cwd=ROOT, timeout=60)
     assert b"Traceback" not in out.stderr and out.returncode == 2

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from tests.conftest import ROOT
 
 NOTICE = ("某县人民政府办公室\n2022年3月1日\n关于做好春季河道保洁工作的通知\n"
           "为改善河道环境，现就春季河道保洁工作通知如下。县水务局要加强河道日常巡查，发现问题及时处置。"

@@ -60,7 +60,7 @@ def test_a_damaged_index_file_is_found_at_open_and_rebuilt(fresh_home, name, how
 
 def _cli(home, *args, env=None, timeout=120):
     full = os.environ | {"ASSISTANT_HOME": str(home)} | (env or {})
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
                           env=full, timeout=timeout, cwd=ROOT)
 
 
@@ -95,7 +95,7 @@ def test_unreachable_chroma_server_fails_fast_with_one_line(tmp_path):
 @pytest.mark.parametrize("after_s", [0.5, 2.0, 5.0])
 def test_rebuild_killed_midway_leaves_the_previous_index_answering(fresh_home, after_s):
     before = json.loads((fresh_home / "current" / "manifest.json").read_text())["build_id"]
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "index", "--rebuild"], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "index", "--rebuild"], cwd=ROOT,
                             env=os.environ | {"ASSISTANT_HOME": str(fresh_home)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(after_s)

@@ -55,7 +55,7 @@ def _wait_until_up(server: Server) -> None:
 
 @pytest.fixture(scope="session")
 def ui_server(tmp_path_factory) -> Server:
-    """``python -m assistant.cli serve --port <free>`` with ASSISTANT_HOME in a tmp dir."""
+    """``python -m ui.cli serve --port <free>`` with ASSISTANT_HOME in a tmp dir."""
     home = tmp_path_factory.mktemp("ui-home")
     log = home / "serve.log"
     port = free_port()
@@ -64,7 +64,7 @@ def ui_server(tmp_path_factory) -> Server:
     for key in ("ASSISTANT_UI_USER", "ASSISTANT_UI_PASSWORD", "ASSISTANT_LLM", "GRADIO_SERVER_NAME"):
         env.pop(key, None)
     with log.open("w", encoding="utf-8") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
                                 cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}/", home, log, proc)
     try:

@@ -2,7 +2,7 @@
 tests/ui/conftest.py) driven by headless Debian Chromium.
 
 The expected questions and answers are computed in-process with the same ``assistant.quiz`` calls the
-tab makes (``generate`` → ``make_quiz(bank, n, seed)``), on a private copy of the server's index, so
+tab makes (``Assistant.quiz(n, seed)``), on a private copy of the server's index, so
 the test knows which question is on screen and what its right answer is.
 
 One session of 3 questions with a fixed seed: the first answered right, the second wrong with a piece
@@ -56,29 +56,32 @@ def quiz_browser():
 
 
 @pytest.fixture(scope="module")
-def server_bank(ui_server, tmp_path_factory):
+def server_assistant(ui_server, tmp_path_factory):
     """The question bank, computed in-process on a *copy* of the server's built index (so nothing here can
     touch the running server's data dir; opening an existing index takes ~2 s, building one ~15 s)."""
     from assistant import Assistant
     from assistant.config import Settings
-    from assistant.quiz import generate
-
     home = tmp_path_factory.mktemp("quiz-bank-home")
     shutil.copytree(ui_server.home / "builds", home / "builds", symlinks=True)
     os.symlink(os.readlink(ui_server.home / "current"), home / "current")
     assistant = Assistant.open(Settings.from_env(home=home))
     assert not assistant.index.rebuilt, "the copied index should open as is"
-    return generate(assistant)
+    return assistant
+
+
+@pytest.fixture(scope="module")
+def server_bank(server_assistant):
+    return server_assistant.quiz_bank()
 
 
 # ---- helpers -------------------------------------------------------------------------------------------
-def _right_response(q) -> str | None:
+def _right_response(q, grade) -> str | None:
     """What to enter for a fully right answer: the radio value for choice/true-false questions, else a
     text the grader accepts."""
-    from assistant.quiz import _LETTERS, grade
+    from assistant.quiz import LETTERS
 
     if q.answer_type == "choice" and q.options:
-        return _LETTERS[q.options.index(q.answer)]
+        return LETTERS[q.options.index(q.answer)]
     if q.answer_type == "bool" and q.options:
         return q.answer
     candidates = [q.answer, *q.accepted, q.expected]
@@ -90,19 +93,19 @@ def _right_response(q) -> str | None:
     return None
 
 
-def _plan(bank) -> tuple[int, list]:
+def _plan(bank, grade) -> tuple[int, list]:
     """A seed whose 3 questions are: a radio question, a text question that the markup answer gets
     wrong (score 0), and one more that can be answered right."""
-    from assistant.quiz import grade, make_quiz
+    from assistant.quiz import make_quiz
 
     for seed in range(1, 5000):
         qs = make_quiz(bank, n=N, seed=seed)
         if len(qs) != N:
             continue
         first, second, third = qs
-        if (first.answer_type in RADIO_TYPES and first.options and _right_response(first)
+        if (first.answer_type in RADIO_TYPES and first.options and _right_response(first, grade)
                 and second.answer_type not in RADIO_TYPES and grade(second, XSS).score == 0
-                and _right_response(second) and _right_response(third)):
+                and _right_response(second, grade) and _right_response(third, grade)):
             return seed, qs
     pytest.fail("no seed gives a radio question, then a text question, then an answerable one")
 
@@ -173,11 +176,12 @@ class QuizPage:
 
 
 # ---- the test ------------------------------------------------------------------------------------------
-def test_quiz_tab_session_review_retry_and_progress(quiz_browser, ui_server, server_bank):
+def test_quiz_tab_session_review_retry_and_progress(quiz_browser, ui_server, server_bank, server_assistant):
+    grade = server_assistant.grade
     from assistant.quiz import Progress
 
     t0 = time.monotonic()
-    seed, (q1, q2, q3) = _plan(server_bank)
+    seed, (q1, q2, q3) = _plan(server_bank, grade)
     progress = Progress(ui_server.home / Progress.FILENAME)   # the server's own SQLite file
     before = progress.summary()
     last_session = max((s["id"] for s in progress.sessions()), default=0)
@@ -200,7 +204,7 @@ def test_quiz_tab_session_review_retry_and_progress(quiz_browser, ui_server, ser
         assert qp.text("#quiz-score").strip() == ""
 
         # ---- question 1: right ---------------------------------------------------------------------
-        qp.answer(q1, _right_response(q1))
+        qp.answer(q1, _right_response(q1, grade))
         qp.check_feedback(q1, correct=True)
         qp.wait_text("#quiz-score", "得分：1 / 1（已答 1/3 题，100%）")
         assert page.locator("#quiz-submit").count() == 0 or not page.locator("#quiz-submit").is_visible()
@@ -217,7 +221,7 @@ def test_quiz_tab_session_review_retry_and_progress(quiz_browser, ui_server, ser
         # ---- question 3: right; the button now reads 查看结果 -----------------------------------------
         page.locator("#quiz-next").click()
         qp.wait_question(3, N, q3)
-        qp.answer(q3, _right_response(q3))
+        qp.answer(q3, _right_response(q3, grade))
         qp.check_feedback(q3, correct=True)
         qp.wait_text("#quiz-score", "得分：2 / 3（已答 3/3 题，67%）")
         assert page.locator("#quiz-next").inner_text().strip() == "查看结果"
@@ -269,7 +273,7 @@ def test_quiz_tab_session_review_retry_and_progress(quiz_browser, ui_server, ser
         retry.click()
         qp.wait_question(1, 1, q2)
         assert qp.text("#quiz-review").strip() == "" and qp.text("#quiz-score").strip() == ""
-        qp.answer(q2, _right_response(q2))
+        qp.answer(q2, _right_response(q2, grade))
         qp.check_feedback(q2, correct=True)
         assert page.locator("#quiz-next").inner_text().strip() == "查看结果"
         page.locator("#quiz-next").click()

@@ -89,12 +89,8 @@ def ask(question: str = typer.Argument(..., help="The question, in Chinese or En
                                                     help="JSON list of the user's earlier questions."),
         llm: Optional[str] = typer.Option(None, "--llm", help="openai:MODEL | ollama:MODEL | gguf:/path.gguf")):
     """Answer one question with cited quotes."""
-    from assistant.clean import InvalidHistory, InvalidQuestion, clean_question, load_history_file
+    from assistant.clean import InvalidHistory, InvalidQuestion, load_history_file
 
-    try:
-        clean_question(question)
-    except InvalidQuestion as exc:
-        _fail(str(exc))
     history: list[str] = []
     if history_file:
         try:
@@ -235,9 +231,9 @@ def quiz(n: int = typer.Option(10, "--n"), seed: Optional[int] = typer.Option(No
          kind: Optional[str] = typer.Option(None, "--kind"), level: Optional[int] = typer.Option(None, "--level"),
          as_json: bool = typer.Option(False, "--json")):
     """Self-quiz generated from the speech's facts, graded with the passage shown."""
-    from assistant.quiz import run_cli_quiz
+    from ui.quiz_terminal import run_quiz
 
-    run_cli_quiz(_open(), n=n, seed=seed, kind=kind, level=level, as_json=as_json, console=console)
+    run_quiz(_open(), n=n, seed=seed, kind=kind, level=level, as_json=as_json, console=console)
 
 
 def main() -> None:

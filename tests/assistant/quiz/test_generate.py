@@ -1,0 +1,175 @@
+"""The question bank: generated from the facts layer, exact citations, supported answers, deterministic."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant.quiz import KINDS, ActorNames, Question, make_quiz
+
+
+SURFACE: dict = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _surface(assistant):
+    SURFACE.update({b.name: b.surface_forms for b in assistant.registry.bodies})
+
+
+@pytest.fixture(scope="module")
+def bank(assistant):
+    return assistant.quiz_bank()
+
+
+@pytest.fixture(scope="module")
+def by_id(bank):
+    return {q.id: q for q in bank}
+
+
+@pytest.fixture(scope="module")
+def grade(assistant):
+    return assistant.grade
+
+
+@pytest.fixture(scope="module")
+def names(assistant):
+    return ActorNames(assistant.registry)
+
+
+def _one(bank, pred):
+    found = [q for q in bank if pred(q)]
+    assert found, "no question matches"
+    return found[0]
+
+
+def _named(actor: str, text: str) -> bool:
+    return any(f in text for f in SURFACE[actor])
+
+
+def test_bank_is_large_distinct_and_covers_every_kind_and_level(bank):
+    assert len(bank) >= 80
+    assert len({q.id for q in bank}) == len(bank)
+    assert len({q.prompt for q in bank}) == len(bank)
+    kinds = {q.kind for q in bank}
+    assert kinds == set(KINDS)
+    for q in bank:
+        assert q.level == KINDS[q.kind]
+    assert {q.level for q in bank} == {1, 2, 3}
+    for kind in KINDS:  # enough of each kind for a session
+        assert sum(q.kind == kind for q in bank) >= 5, kind
+
+
+def test_the_expected_lists_are_there(bank):
+    prompts = [q.prompt for q in bank if q.kind == "list"]
+    assert any("四个“还不”" in p for p in prompts)
+    assert any("2021年重点强调的四个方面工作" in p for p in prompts)
+    assert any("四个部分" in p for p in prompts)
+    assert any("五个方面" in p and "大气污染防治" in p for p in prompts)
+    parts = _one(bank, lambda q: q.id == "list-parts")
+    assert [it["answer"][:4] for it in parts.items] == ["成绩不易", "形势清晰", "任务艰巨", "责任重大"]
+
+
+def test_every_citation_is_exact(bank, source):
+    for q in bank:
+        cites = [q.citation] + [it["citation"] for it in (q.items or [])]
+        for c in cites:
+            assert set(c) >= {"quote", "start", "end", "section"}, q.id
+            assert c["quote"] == source[c["start"]:c["end"]], q.id
+            assert c["quote"].strip(), q.id
+
+
+def test_every_answer_is_supported_by_its_cited_passage(bank, assistant, source):
+    duties = {d["id"]: d for d in assistant.duties()}
+    figures = {f["id"]: f for f in assistant.figures()}
+    for q in bank:
+        quote = q.citation["quote"]
+        if q.kind == "cloze":
+            assert q.prompt.count("___") == 1, q.id
+            assert q.answer in quote, q.id
+            assert figures[q.fact]["text"] in quote, q.id
+        elif q.kind == "true_false":
+            if q.fact in figures:
+                assert figures[q.fact]["text"] in quote, q.id
+            else:
+                assert all(_named(a, quote) for a in duties[q.fact]["actors"]), q.id
+        elif q.kind in ("who", "reverse"):
+            for actor in duties[q.fact]["actors"]:
+                assert _named(actor, quote), q.id
+            assert q.answer == "、".join(duties[q.fact]["actors"])
+        elif q.kind == "task":
+            assert q.answer.rstrip("…") in quote, q.id
+        elif q.kind == "structure":
+            assert q.answer in quote, q.id
+        elif q.kind in ("list", "recall"):
+            assert q.items, q.id
+            for it in q.items:
+                iq = it["citation"]["quote"]
+                if it["answer"] in SURFACE:
+                    assert _named(it["answer"], iq), q.id
+                else:
+                    assert any(k in iq for k in it["accepted"]), (q.id, it["answer"])
+        assert q.answer and q.accepted, q.id
+
+
+def test_choice_options_and_distractors(bank, assistant, names):
+    duties = {d["id"]: d for d in assistant.duties()}
+    for q in bank:
+        if q.answer_type != "choice":
+            continue
+        assert q.options and len(set(q.options)) == len(q.options) >= 3, q.id
+        assert q.options.count(q.answer) == 1, q.id
+        if q.kind == "who":
+            right = set(duties[q.fact]["actors"])
+            for opt in q.options:
+                if opt != q.answer:
+                    assert not (set(names.named_in(opt)) & right), (q.id, opt)  # never a correct actor
+                    assert opt not in right
+    for q in bank:
+        if q.answer_type == "bool":
+            assert q.options == ["对", "错"] and q.answer in ("对", "错")
+
+
+def test_false_statements_really_are_false(bank, assistant, source, names):
+    duties = {d["id"]: d for d in assistant.duties()}
+    for q in bank:
+        if q.kind != "true_false":
+            continue
+        statement = re.search(r"“(.*)”。$", q.prompt)
+        if q.id.endswith("-swap"):
+            named = set(names.named_in(q.prompt))
+            assert named - set(duties[q.fact]["actors"]), q.id  # a swapped-in actor
+        elif statement and q.fact.startswith("f"):
+            pieces = [p for p in statement.group(1).split("…") if p]
+            if q.answer == "对":
+                assert all(p in source for p in pieces), q.id
+            else:
+                assert not all(p in source for p in pieces), q.id
+
+
+def test_generation_and_sampling_are_deterministic(assistant, bank):
+    again = assistant.quiz_bank()
+    assert [q.to_dict() for q in again] == [q.to_dict() for q in bank]
+    a = make_quiz(bank, n=15, seed=123)
+    b = make_quiz(bank, n=15, seed=123)
+    c = make_quiz(bank, n=15, seed=124)
+    assert [q.id for q in a] == [q.id for q in b]
+    assert [q.id for q in a] != [q.id for q in c]
+    assert len({q.id for q in a}) == 15
+    assert len({q.kind for q in a}) >= 5  # mixed across kinds
+    assert all(q.level == 3 for q in make_quiz(bank, n=10, seed=1, level=3))
+    assert {q.kind for q in make_quiz(bank, n=10, seed=1, kind="tf")} == {"true_false"}
+    assert {q.kind for q in make_quiz(bank, n=10, seed=1, kind="cloze,reverse")} <= {"cloze", "reverse"}
+    with pytest.raises(ValueError):
+        make_quiz(bank, n=3, seed=1, kind="nonsense")
+
+
+# ---- grading ------------------------------------------------------------------------------------------
+
+
+def test_question_round_trips_through_dict(bank):
+    for q in bank[:20]:
+        assert Question.from_dict(json.loads(json.dumps(q.to_dict(), ensure_ascii=False))) == q
+
+
+# ---- progress -----------------------------------------------------------------------------------------

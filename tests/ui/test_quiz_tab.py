@@ -1,0 +1,78 @@
+"""The 自测 tab's handlers, in process (the browser test drives the same tab in Chromium)."""
+from __future__ import annotations
+
+
+import pytest
+
+from assistant.quiz import ActorNames
+
+
+SURFACE: dict = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _surface(assistant):
+    SURFACE.update({b.name: b.surface_forms for b in assistant.registry.bodies})
+
+
+@pytest.fixture(scope="module")
+def bank(assistant):
+    return assistant.quiz_bank()
+
+
+@pytest.fixture(scope="module")
+def by_id(bank):
+    return {q.id: q for q in bank}
+
+
+@pytest.fixture(scope="module")
+def grade(assistant):
+    return assistant.grade
+
+
+@pytest.fixture(scope="module")
+def names(assistant):
+    return ActorNames(assistant.registry)
+
+
+def _one(bank, pred):
+    found = [q for q in bank if pred(q)]
+    assert found, "no question matches"
+    return found[0]
+
+
+def _named(actor: str, text: str) -> bool:
+    return any(f in text for f in SURFACE[actor])
+
+
+def test_quiz_tab_builds_and_runs_a_session(assistant, bank, tmp_path):
+    gr = pytest.importorskip("gradio")
+    from ui.quiz_tab import (advance, build_quiz_tab, current, feedback_html, missed_ids, review_html,
+                             start_state, submit_answer)
+
+    with gr.Blocks() as demo:
+        with gr.Tab("自测"):
+            build_quiz_tab(assistant)
+    assert len(demo.fns) >= 4
+
+    by_id = {q.id: q for q in bank}
+    st = start_state(assistant, n=3, seed=21)
+    assert len(st["ids"]) == 3
+    first = current(st, by_id)
+    st, g = submit_answer(st, assistant, first.answer)
+    assert g.correct
+    st, again = submit_answer(st, assistant, "x")  # no second grading of the same question
+    assert again is None
+    st = advance(st, assistant.progress)
+    st, g2 = submit_answer(st, assistant, "<script>alert(1)</script>")
+    html = feedback_html(current(st, by_id), g2)
+    assert "<script>" not in html
+    st = advance(advance(st, assistant.progress), assistant.progress)
+    assert st["done"]
+    review = review_html(st, by_id)
+    assert "<script>" not in review and "&lt;script&gt;" in review
+    assert missed_ids(st) == [st["ids"][1]]
+    retry = start_state(assistant, ids=missed_ids(st), seed=st["seed"])
+    assert retry["ids"] == [st["ids"][1]]
+    session = next(s for s in assistant.progress.sessions() if s["id"] == st["session"])
+    assert session["answered"] == 2 and session["correct"] == 1
