@@ -1,8 +1,8 @@
 """The ``Assistant``: one object that owns the flow from question to cited answer.
 
 question (+history) → follow-up resolution → analysis → hybrid retrieval → compose → verify → ``Answer``.
-The retrieval and composition steps are a LangChain runnable chain (``Assistant.chain``). The CLI, UI
-and eval are thin layers over this class.
+The CLI, UI and eval are thin layers over this class. LangChain is on two paths, both imported on
+first use: ``Assistant.retriever`` (a standard ``BaseRetriever``) and the optional LLM reader.
 """
 from __future__ import annotations
 
@@ -103,18 +103,9 @@ class Assistant:
         return cls(index, settings)
 
     @cached_property
-    def chain(self):
-        """retrieve → compose as a LangChain runnable: input ``{"question", "standalone_question",
-        "timings_ms"}``, output the state with ``composed``. ``ask`` runs the same two steps directly,
-        without importing LangChain's runnable machinery (about 0.6 s at start-up)."""
-        from langchain_core.runnables import RunnableLambda
-
-        return RunnableLambda(self._retrieve_step, name="retrieve") | RunnableLambda(self._compose_step, name="compose")
-
-    @cached_property
     def retriever(self):
         """The LangChain ``BaseRetriever`` over the documents (imported on first use: it is slow to import)."""
-        from assistant.retriever import HybridRetriever
+        from assistant.retrieve.langchain import HybridRetriever
 
         return HybridRetriever(searcher=self.searcher, k=self.settings.top_k)
 
@@ -128,7 +119,7 @@ class Assistant:
         return [{"id": d.id, "name": d.name, "title": d.label(), "metadata": d.metadata}
                 for d in self.index.corpus.documents]
 
-    # ---- the chain steps -------------------------------------------------------------------------
+    # ---- the steps -------------------------------------------------------------------------
     def _retrieve_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
         question = state["standalone_question"]
