@@ -113,6 +113,17 @@ class Assistant:
         """A document's canonical text, which its citations' offsets point into (default: the first)."""
         return self.index.corpus.document(doc).text
 
+    def place(self, doc: str | None, start: int) -> dict:
+        """Where a citation sits, for people: the full heading path and the paragraph number (1-based,
+        counted in its document) of the local offset ``start`` of document ``doc``."""
+        source = self.index.corpus.document(doc or None)
+        pos = source.start + start
+        paragraphs = [p for p in self.index.corpus.doc.paragraphs if source.start <= p.start < source.end]
+        for n, para in enumerate(paragraphs, 1):
+            if para.start <= pos < para.end or pos < para.start:
+                return {"path": list(para.path), "paragraph": n}
+        return {"path": [], "paragraph": len(paragraphs)}
+
     @property
     def documents(self) -> list[dict]:
         """The loaded documents: id, name, title and masthead metadata."""

@@ -7,7 +7,7 @@ mistakes are reviewed and can be retried. Attempts go to the same SQLite progres
 
 The logic lives in plain functions over a JSON-like state dict (``start_state``, ``submit_answer``,
 ``advance``, ``retry_state``) so it can be tested without a browser; ``build_quiz_tab`` only wires them
-to components. Gradio is imported only here, inside ``build_quiz_tab``.
+to components. Gradio is imported only inside ``build_quiz_tab``.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import html
 import random
 
 from assistant.quiz import KIND_LABELS, LETTERS, LEVEL_LABELS, Progress, Question, citations_of
+from ui.render import paragraph_number, paragraphs
 
 MAX_N = 50
 
@@ -29,15 +30,22 @@ def start_state(assistant, n=10, kind=None, level=None, seed=None, ids: list[str
     n = max(1, min(MAX_N, int(n or 10)))
     level = int(level) if level not in (None, "", 0, "0") else None
     kind = kind or None
-    if seed in (None, ""):
-        seed = random.SystemRandom().randrange(1, 10**6)
-    seed = int(seed)
+    seed = parse_seed(seed)
     questions = assistant.quiz(n=len(ids) if ids else n, seed=seed, kind=None if ids else kind,
                                level=None if ids else level, ids=ids)
     session = assistant.progress.start_session(n=len(questions), seed=seed, kind=kind, level=level,
                                      origin="ui-retry" if ids else "ui") if questions else None
     return {"ids": [q.id for q in questions], "i": 0, "answered": False, "results": [], "session": session,
             "seed": seed, "done": not questions}
+
+
+def parse_seed(seed) -> int:
+    """The typed seed, or a fresh random one when the field is empty or not a whole number."""
+    text = str(seed if seed is not None else "").strip()
+    try:
+        return int(float(text)) if text else random.SystemRandom().randrange(1, 10**6)
+    except ValueError:
+        return random.SystemRandom().randrange(1, 10**6)
 
 
 def _bank(assistant) -> dict[str, Question]:
@@ -85,18 +93,17 @@ def question_html(q: Question, i: int, n: int) -> str:
     meta = f"第 {i + 1}/{n} 题 · {KIND_LABELS.get(q.kind, q.kind)} · 难度 {q.level}（{LEVEL_LABELS.get(q.level, '')}）"
     parts = [f'<div class="quiz-question"><div class="quiz-meta"><small>{_esc(meta)} · {_esc(q.topic)}</small></div>',
              f'<p class="quiz-prompt"><b>{_esc(q.prompt)}</b></p>']
-    if q.answer_type == "choice" and q.options:
-        parts.append("<ol type='A'>" + "".join(f"<li>{_esc(o)}</li>" for o in q.options) + "</ol>")
-    parts.append("</div>")
+    parts.append("</div>")  # choice options are the lettered radio buttons below, listed once
     return "".join(parts)
 
 
-def _cite_html(c: dict) -> str:
-    return (f'<blockquote class="quiz-cite"><small>［{_esc(c["section"])}］（{c["start"]}–{c["end"]}）</small><br>'
+def _cite_html(c: dict, starts: list[int] | None = None) -> str:
+    where = f" · 第{paragraph_number(starts, c['start'])}段" if starts else ""
+    return (f'<blockquote class="quiz-cite"><small>［{_esc(c["section"])}{where}］</small><br>'
             f'{_esc(c["quote"])}</blockquote>')
 
 
-def feedback_html(q: Question, g) -> str:
+def feedback_html(q: Question, g, starts: list[int] | None = None) -> str:
     if g.correct:
         head, color = "✓ 回答正确", "#15803d"
     elif g.score > 0:
@@ -110,7 +117,7 @@ def feedback_html(q: Question, g) -> str:
                                     for d in g.details) + "</ul>")
     if q.explain:
         out.append(f"<p>{_esc(q.explain)}</p>")
-    out.append("<p>出处：</p>" + "".join(_cite_html(c) for c in citations_of(q)))
+    out.append("<p>出处：</p>" + "".join(_cite_html(c, starts) for c in citations_of(q)))
     out.append("</div>")
     return "".join(out)
 
@@ -124,7 +131,7 @@ def score_text(state: dict | None) -> str:
     return f"得分：{total:g} / {len(results)}（已答 {len(results)}/{n} 题，{total / len(results):.0%}）"
 
 
-def review_html(state: dict, by_id: dict[str, Question]) -> str:
+def review_html(state: dict, by_id: dict[str, Question], starts: list[int] | None = None) -> str:
     results = state.get("results", [])
     total = sum(r["score"] for r in results)
     head = f"<h4>本次完成：{total:g} / {len(results)} 分</h4>" if results else "<h4>本次没有作答。</h4>"
@@ -138,22 +145,52 @@ def review_html(state: dict, by_id: dict[str, Question]) -> str:
             continue
         # <div>s, not <p>s: Gradio's prose styles lay <p> inside <li> out inline.
         items.append(f"<li><div><b>{_esc(q.prompt)}</b></div><div>你的答案：{_esc(r['response'])}（得分 {r['score']:.0%}）</div>"
-                     f"<div>正确答案：<b>{_esc(q.expected)}</b></div>{_cite_html(q.citation)}</li>")
+                     f"<div>正确答案：<b>{_esc(q.expected)}</b></div>{_cite_html(q.citation, starts)}</li>")
     return head + f"<p>错题回顾（{len(wrong)} 题）：</p><ol>" + "".join(items) + "</ol>"
 
 
 def progress_html(progress: Progress) -> str:
+    """The trainee's record so far (the current session included), with a chart of scores over time."""
     s = progress.summary()
     if not s["attempts"]:
-        return "<p><small>还没有答题记录。</small></p>"
+        return "<p><small>还没有答题记录：答完第一题后，这里显示得分和趋势。</small></p>"
     out = [f"<p><b>学习进度</b>：累计 {s['sessions']} 次自测，{s['attempts']} 道题，平均得分 {s['average']:.0%}。</p>"]
-    if s["recent"]:
-        out.append("<p>最近几次：" + " → ".join(
-            f"{_esc(r['date'])} {r['percent']:.0%}" for r in s["recent"]) + "</p>")
+    sessions = progress.sessions(limit=20)
+    if sessions:
+        out.append(f'<figure class="quiz-chart" aria-label="最近 {len(sessions)} 次自测的得分">'
+                   f'{progress_chart_svg(sessions)}<figcaption><small>最近 {len(sessions)} 次自测的得分：'
+                   + " → ".join(f"{r['percent']:.0%}" for r in sessions[-5:]) + "</small></figcaption></figure>")
     if s["weakest"]:
         out.append("<p>最薄弱的主题：" + "；".join(
             f"{_esc(w['topic'])}（{w['score']:.0%}，{w['attempts']} 题）" for w in s["weakest"]) + "</p>")
     return "".join(out)
+
+
+def progress_chart_svg(sessions: list[dict]) -> str:
+    """Score per session over time as an inline SVG (matplotlib; numbers only, so no font is needed)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    xs = list(range(1, len(sessions) + 1))
+    ys = [round(100 * r["percent"]) for r in sessions]
+    fig = Figure(figsize=(4.2, 1.8), dpi=100)
+    ax = fig.add_subplot()
+    ax.plot(xs, ys, marker="o", color="#0f766e")
+    for x, y in zip(xs, ys):
+        ax.annotate(f"{y}%", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+    ax.set_ylim(0, 115)
+    ax.set_yticks([0, 50, 100])
+    ax.set_xticks(xs)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    svg = buf.getvalue()
+    return svg[svg.index("<svg"):]
 
 
 # ---- the tab ---------------------------------------------------------------------------------------------
@@ -164,6 +201,7 @@ def build_quiz_tab(assistant) -> None:
     bank = assistant.quiz_bank()
     by_id = {q.id: q for q in bank}
     progress = assistant.progress
+    starts = [a for a, _, _ in paragraphs(assistant.source())]
     kinds = [("全部题型", "")] + [(f"{label}（{k}）", k) for k, label in KIND_LABELS.items()]
     levels = [("全部难度", 0)] + [(f"{lv} {label}", lv) for lv, label in LEVEL_LABELS.items()]
 
@@ -172,7 +210,8 @@ def build_quiz_tab(assistant) -> None:
         n_in = gr.Slider(1, MAX_N, value=10, step=1, label="题数", elem_id="quiz-n")
         kind_in = gr.Dropdown(choices=kinds, value="", label="题型", elem_id="quiz-kind")
         level_in = gr.Dropdown(choices=levels, value=0, label="难度", elem_id="quiz-level")
-        seed_in = gr.Number(value=None, precision=0, label="随机种子（留空则随机）", elem_id="quiz-seed")
+        seed_in = gr.Textbox(value="", label="随机种子", placeholder="留空则随机；填数字可重现同一套题",
+                             elem_id="quiz-seed")
     start_btn = gr.Button("开始自测", variant="primary", elem_id="quiz-start")
     state = gr.State(None)
     q_html = gr.HTML("", elem_id="quiz-question")
@@ -198,7 +237,7 @@ def build_quiz_tab(assistant) -> None:
             missed = missed_ids(st)
             return (st, "", gr.update(visible=False, value=None), gr.update(visible=False, value=""),
                     gr.update(visible=False), gr.update(visible=False), "", score_text(st),
-                    review_html(st, by_id), gr.update(visible=bool(missed)), progress_html(progress))
+                    review_html(st, by_id, starts), gr.update(visible=bool(missed)), progress_html(progress))
         if q.answer_type in ("choice", "bool") and q.options:
             if q.answer_type == "choice":
                 choices = [(f"{LETTERS[i]}. {o}", LETTERS[i]) for i, o in enumerate(q.options)]
@@ -235,7 +274,7 @@ def build_quiz_tab(assistant) -> None:
         last = st2["i"] + 1 >= len(st2["ids"])
         return (st2, gr.update(), gr.update(interactive=False), gr.update(interactive=False),
                 gr.update(visible=False), gr.update(visible=True, value="查看结果" if last else "下一题"),
-                feedback_html(q, g), score_text(st2), gr.update(), gr.update(), gr.update())
+                feedback_html(q, g, starts), score_text(st2), gr.update(), gr.update(), progress_html(progress))
 
     def on_next(st):
         if not st:

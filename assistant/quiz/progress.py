@@ -103,8 +103,9 @@ class Progress:
             return [dict(r) for r in db.execute(sql + " ORDER BY ts, id", args)]
 
     def weakest_topics(self, k: int = 3, min_attempts: int = 1) -> list[dict]:
+        """The topics with the lowest average score; a topic answered fully right every time is not weak."""
         sql = ("SELECT topic, COUNT(*) AS attempts, AVG(score) AS score, SUM(correct) AS correct FROM attempts"
-               " WHERE topic IS NOT NULL AND topic != '' GROUP BY topic HAVING COUNT(*) >= ?"
+               " WHERE topic IS NOT NULL AND topic != '' GROUP BY topic HAVING COUNT(*) >= ? AND AVG(score) < 0.999"
                " ORDER BY score ASC, attempts DESC, topic LIMIT ?")
         with closing(self._connect()) as db:
             return [{"topic": r["topic"], "attempts": r["attempts"], "score": round(r["score"], 3),

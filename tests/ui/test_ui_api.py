@@ -94,7 +94,7 @@ def test_many_sessions_in_threads(client):
 
 # ---- in-process: renderers and login --------------------------------------------------------------
 def test_render_answer_escapes_everything():
-    from ui.app import render_answer
+    from ui.render import render_answer
 
     cites = [{"n": 1, "quote": 'a "quoted" <b>x</b>', "start": 0, "end": 5, "section": "一、<i>节</i>",
               "passage_id": "p1"}]
@@ -109,12 +109,13 @@ def test_render_answer_escapes_everything():
 
 
 def test_render_source_paragraphs_are_exact_spans(source):
-    from ui.app import render_source
+    from ui.render import render_source
 
     out = render_source(source, highlight=(5959, 6012))
-    paras = re.findall(r'<p class="\w+" data-start="(\d+)" data-end="(\d+)">(.*?)</p>', out)
+    paras = re.findall(r'<p class="\w+" data-n="(\d+)" data-start="(\d+)" data-end="(\d+)">(.*?)</p>', out)
     assert len(paras) > 30
-    for start, end, body in paras:
+    assert [int(n) for n, *_ in paras] == list(range(1, len(paras) + 1))  # 第N段, as citations name them
+    for _, start, end, body in paras:
         text = html.unescape(re.sub(r"</?mark[^>]*>", "", body))
         assert text == source[int(start):int(end)]
     assert out.count("<mark") == 1
@@ -147,6 +148,9 @@ def _fake_assistant(home: Path):
 
         def figures(self):
             return []
+
+        def place(self, doc, start):
+            return {"path": ["一"], "paragraph": 1}
 
     return Fake()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -226,28 +227,94 @@ def test_not_in_speech_is_styled_distinctly(app_page):
     assert "讲话未涉及" in bot.inner_text()
 
 
+def _visible_set(page) -> str:
+    return page.evaluate("() => { const s = Array.from(document.querySelectorAll('#citations .cite-set'))"
+                         ".filter(x => !x.hidden); return s.length === 1 ? s[0].dataset.turn : 'many:' + s.length; }")
+
+
+def test_citation_panel_follows_the_answer_clicked(app_page):
+    page = app_page.page
+    app_page.ask("市交通局要做什么？")
+    app_page.ask("优良天数目标是多少？")
+    assert _visible_set(page) == "1"                       # the latest answer's citations
+    page.locator('#conversation .msg.bot[data-turn="0"] button.cite').first.click()
+    page.wait_for_function("() => !document.querySelector('#citations .cite-set[data-turn=\"0\"]').hidden",
+                           timeout=10_000)
+    assert _visible_set(page) == "0"
+    panel = page.locator('#citations .cite-set[data-turn="0"]').inner_text()
+    assert "市交通局要做什么" in panel
+    # Human labels: section and 第N段, the full heading path as well; no offsets, no engine jargon.
+    assert re.search(r"第\d+段", panel), panel
+    assert "任务艰巨，更需担当作为" in panel            # the full part heading, not only "三、任务艰巨…"
+    assert not re.search(r"\d+–\d+", panel) and "extractive" not in page.locator("#conversation").inner_text()
+    page.locator('#conversation .msg.bot[data-turn="1"] button.cite').first.click()
+    page.wait_for_function("() => !document.querySelector('#citations .cite-set[data-turn=\"1\"]').hidden",
+                           timeout=10_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-chat-citations.png"))
+    assert not app_page.errors, app_page.errors
+
+
+def test_accessible_names_and_live_conversation(app_page):
+    page = app_page.page
+    assert page.get_by_role("textbox", name="问题").count() == 1
+    log = page.locator("#conversation .conv")
+    assert log.get_attribute("aria-live") == "polite" and log.get_attribute("role") == "log"
+    help_text = page.locator("#conversation").inner_text() + page.locator("body").inner_text()
+    for pointer_only in ("鼠标", "右侧", "左侧"):
+        assert pointer_only not in help_text, pointer_only
+
+
 def test_duty_and_figure_tabs(app_page):
     page = app_page.page
     page.get_by_role("tab", name="职责").click()
-    page.wait_for_selector("#duty-table [data-testid='cell-0-0']", timeout=10_000)
-    # Filter by actor.
+    page.wait_for_selector("#duty-table tr.jump", timeout=10_000)
+    total = page.locator("#duty-table tr.jump").count()
+    assert f"共 {total} 条任务" in page.locator("#duty-count").inner_text()
+    # Filter by actor: the count follows.
     page.locator("#actor-filter input").click()
     page.get_by_role("option", name="市交通局", exact=True).click()
-    page.wait_for_function("() => document.querySelectorAll('#duty-table [data-testid$=\"-0\"][role=gridcell]').length === 2",
-                           timeout=10_000)
+    page.wait_for_function("() => document.querySelectorAll('#duty-table tr.jump').length === 2", timeout=10_000)
+    assert f"显示 2 / 共 {total} 条任务" in page.locator("#duty-count").inner_text()
     table = page.locator("#duty-table").inner_text()
-    assert "汽修行业" in table and "道路清扫保洁" in table
-    # Selecting a row highlights its sentence in the speech.
-    page.locator("#duty-table [data-testid='cell-1-3']").click()
+    assert "汽修行业" in table and "道路清扫保洁" in table and re.search(r"第\d+段", table)
+    # Selecting a row highlights its sentence in the full text.
+    page.locator("#duty-table tr.jump").nth(1).click()
     mark = page.locator("#duty-viewer mark.cite-hl")
     mark.wait_for(state="visible", timeout=10_000)
     assert mark.inner_text() in (QUOTE_CLEANING, QUOTE_GARAGES)
-    assert mark.inner_text() in page.locator("#duty-detail").inner_text()
+    assert mark.inner_text()[:12] in page.locator("#duty-table tr.selected").inner_text()
 
     page.get_by_role("tab", name="数据").click()
-    page.wait_for_selector("#figure-table [data-testid='cell-0-0']", timeout=10_000)
-    assert "325天" in page.locator("#figure-table").inner_text() or \
-        page.locator("#figure-table [role=gridcell]").count() > 20
+    page.wait_for_selector("#figure-table tr.jump", timeout=10_000)
+    first = page.locator("#figure-table tr.jump").first.inner_text()
+    assert "目标" in first and "时间" not in first          # targets first, not masthead dates
+    meta = page.locator("#metadata-table").inner_text()
+    assert "讲话人" in meta and "日期" in meta              # the masthead has its own table
+    n_all = page.locator("#figure-table tr.jump").count()
+    page.locator("#figure-keyword textarea, #figure-keyword input").first.fill("优良天数")
+    page.wait_for_function(f"() => document.querySelectorAll('#figure-table tr.jump').length < {n_all}",
+                           timeout=10_000)
+    shown = page.locator("#figure-table tr.jump").count()
+    assert shown >= 1 and f"显示 {shown} / 共 {n_all} 个数字" in page.locator("#figure-count").inner_text()
+    assert all("优良天数" in t for t in page.locator("#figure-table tr.jump").all_inner_texts())
+    # A selected row's highlight goes when a filter lists other rows.
+    page.locator("#figure-table tr.jump").first.click()
+    page.locator("#figure-viewer mark.cite-hl").wait_for(state="visible", timeout=10_000)
+    page.locator("#kind-filter input").click()
+    page.get_by_role("option", name="时间", exact=True).click()
+    page.wait_for_function("() => !document.querySelector('#figure-viewer mark.cite-hl')", timeout=10_000)
+    assert page.locator("#figure-table tr.selected").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#figure-keyword textarea, #figure-keyword input").first.fill("")
+    page.locator("#kind-filter input").click()
+    page.get_by_role("option", name="全部", exact=True).click()
+    page.wait_for_function(f"() => document.querySelectorAll('#figure-table tr.jump').length === {n_all}",
+                           timeout=10_000)
+    page.locator("#figure-table tr.jump").first.click()
+    page.locator("#figure-viewer mark.cite-hl").wait_for(state="visible", timeout=10_000)
+    page.wait_for_timeout(400)   # let the dropdown's closing animation finish before the picture
+    page.screenshot(path=str(ARTIFACTS / "ui-figures.png"))
     assert not app_page.errors, app_page.errors
 
 
@@ -263,7 +330,25 @@ def test_phone_width_is_legible(browser, ui_server):
                                   " .answer-body')).fontSize)")
         assert size >= 14
         ARTIFACTS.mkdir(exist_ok=True)
+        page.page.locator("#conversation .msg.bot button.cite").first.click()
         page.page.screenshot(path=str(ARTIFACTS / "ui-phone.png"))
+        # Tables are stacked cards: no header row, each cell full width with its label.
+        p = page.page
+        p.get_by_role("tab", name="数据").click()
+        p.wait_for_selector("#figure-table tr.jump", timeout=10_000)
+        assert p.evaluate("() => getComputedStyle(document.querySelector('#figure-table thead')).display") == "none"
+        cell = p.evaluate("""() => { const td = document.querySelector('#figure-table tr.jump td');
+            return {display: getComputedStyle(td).display, width: td.getBoundingClientRect().width,
+                    label: getComputedStyle(td, '::before').content}; }""")
+        assert cell["display"] == "block" and cell["width"] > 250 and "数值" in cell["label"], cell
+        assert p.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 2
+        p.locator("#figure-count").scroll_into_view_if_needed()
+        p.screenshot(path=str(ARTIFACTS / "ui-figures-phone.png"))
+        p.get_by_role("tab", name="职责").click()
+        p.wait_for_selector("#duty-table tr.jump", timeout=10_000)
+        widths = p.evaluate("() => Array.from(document.querySelectorAll('#duty-table tr.jump td'))"
+                            ".slice(0, 8).map(td => td.getBoundingClientRect().width)")
+        assert min(widths) > 250, widths                   # no one-character-per-line columns
     finally:
         page.close()
 

@@ -1,0 +1,162 @@
+"""The web UI's event handlers, as plain methods over one ``Assistant``: tests call them directly,
+and ``ui/app.py`` only wires them to components.
+
+Handlers return markup from ``ui.render`` and plain data, plus the few Gradio values an event needs
+(``gr.skip()``, a download button, ``gr.Error``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import traceback
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import gradio as gr
+
+from assistant import InvalidQuestion
+from ui.render import (KIND_NAMES, conversation_markdown, documents_title, paragraph_number, paragraphs,
+                       render_citations, render_conversation, render_duties, render_figures)
+
+ALL = "全部"
+# Figures shown first: what was set and achieved, then the state of things, counts and dates.
+KIND_ORDER = ["target", "result", "status", "count", "date"]
+MASTHEAD_SECTIONS = ("标题", "主送抄送")
+_feedback_lock = threading.Lock()
+
+
+class Handlers:
+    """Every UI action over one ``Assistant``."""
+
+    def __init__(self, assistant):
+        self.assistant = assistant
+        self.title = documents_title(assistant.documents)
+        self.duties = assistant.duties()
+        # The masthead's dates and numbers are the document's metadata (their own table), not figures.
+        body = [f for f in assistant.figures() if f.get("section") not in MASTHEAD_SECTIONS]
+        rank = {k: i for i, k in enumerate(KIND_ORDER)}
+        self.figures = sorted(body, key=lambda f: (rank.get(f.get("kind"), len(rank)), f["start"]))
+        counts: dict[str, int] = {}
+        for d in self.duties:
+            for a in d["actors"]:
+                counts[a] = counts.get(a, 0) + 1
+        self.actors = [ALL] + sorted(counts, key=lambda a: (-counts[a], a))
+        self.kinds = [ALL] + [KIND_NAMES.get(k, k) for k in KIND_ORDER
+                              if any(f.get("kind") == k for f in self.figures)]
+        home = Path(assistant.settings.home)
+        self.feedback_path = home / "feedback.jsonl"
+        # Exports live in the data dir (pruned after an hour), not in a new temp folder per server start.
+        self.export_dir = home / "exports"
+
+    # ---- where things are ------------------------------------------------------------------------------
+    @lru_cache(maxsize=16)
+    def _starts(self, doc: str | None) -> list[int]:
+        return [a for a, _, _ in paragraphs(self.assistant.source(doc or None))]
+
+    def _placed(self, answer: dict) -> dict:
+        """Citations with their full heading path and 第N段, as the viewer numbers paragraphs."""
+        for c in answer["citations"]:
+            place = self.assistant.place(c.get("doc") or None, c["start"])
+            c["path"] = place["path"]
+            c["paragraph"] = paragraph_number(self._starts(c.get("doc") or None), c["start"])
+        return answer
+
+    @property
+    def body_starts(self) -> list[int]:
+        return self._starts(None)
+
+    # ---- chat ------------------------------------------------------------------------------------------
+    def chat(self, question: str, turns: list[dict] | None):
+        """Yields (conversation, citations, turns, question box, export button) as the answer comes."""
+        turns = list(turns or [])
+        question = question or ""
+        if not question.strip():
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        history = [t["question"] for t in turns if t.get("answer")]
+        yield render_conversation(turns + [{"question": question}]), gr.skip(), gr.skip(), "", gr.skip()
+        try:
+            ans = self._placed(self.assistant.ask(question, history).to_dict())
+        except InvalidQuestion as exc:  # the one validation, in Assistant: its message is for the user
+            turns.append({"question": question, "error": str(exc)})
+            yield render_conversation(turns), gr.skip(), turns, "", gr.skip()
+            return
+        except Exception as exc:  # keep the page alive; the traceback goes to the server log
+            traceback.print_exc()
+            turns.append({"question": question, "error": f"出错了：{type(exc).__name__}: {exc}"})
+            yield render_conversation(turns), gr.skip(), turns, "", gr.skip()
+            return
+        # An extractive answer is complete at once: it is sent whole, not replayed line by line.
+        turns.append({"question": question, "answer": ans})
+        yield render_conversation(turns), render_citations(turns), turns, gr.skip(), self.export(turns)
+
+    def export(self, turns: list[dict]):
+        if not any(t.get("answer") for t in turns):
+            return gr.DownloadButton(value=None, interactive=False)
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+        cutoff = time.time() - 3600
+        for old in self.export_dir.glob("conversation-*.md"):
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        path = self.export_dir / f"conversation-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{id(turns) % 10000}.md"
+        path.write_text(conversation_markdown(turns, self.title), encoding="utf-8")
+        return gr.DownloadButton(value=str(path), interactive=True)
+
+    def clear(self):
+        return (render_conversation([]), render_citations([]), [], "", gr.DownloadButton(value=None, interactive=False),
+                "")
+
+    def feedback(self, turns: list[dict] | None, data: dict):
+        """A thumbs up/down on answer ``data["turn"]``: one JSON line in ``<home>/feedback.jsonl``."""
+        rating, idx = data.get("rating"), data.get("turn")
+        turns = list(turns or [])
+        if rating not in ("up", "down") or not isinstance(idx, int) or not 0 <= idx < len(turns) \
+                or not turns[idx].get("answer"):
+            return gr.skip(), gr.skip()
+        ans = turns[idx]["answer"]
+        turns[idx] = dict(turns[idx], rating=rating)
+        record = {"ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "rating": rating, "turn": idx,
+                  "question": ans["question"], "standalone_question": ans["standalone_question"],
+                  "answer": ans["answer"], "answerable": ans["answerable"], "citations": ans["citations"],
+                  "backend": ans.get("backend", "")}
+        with _feedback_lock:
+            self.feedback_path.parent.mkdir(parents=True, exist_ok=True)
+            with self.feedback_path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        label = "有帮助" if rating == "up" else "没帮助"
+        return turns, f"已记录第 {idx + 1} 问的反馈（{label}），谢谢。"
+
+    # ---- the tables ------------------------------------------------------------------------------------
+    def filter_duties(self, actor: str | None, keyword: str | None) -> tuple[str, str]:
+        rows = self.duties
+        if actor and actor != ALL:
+            rows = [d for d in rows if actor in d["actors"]]
+        kw = (keyword or "").strip()
+        if kw:
+            rows = [d for d in rows if kw in d["task"] or kw in d.get("topic", "") or kw in "、".join(d["actors"])]
+        return render_duties(rows, self.body_starts), _count(len(rows), len(self.duties), "条任务")
+
+    def filter_figures(self, kind: str | None, keyword: str | None) -> tuple[str, str]:
+        rows = self.figures
+        if kind and kind != ALL:
+            rows = [f for f in rows if KIND_NAMES.get(f["kind"], f["kind"]) == kind]
+        kw = (keyword or "").strip()
+        if kw:
+            # Only what the table shows: a row matched by hidden text would look like a wrong result.
+            rows = [f for f in rows if any(kw in (f.get(k) or "") for k in ("text", "measure", "section"))]
+        return render_figures(rows, self.body_starts), _count(len(rows), len(self.figures), "个数字")
+
+    # ---- the public API ---------------------------------------------------------------------------------
+    def api_ask(self, question: str, history: list[str] | None = None) -> dict:
+        """Answer one question; ``history`` is the user's earlier questions. Returns the Answer dict."""
+        try:
+            return self.assistant.ask(question, [h for h in (history or []) if isinstance(h, str)]).to_dict()
+        except InvalidQuestion as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+
+def _count(shown: int, total: int, noun: str) -> str:
+    return f"共 {total} {noun}" if shown == total else f"显示 {shown} / 共 {total} {noun}"

@@ -1,0 +1,334 @@
+"""HTML and Markdown for the web UI, built from escaped text only.
+
+Answers are rendered by a small Markdown-subset renderer (bold, lists, quotes) that runs *after*
+``html.escape``, so a question such as ``<img src=x onerror=alert(1)>`` is shown as literal text.
+Every function here is pure (data in, markup out): the handlers and tests call them directly.
+"""
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from datetime import datetime
+from typing import Any
+
+from index.segment import PART_HEADING
+
+KIND_NAMES = {"target": "目标", "result": "成绩", "status": "现状", "count": "数量", "date": "时间"}
+METADATA_NAMES = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号",
+                  "occasion": "会议"}
+
+
+def esc(text: Any) -> str:
+    """HTML-escape any value (quotes too, so it is safe inside attributes)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+# ---- the documents -------------------------------------------------------------------------------------
+def documents_title(documents: list[dict]) -> str:
+    """The loaded documents as the header shows them: title, speaker and date from each masthead."""
+    parts = []
+    for d in documents:
+        meta = d.get("metadata") or {}
+        extra = [f"{label}：{meta[key]['value']}" for key, label in (("speaker", "讲话人"), ("date", "日期"))
+                 if meta.get(key)]
+        parts.append(" · ".join([d["title"]] + extra))
+    return "；".join(parts)
+
+
+def paragraphs(source: str) -> list[tuple[int, int, str]]:
+    """The non-empty lines of a canonical text with their spans: the paragraphs the viewer numbers."""
+    out, pos = [], 0
+    for line in source.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def paragraph_number(starts: list[int], pos: int) -> int:
+    """第N段 for a position, given the viewer's paragraph starts (1-based)."""
+    return max(1, bisect_right(starts, pos))
+
+
+def _is_heading(line: str) -> bool:
+    s = line.strip()
+    if PART_HEADING.match(s) and len(s) < 80:
+        return True
+    return len(s) < 40 and not re.search(r"[。；！？：，”]$", s)
+
+
+def render_source(source: str, highlight: tuple[int, int] | None = None, viewer_id: str = "qa-viewer") -> str:
+    """The canonical text as numbered paragraphs; each ``<p>`` carries its char span (``data-start``/
+    ``data-end``, Python string indices) and its text is exactly ``source[start:end]``, so the browser
+    can mark any citation span. ``highlight`` marks one span on the server side."""
+    parts = [f'<div class="speech" data-viewer="{esc(viewer_id)}" lang="zh-CN">']
+    for n, (start, end, text) in enumerate(paragraphs(source), 1):
+        cls = "heading" if _is_heading(text) else "para"
+        if highlight and start < highlight[1] and highlight[0] < end:
+            a, b = max(highlight[0], start) - start, min(highlight[1], end) - start
+            body = f'{esc(text[:a])}<mark class="cite-hl">{esc(text[a:b])}</mark>{esc(text[b:])}'
+        else:
+            body = esc(text)
+        parts.append(f'<p class="{cls}" data-n="{n}" data-start="{start}" data-end="{end}">{body}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# ---- answers and the conversation ----------------------------------------------------------------------
+def _cite_attrs(c: dict, viewer: str = "qa-viewer") -> str:
+    return (f'data-n="{int(c["n"])}" data-start="{int(c["start"])}" data-end="{int(c["end"])}" '
+            f'data-viewer="{esc(viewer)}"')
+
+
+def place_label(c: dict) -> str:
+    """A citation's place for people: its section and 第N段 (no character offsets)."""
+    where = f"第{int(c['paragraph'])}段" if c.get("paragraph") else ""
+    return " · ".join(p for p in (c.get("section", ""), where) if p)
+
+
+def _paragraph(c: dict) -> str:
+    return f" · 第{int(c['paragraph'])}段" if c.get("paragraph") else ""
+
+
+def full_path(c: dict) -> str:
+    return " › ".join(c.get("path") or []) or c.get("section", "")
+
+
+def _inline(text: str, cites: dict[int, dict]) -> str:
+    """Escape one line, then apply **bold** and turn [n] into citation buttons."""
+    out = esc(text)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+
+    def marker(m: re.Match) -> str:
+        c = cites.get(int(m.group(1)))
+        if c is None:
+            return m.group(0)
+        title = esc(f"{c['quote']}\n— {full_path(c)}")
+        return (f'<button type="button" class="cite jump" {_cite_attrs(c)} title="{title}" '
+                f'aria-label="引用 {int(c["n"])}：{esc(place_label(c))}">[{int(c["n"])}]</button>')
+
+    return re.sub(r"\[(\d+)\]", marker, out)
+
+
+def render_answer(markdown: str, citations: list[dict]) -> str:
+    """The answer's Markdown subset (paragraphs, **bold**, ``- `` lists, ``> `` quotes, ``#`` headings)
+    as HTML built from escaped text. Links, images and raw HTML stay literal text."""
+    cites = {int(c["n"]): c for c in citations}
+    parts: list[str] = []
+    block: str | None = None          # "ul" | "quote" | None
+
+    def close() -> None:
+        nonlocal block
+        if block == "ul":
+            parts.append("</ul>")
+        elif block == "quote":
+            parts.append("</blockquote>")
+        block = None
+
+    for raw in markdown.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            close()
+            continue
+        m_li = re.match(r"^\s*[-*]\s+(.*)$", line)
+        m_q = re.match(r"^\s*>\s?(.*)$", line)
+        m_h = re.match(r"^\s*#{1,6}\s+(.*)$", line)
+        if m_li:
+            if block != "ul":
+                close()
+                parts.append("<ul>")
+                block = "ul"
+            parts.append(f"<li>{_inline(m_li.group(1), cites)}</li>")
+        elif m_q:
+            if block != "quote":
+                close()
+                parts.append('<blockquote>')
+                block = "quote"
+            parts.append(f"<p>{_inline(m_q.group(1), cites)}</p>")
+        elif m_h:
+            close()
+            parts.append(f"<h4>{_inline(m_h.group(1), cites)}</h4>")
+        else:
+            close()
+            parts.append(f"<p>{_inline(line, cites)}</p>")
+    close()
+    return "".join(parts)
+
+
+WELCOME = ('<div class="welcome">'
+           '<p><strong>就载入的文件提问</strong>（中文或英文均可）。回答只引用原文，'
+           '每句后的 <span class="cite-demo">[n]</span> 是引用：指向或聚焦可看原句与出处，'
+           '点按可在全文中定位并高亮。</p>'
+           '<p>文件没有涉及的内容会明确说明“讲话未涉及”，不会编造。</p></div>')
+
+
+def _conv(inner: str) -> str:
+    # role=log + aria-live: screen readers announce each new answer without the user moving focus.
+    return f'<div class="conv" role="log" aria-live="polite" aria-label="对话">{inner}</div>'
+
+
+def _why(ans: dict) -> str:
+    """Why an answer is what it is, when that is not the default (an LLM reader, or why it was not used)."""
+    llm = ans.get("llm") or {}
+    if llm.get("used"):
+        extra = [f"删去 {llm['dropped']} 句" if llm.get("dropped") else "", f"补充 {llm['added']} 项" if llm.get("added") else ""]
+        return " · 模型作答（已逐句核对原文" + ("，" + "，".join(e for e in extra if e) if any(extra) else "") + "）"
+    if llm.get("reason"):
+        return f" · 原文摘录（{llm['reason']}）"
+    return ""
+
+
+def render_turn(i: int, t: dict) -> str:
+    """One question and its answer (or error, or pending state)."""
+    parts = [f'<div class="msg user" data-turn="{i}"><div class="who" aria-hidden="true">问</div>'
+             f'<div class="bubble">{esc(t["question"])}</div></div>']
+    ans = t.get("answer")
+    if t.get("error"):
+        parts.append(f'<div class="msg bot error" data-turn="{i}" role="alert"><div class="who" aria-hidden="true">答</div>'
+                     f'<div class="bubble">{esc(t["error"])}</div></div>')
+        return "".join(parts)
+    if ans is None:
+        parts.append(f'<div class="msg bot pending" data-turn="{i}"><div class="who" aria-hidden="true">答</div>'
+                     '<div class="bubble"><span class="dots">正在查找原文…</span></div></div>')
+        return "".join(parts)
+    shown = t.get("partial", ans["answer"])
+    classes = "msg bot" + ("" if ans["answerable"] else " not-in-speech") + (" streaming" if "partial" in t else "")
+    body = [f'<div class="{classes}" data-turn="{i}"><div class="who" aria-hidden="true">答</div><div class="bubble">']
+    if ans.get("standalone_question") and ans["standalone_question"] != ans["question"]:
+        body.append(f'<div class="resolved">（理解为：{esc(ans["standalone_question"])}）</div>')
+    if not ans["answerable"]:
+        body.append('<div class="badge">讲话未涉及</div>')
+    body.append(f'<div class="answer-body">{render_answer(shown, ans["citations"])}</div>')
+    if "partial" not in t:
+        if ans.get("related"):
+            body.append('<div class="related"><div class="related-title">相关原文（供参考）：</div><ul>')
+            for r in ans["related"]:
+                body.append(f'<li class="jump" role="button" tabindex="0" data-start="{int(r["start"])}" '
+                            f'data-end="{int(r["end"])}" data-viewer="qa-viewer" title="{esc(r.get("section", ""))}">'
+                            f'{esc(r["quote"])}</li>')
+            body.append("</ul></div>")
+        rated = t.get("rating")
+        up = " chosen" if rated == "up" else ""
+        down = " chosen" if rated == "down" else ""
+        body.append(f'<div class="msg-foot"><span class="meta">{len(ans["citations"])} 条引用{esc(_why(ans))}</span>'
+                    f'<button type="button" class="fb{up}" data-turn="{i}" data-rating="up" '
+                    f'aria-pressed="{str(bool(up)).lower()}" title="这个回答有帮助">有帮助</button>'
+                    f'<button type="button" class="fb{down}" data-turn="{i}" data-rating="down" '
+                    f'aria-pressed="{str(bool(down)).lower()}" title="这个回答没帮助">没帮助</button></div>')
+    body.append("</div></div>")
+    parts.append("".join(body))
+    return "".join(parts)
+
+
+def render_conversation(turns: list[dict]) -> str:
+    if not turns:
+        return _conv(WELCOME)
+    return _conv("".join(render_turn(i, t) for i, t in enumerate(turns)))
+
+
+def render_citations(turns: list[dict], active: int | None = None) -> str:
+    """Every answer's citations, one set per turn; the set of turn ``active`` (default: the latest
+    answer) is shown, and clicking a [n] in an earlier answer brings that answer's set (head.html)."""
+    answered = [(i, t) for i, t in enumerate(turns) if t.get("answer") and "partial" not in t]
+    if not answered:
+        return ('<div class="cites"><div class="cites-title">引用</div>'
+                '<p class="muted">提问后，这里列出回答引用的原文。</p></div>')
+    shown = active if active is not None and any(i == active for i, _ in answered) else answered[-1][0]
+    parts = ['<div class="cites">']
+    for i, t in answered:
+        ans = t["answer"]
+        hidden = "" if i == shown else " hidden"
+        parts.append(f'<div class="cite-set" data-turn="{i}"{hidden}>'
+                     f'<div class="cites-title">引用 · 第{i + 1}问 · {esc(ans["question"])}</div>')
+        if not ans["citations"]:
+            parts.append('<p class="muted">这个回答没有引用（讲话未涉及）。</p>')
+        else:
+            parts.append("<ol>")
+            for c in ans["citations"]:
+                parts.append(
+                    f'<li class="jump" role="button" tabindex="0" {_cite_attrs(c)} title="点按在全文中定位">'
+                    f'<span class="n">[{int(c["n"])}]</span> <span class="quote">{esc(c["quote"])}</span>'
+                    f'<span class="section">{esc(full_path(c))}{esc(_paragraph(c))}</span></li>')
+            parts.append("</ol>")
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _md_text(text: str) -> str:
+    """User text for a Markdown file: backslash-escape Markdown and HTML syntax."""
+    return re.sub(r"([\\`*_\[\](){}<>#!|~+\-])", r"\\\1", text)
+
+
+def conversation_markdown(turns: list[dict], title: str = "") -> str:
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    out = ["# 讲话问答记录", "", f"{title} · 导出于 {stamp}", ""]
+    k = 0
+    for t in turns:
+        ans = t.get("answer")
+        if not ans:
+            continue
+        k += 1
+        out += [f"## 问 {k}：{_md_text(t['question'])}", ""]
+        if ans["standalone_question"] != ans["question"]:
+            out += [f"（理解为：{_md_text(ans['standalone_question'])}）", ""]
+        if not ans["answerable"]:
+            out += ["*讲话未涉及*", ""]
+        out += [ans["answer"], ""]
+        if ans["citations"]:
+            out += ["**引用**", ""]
+            out += [f"- [{c['n']}] 「{c['quote']}」 — {full_path(c)}{_paragraph(c)}"
+                    for c in ans["citations"]]
+            out.append("")
+    return "\n".join(out)
+
+
+# ---- tables (duties, figures, metadata) ----------------------------------------------------------------
+def _table(headers: list[str], rows: list[tuple[dict, list[str]]], viewer: str, empty: str,
+           nowrap: tuple[int, ...] = ()) -> str:
+    """A table whose rows jump to their span in ``viewer``; below 600 px it becomes stacked cards
+    (each cell labelled by ``data-label``)."""
+    if not rows:
+        return f'<div class="rows-wrap" data-viewer-for="{esc(viewer)}"><p class="muted">{esc(empty)}</p></div>'
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
+    body = []
+    for attrs, cells in rows:
+        tds = "".join(f'<td data-label="{esc(h)}"{" class=nowrap" if k in nowrap else ""}>{esc(v)}</td>'
+                      for k, (h, v) in enumerate(zip(headers, cells)))
+        body.append(f'<tr class="jump" tabindex="0" data-viewer="{esc(viewer)}" data-start="{int(attrs["start"])}" '
+                    f'data-end="{int(attrs["end"])}" data-id="{esc(attrs["id"])}">{tds}</tr>')
+    return (f'<div class="rows-wrap" data-viewer-for="{esc(viewer)}"><table class="rows"><thead><tr>{head}</tr>'
+            f'</thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def render_duties(duties: list[dict], starts: list[int]) -> str:
+    rows = [({"id": d["id"], "start": d["start"], "end": d["end"]},
+             ["、".join(d["actors"]) + ("（承上）" if d.get("inherited") else ""), d.get("topic", ""), d["task"],
+              f"第{paragraph_number(starts, d['start'])}段"]) for d in duties]
+    return _table(["责任主体", "方面", "任务", "位置"], rows, "duty-viewer", "没有符合条件的任务。", nowrap=(3,))
+
+
+def render_figures(figures: list[dict], starts: list[int]) -> str:
+    rows = [({"id": f["id"], "start": f.get("sentence_start", f["start"]), "end": f.get("sentence_end", f["end"])},
+             [f["text"], KIND_NAMES.get(f.get("kind", ""), f.get("kind", "")), f.get("measure", ""),
+              f.get("section", ""), f"第{paragraph_number(starts, f['start'])}段"]) for f in figures]
+    return _table(["数值", "类型", "衡量内容", "出处", "位置"], rows, "figure-viewer", "没有符合条件的数字。",
+                  nowrap=(0, 1, 4))
+
+
+def render_metadata(documents: list[dict], viewer: str = "figure-viewer") -> str:
+    """Each document's masthead (title, speaker, date, issuer, issue) in its own small table; a row
+    marks its words in the full text."""
+    out = []
+    for d in documents:
+        meta = d.get("metadata") or {}
+        rows = [(METADATA_NAMES.get(k, k), v) for k, v in meta.items() if isinstance(v, dict) and v.get("value")]
+        if not rows:
+            continue
+        cells = "".join(f'<tr class="jump" tabindex="0" data-viewer="{esc(viewer)}" data-start="{int(v.get("start", 0))}" '
+                        f'data-end="{int(v.get("end", 0))}"><th scope="row">{esc(k)}</th><td>{esc(v["value"])}</td></tr>'
+                        for k, v in rows)
+        out.append(f'<table class="rows meta-table"><caption>{esc(d["title"])} · 文件信息</caption>'
+                   f'<tbody>{cells}</tbody></table>')
+    return "".join(out) or '<p class="muted">文件没有可识别的文头信息。</p>'
