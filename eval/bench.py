@@ -21,22 +21,27 @@ def _pct(values: list[float], q: int) -> float:
     return round(statistics.quantiles(sorted(values), n=100, method="inclusive")[q - 1], 2)
 
 
-def run_bench(console=None, rounds: int = 2, out: Path | None = None) -> dict:
+def run_bench(rounds: int = 2, out: Path | None = None, progress=None) -> dict:
+    """Build, warm asks, RSS and cold CLI asks; ``progress(n=1, total=None, description=None)`` follows the steps."""
     import psutil
 
     from assistant import Assistant
     from assistant.config import Settings
     from eval.run import load_gold
 
+    progress = progress or (lambda *a, **k: None)
+
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         # Index build from nothing, in this process (embedder already warm after the first build).
+        questions = [(g["question"], g.get("history") or []) for g in load_gold()]
+        progress(0, total=1 + rounds * len(questions) + 3, description="bench: building the index")
         t0 = time.perf_counter()
         assistant = Assistant.open(Settings.from_env(home=home))
+        progress(1, description="bench: warm asks")
         results["build_s"] = round(time.perf_counter() - t0, 2)
         # Warm asks over the gold questions.
-        questions = [(g["question"], g.get("history") or []) for g in load_gold()]
         assistant.ask(*questions[0])
         latencies = []
         cache = assistant.index.embedder.__dict__.setdefault("_query_cache", {})
@@ -47,6 +52,7 @@ def run_bench(console=None, rounds: int = 2, out: Path | None = None) -> dict:
                 t = time.perf_counter()
                 assistant.ask(q, h)
                 latencies.append((time.perf_counter() - t) * 1000)
+                progress(1)
         results["warm_asks"] = len(latencies)
         results["warm_p50_ms"] = _pct(latencies, 50)
         results["warm_p95_ms"] = _pct(latencies, 95)
@@ -59,17 +65,10 @@ def run_bench(console=None, rounds: int = 2, out: Path | None = None) -> dict:
             subprocess.run([sys.executable, "-m", "ui.cli", "ask", "市交通局要做什么？", "--json"], env=env,
                            capture_output=True, check=True)
             colds.append(time.perf_counter() - t)
+            progress(1, description="bench: cold CLI asks")
         results["cold_ask_s"] = round(statistics.median(colds), 2)
     results["targets"] = TARGETS
     results["met"] = {k: results[k] <= v for k, v in TARGETS.items()}
-    if console is not None:
-        from rich.table import Table
-
-        table = Table("measure", "value", "target", "met", title="benchmark")
-        for k, v in TARGETS.items():
-            table.add_row(k, str(results[k]), f"≤ {v}", "yes" if results["met"][k] else "NO")
-        console.print(table)
-        console.print(f"({results['warm_asks']} warm asks over the gold questions)")
     if out:
         out.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return results

@@ -87,6 +87,11 @@ def aggregate(rows: list[dict]) -> dict:
     ans = [r for r in rows if r["gold_answerable"]]
     return {
         "n": len(rows),
+        # How many questions each partial metric rests on (a score over one question says little).
+        "n_refusal_precision": len(refused), "n_refusal_recall": len(unans),
+        "n_item_recall": sum(r["item_recall"] is not None for r in rows),
+        "n_citation_precision": sum(r["citation_precision"] is not None for r in rows),
+        "n_quote_recall": sum(r["quote_recall"] is not None for r in rows),
         "accuracy": _mean(r["correct"] for r in rows),
         "answerable_accuracy": _mean(r["answerable_ok"] for r in rows),
         "refusal_precision": _mean(not r["gold_answerable"] for r in refused) if refused else None,

@@ -7,6 +7,7 @@ from pathlib import Path
 from eval.metrics import aggregate, by_category, gold_spans, retrieval_scores, score_item
 
 GOLD = Path(__file__).with_name("gold.jsonl")
+SETS = Path(__file__).with_name("sets.json")
 TABLE_KEYS = ("n", "accuracy", "refusal_recall", "key_fact_accuracy", "item_recall", "citation_validity",
               "citation_precision", "quote_recall", "char_f1")
 
@@ -59,21 +60,74 @@ def _fmt(v) -> str:
     return "—" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
 
 
-def render_report(result: dict, baseline: dict | None) -> str:
+DEFINITIONS = [
+    ("accuracy", "share of questions answered right: an answerable question must be answered (not refused) "
+                 "and contain every `must_include` string; an unanswerable one must be refused"),
+    ("answerable_accuracy", "share where answering vs refusing was right, whatever the content"),
+    ("refusal_precision", "of the answers that refused, the share that should have (n = refusals given)"),
+    ("refusal_recall", "of the questions that should be refused, the share that were (n = such questions)"),
+    ("key_fact_accuracy", "of the answerable questions, the share answered with every `must_include` string"),
+    ("item_recall", "for list questions, the share of the expected items that the answer contains "
+                    "(n = questions with an item list)"),
+    ("citation_validity", "share of answers whose every citation quote equals source[start:end]"),
+    ("citation_precision", "share of citations that overlap a gold quote (n = answers with citations and gold quotes)"),
+    ("quote_recall", "share of gold quotes overlapped by a citation (n = questions with gold quotes)"),
+    ("focused_rate", "share of right answers that are at most 4× the reference length (or 400 characters)"),
+    ("char_f1", "character-level F1 between answer and reference (no word segmentation needed)"),
+    ("latency", "time inside `Assistant.ask` per question, p50/p95 in ms"),
+    ("retrieval hit@5 / mrr", "whether a passage overlapping a gold quote is in the top 5 ranked passages, and its "
+                              "mean reciprocal rank"),
+]
+
+
+def set_status(gold_path: Path | None) -> tuple[str, str]:
+    """(status, note) of a question set from eval/sets.json: development or blind."""
+    name = (gold_path or GOLD).name
+    try:
+        entry = json.loads(SETS.read_text(encoding="utf-8")).get(name)
+    except (OSError, ValueError):
+        entry = None
+    if not isinstance(entry, dict):
+        return "unlisted", ("not listed in eval/sets.json: count it as a development set unless it was written "
+                            "before the change it measures and this is its first scoring")
+    return entry.get("status", "unlisted"), entry.get("note", "")
+
+
+def _with_n(m: dict, key: str) -> str:
+    value = _fmt(m.get(key))
+    n = m.get(f"n_{key}")
+    return value if n is None or value == "—" or n == m.get("n") else f"{value} (n={n})"
+
+
+def render_report(result: dict, baseline: dict | None, gold_path: Path | None = None) -> str:
     o = result["overall"]
+    path = gold_path or GOLD
+    status, note = set_status(gold_path)
+    kind = {"development": "a DEVELOPMENT set (looked at while building: its score is optimistic)",
+            "blind": "a BLIND set (not looked at while building: a first-sight figure if scored once)"}.get(
+        status, "an UNLISTED set")
     lines = ["# 讲话问答助手 — answer-accuracy report", "",
-             f"Gold items: {o['n']}. Latency p50 {o['latency_p50_ms']} ms, p95 {o['latency_p95_ms']} ms.", "",
+             f"Question set: `{path.name}` ({o['n']} questions), {kind}. {note}", "",
+             f"Latency p50 {o['latency_p50_ms']} ms, p95 {o['latency_p95_ms']} ms. Scored by string and span "
+             "checks only, no LLM judge.", "",
              "## Overall", "", "| metric | assistant | naive baseline |", "|---|---|---|"]
     for key, value in o.items():
-        lines.append(f"| {key} | {_fmt(value)} | {_fmt(baseline['overall'].get(key)) if baseline else '—'} |")
+        if key.startswith("n_") or key.startswith("latency"):
+            continue
+        base = _with_n(baseline["overall"], key) if baseline else "—"
+        lines.append(f"| {key} | {_with_n(o, key)} | {base} |")
     for key, value in result["retrieval"].items():
         lines.append(f"| retrieval {key} | {_fmt(value)} | {_fmt(baseline['retrieval'].get(key)) if baseline else '—'} |")
-    lines += ["", "## Per category", "", "| category | " + " | ".join(TABLE_KEYS) + " | baseline accuracy |",
+    lines += ["", "## Per category", "",
+              "A figure over fewer questions than the category holds shows its own n.", "",
+              "| category | " + " | ".join(TABLE_KEYS) + " | baseline accuracy |",
               "|---" * (len(TABLE_KEYS) + 2) + "|"]
     for cat, m in result["categories"].items():
         base = baseline["categories"].get(cat, {}).get("accuracy") if baseline else None
-        lines.append(f"| {cat} | " + " | ".join(_fmt(m.get(k)) for k in TABLE_KEYS) + f" | {_fmt(base)} |")
-    lines += ["", "![per-category accuracy](chart.png)", "", f"## Failures ({len(result['failures'])})", ""]
+        lines.append(f"| {cat} | " + " | ".join(_with_n(m, k) for k in TABLE_KEYS) + f" | {_fmt(base)} |")
+    lines += ["", "![per-category accuracy](chart.png)", "", "## Metrics", ""]
+    lines += [f"- **{name}**: {text}." for name, text in DEFINITIONS]
+    lines += ["", f"## Failures ({len(result['failures'])})", ""]
     for f in result["failures"]:
         hist = f" (after: {' / '.join(f['history'])})" if f["history"] else ""
         got = f["got"].replace("\n", " ")[:300]
@@ -83,7 +137,8 @@ def render_report(result: dict, baseline: dict | None) -> str:
     return "\n".join(lines)
 
 
-def write_chart(result: dict, baseline: dict | None, path: Path) -> None:
+def write_chart(result: dict, baseline: dict | None, path: Path, title: str = "") -> None:
+    """Accuracy per category (n under each name), value labels on the bars, the legend above the plot."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -91,48 +146,42 @@ def write_chart(result: dict, baseline: dict | None, path: Path) -> None:
 
     cats = list(result["categories"])
     ours = [result["categories"][c]["accuracy"] or 0 for c in cats]
-    fig, ax = plt.subplots(figsize=(10, 4.5))
-    width = 0.4 if baseline else 0.8
-    xs = range(len(cats))
-    ax.bar([x - width / 2 if baseline else x for x in xs], ours, width, label="assistant")
+    fig, ax = plt.subplots(figsize=(11, 5))
+    width = 0.4 if baseline else 0.7
+    xs = list(range(len(cats)))
+    bars = ax.bar([x - width / 2 if baseline else x for x in xs], ours, width, label="assistant", color="#0f766e")
+    ax.bar_label(bars, labels=[f"{v:.2f}" for v in ours], fontsize=8, padding=2)
     if baseline:
         base = [baseline["categories"].get(c, {}).get("accuracy") or 0 for c in cats]
-        ax.bar([x + width / 2 for x in xs], base, width, label="naive dense top-1")
-    ax.set_xticks(list(xs), cats, rotation=30, ha="right")
-    ax.set_ylim(0, 1.05)
+        bbars = ax.bar([x + width / 2 for x in xs], base, width, label="naive dense top-1", color="#94a3b8")
+        ax.bar_label(bbars, labels=[f"{v:.2f}" for v in base], fontsize=8, padding=2, color="#475569")
+    names = [f"{c}\n(n={result['categories'][c]['n']})" for c in cats]
+    ax.set_xticks(xs, names, rotation=30, ha="right", fontsize=9)
+    ax.set_ylim(0, 1.12)
     ax.set_ylabel("accuracy")
-    ax.set_title("Answer accuracy per category")
-    ax.legend()
+    ax.set_title(f"Answer accuracy per category{' — ' + title if title else ''}", pad=28)
+    ax.spines[["top", "right"]].set_visible(False)
+    # Above the axes, so it can never cover a bar.
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
 def run_eval(assistant, gold: Path | None = None, out: Path = Path("eval/out"), compare: str | None = "naive",
-             console=None) -> dict:
-    """The `assistant eval` command: run, print the per-category table, write the report files."""
-    from rich.progress import track
-    from rich.table import Table
-
+             progress=None) -> dict:
+    """The `assistant eval` command's work: score, then write report.md, results.json and chart.png.
+    ``progress(n=1, total=None)`` is called once per question scored."""
     items = load_gold(gold)
-    total = len(items) * (2 if compare else 1)
-    steps = iter(track(range(total), description="evaluating", console=console, transient=True))
-    tick = lambda: next(steps, None)  # noqa: E731 - advance the shared progress bar
-    result = evaluate(assistant, items, tick)
-    baseline = evaluate_naive(assistant, items, tick) if compare else None
-    for _ in steps:
-        pass
+    if progress:
+        progress(0, total=len(items) * (2 if compare else 1))
+    result = evaluate(assistant, items, progress)
+    baseline = evaluate_naive(assistant, items, progress) if compare else None
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps({"assistant": result, "baseline": baseline}, ensure_ascii=False,
-                                                 indent=1), encoding="utf-8")
-    write_chart(result, baseline, out / "chart.png")
-    (out / "report.md").write_text(render_report(result, baseline), encoding="utf-8")
-    if console is not None:
-        table = Table("category", *TABLE_KEYS, "baseline acc", title="answer accuracy")
-        for cat, m in list(result["categories"].items()) + [("ALL", result["overall"])]:
-            base = (baseline["categories"].get(cat, baseline["overall"]) if cat != "ALL" else baseline["overall"]
-                    ) if baseline else {}
-            table.add_row(cat, *(_fmt(m.get(k)) for k in TABLE_KEYS), _fmt(base.get("accuracy")))
-        console.print(table)
-        console.print(f"failures: {len(result['failures'])} — report: {out / 'report.md'}")
-    return {"assistant": result, "baseline": baseline}
+    status, _ = set_status(gold)
+    (out / "results.json").write_text(json.dumps({"set": (gold or GOLD).name, "status": status, "assistant": result,
+                                                  "baseline": baseline}, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
+    write_chart(result, baseline, out / "chart.png", f"{(gold or GOLD).name} ({status} set)")
+    (out / "report.md").write_text(render_report(result, baseline, gold), encoding="utf-8")
+    return {"assistant": result, "baseline": baseline, "set": (gold or GOLD).name, "status": status}

@@ -9,9 +9,9 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.table import Table
 
 from assistant.config import Settings
+from ui import terminal
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="讲话问答助手: cited answers from the loaded documents (default: the shipped speech).")
@@ -50,20 +50,24 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _render_answer(answer, as_json: bool) -> None:
+def _render_answer(answer, as_json: bool, assistant=None) -> None:
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
         return
     style = "" if answer.answerable else "yellow"
     console.print(Markdown(answer.answer), style=style)
     if answer.citations:
-        table = Table(show_header=True, header_style="bold", box=None)
-        table.add_column("[n]")
-        table.add_column("出处 (section)")
-        table.add_column("原文 (quote)")
+        t = terminal.table("n", "section", "quote")
         for c in answer.citations:
-            table.add_row(str(c.n), c.section, f"{c.quote}  [dim]({c.start}:{c.end})[/dim]")
-        console.print(table)
+            where = ""
+            if assistant is not None:
+                place = assistant.place(c.doc or None, c.start)
+                where = f"{c.section} · {terminal.label('paragraph', n=place['paragraph'])}"
+            t.add_row(str(c.n), where or c.section, c.quote)
+        console.print(t)
+    llm = getattr(answer, "llm", None) or {}
+    if llm.get("reason"):
+        err.print(f"[dim]{'LLM' if llm.get('used') else '原文摘录'}：{llm['reason']}[/dim]", highlight=False)
 
 
 @app.command()
@@ -104,7 +108,7 @@ def ask(question: str = typer.Argument(..., help="The question, in Chinese or En
         answer = assistant.ask(question, history)
     except InvalidQuestion as exc:
         _fail(str(exc))
-    _render_answer(answer, as_json)
+    _render_answer(answer, as_json, assistant)
 
 
 @app.command()
@@ -132,13 +136,13 @@ def chat():
         conversation.add(answer)
         if answer.standalone_question != answer.question:
             console.print(f"[dim]（理解为：{answer.standalone_question}）[/dim]")
-        _render_answer(answer, as_json=False)
+        _render_answer(answer, as_json=False, assistant=assistant)
 
 
 @app.command()
 def duties(actor: Optional[str] = typer.Argument(None, help="An actor, any alias (交通局, transport bureau)."),
-           as_json: bool = typer.Option(False, "--json")):
-    """The duty map: every task the speech assigns, by actor."""
+           as_json: bool = typer.Option(False, "--json", help="Print the duties as JSON.")):
+    """The duty map: every task the documents assign, by actor."""
     assistant = _open()
     rows = assistant.duties(actor)
     if actor and not rows:
@@ -146,24 +150,28 @@ def duties(actor: Optional[str] = typer.Argument(None, help="An actor, any alias
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return
-    table = Table("actors", "topic", "task", "span")
+    t = terminal.table("actors", "topic", "task", "place")
     for d in rows:
-        table.add_row("、".join(d["actors"]), d["topic"], d["task"], f"{d['start']}:{d['end']}")
-    console.print(table)
+        place = assistant.place(None, d["start"])
+        t.add_row("、".join(d["actors"]) + (terminal.label("inherited") if d.get("inherited") else ""), d["topic"],
+                  d["task"], terminal.label("paragraph", n=place["paragraph"]))
+    console.print(t)
 
 
 @app.command()
-def figures(as_json: bool = typer.Option(False, "--json")):
-    """Every number in the speech with unit, measure, kind and sentence."""
+def figures(as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON.")):
+    """Every number in the documents with unit, measure, kind and where it stands."""
     assistant = _open()
     rows = assistant.figures()
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return
-    table = Table("figure", "kind", "measure", "span")
+    t = terminal.table("figure", "kind", "measure", "place")
     for f in rows:
-        table.add_row(f["text"], f["kind"], f["measure"], f"{f['start']}:{f['end']}")
-    console.print(table)
+        place = assistant.place(None, f["start"])
+        t.add_row(f["text"], terminal.kind_label(f["kind"]), f["measure"],
+                  terminal.label("paragraph", n=place["paragraph"]))
+    console.print(t)
 
 
 @app.command()
@@ -198,20 +206,44 @@ def serve(host: str = typer.Option("127.0.0.1", help="Bind address (local only b
 
 
 @app.command("eval")
-def eval_cmd(gold: Optional[Path] = typer.Option(None, "--gold"), out: Path = typer.Option(Path("eval/out"), "--out"),
+def eval_cmd(gold: Optional[Path] = typer.Option(None, "--gold", help="Question set (.jsonl); default eval/gold.jsonl."),
+             out: Path = typer.Option(Path("eval/out"), "--out", help="Folder for report.md, results.json, chart.png."),
              compare: Optional[str] = typer.Option("naive", "--compare", help="Baseline to compare with: naive | none")):
     """Run the answer-accuracy suite and write report.md, results.json and chart.png."""
-    from eval.run import run_eval
+    from eval.run import TABLE_KEYS, run_eval
 
-    run_eval(_open(), gold=gold, out=out, compare=None if compare in (None, "none") else compare, console=console)
+    assistant = _open()
+    with terminal.progress("eval") as advance:
+        result = run_eval(assistant, gold=gold, out=out, compare=None if compare in (None, "none") else compare,
+                          progress=advance)
+    ours, baseline = result["assistant"], result["baseline"]
+    keys = [k for k in TABLE_KEYS if k != "n"][:5]
+    t = terminal.table("category", "count", *keys, "baseline", numeric=("count", *keys, "baseline"),
+                       title=f"{terminal.label('eval_title')} · {result['set']} ({result['status']})")
+    for cat, m in list(ours["categories"].items()) + [(terminal.label("all"), ours["overall"])]:
+        base = (baseline["categories"].get(cat, baseline["overall"]) if m is not ours["overall"]
+                else baseline["overall"]) if baseline else {}
+        t.add_row(cat, str(m["n"]), *(_num(m.get(k)) for k in keys), _num(base.get("accuracy")))
+    console.print(t)
+    console.print(f"failures: {len(ours['failures'])} — report: {out / 'report.md'}", highlight=False)
+
+
+def _num(v) -> str:
+    return "—" if v is None else f"{v:.3f}"
 
 
 @app.command()
-def bench():
-    """Measure speed and memory (warm/cold ask, index build, RSS)."""
-    from eval.bench import run_bench
+def bench(out: Optional[Path] = typer.Option(None, "--out", help="Also write the figures as JSON here.")):
+    """Measure speed and memory (index build, warm and cold asks, RSS) against the targets."""
+    from eval.bench import TARGETS, run_bench
 
-    run_bench(console=console)
+    with terminal.progress("bench") as advance:
+        results = run_bench(out=out, progress=advance)
+    t = terminal.table("measure_name", "value", "target", "met", title=terminal.label("bench_title"))
+    for k, v in TARGETS.items():
+        t.add_row(k, str(results[k]), f"≤ {v}", terminal.label("yes" if results["met"][k] else "no"))
+    console.print(t)
+    console.print(f"({results['warm_asks']} warm asks over the gold questions)", highlight=False)
 
 
 @app.command()
@@ -220,20 +252,26 @@ def load(users: int = typer.Option(100, "--users"), seconds: int = typer.Option(
     from eval.load import run_load
 
     result = run_load(users, seconds, echo=lambda line: err.print(line, highlight=False))
-    table = Table("measure", "value")
+    t = terminal.table("measure_name", "value", title=terminal.label("load_title"))
     for key, value in result.items():
-        table.add_row(key, str(value))
-    console.print(table)
+        t.add_row(key, str(value))
+    console.print(t)
 
 
 @app.command()
-def quiz(n: int = typer.Option(10, "--n"), seed: Optional[int] = typer.Option(None, "--seed"),
-         kind: Optional[str] = typer.Option(None, "--kind"), level: Optional[int] = typer.Option(None, "--level"),
-         as_json: bool = typer.Option(False, "--json")):
-    """Self-quiz generated from the speech's facts, graded with the passage shown."""
+def quiz(n: int = typer.Option(10, "--n", help="How many questions (1–50)."),
+         seed: Optional[int] = typer.Option(None, "--seed", help="Same seed, same questions; default: random."),
+         kind: Optional[str] = typer.Option(None, "--kind", help="Question kinds, comma-separated: true_false, who, "
+                                            "task, structure, cloze, reverse, list, recall (or tf, mc, 填空 …)."),
+         level: Optional[int] = typer.Option(None, "--level", help="Difficulty: 1 easy, 2 medium, 3 hard."),
+         retry_missed: bool = typer.Option(False, "--retry-missed", help="Ask again the questions whose latest "
+                                           "answer was wrong."),
+         as_json: bool = typer.Option(False, "--json", help="Print the questions as JSON instead of asking them.")):
+    """Self-quiz generated from the documents' facts, graded at once with the cited passage shown."""
     from ui.quiz_terminal import run_quiz
 
-    run_quiz(_open(), n=n, seed=seed, kind=kind, level=level, as_json=as_json, console=console)
+    run_quiz(_open(), n=n, seed=seed, kind="missed" if retry_missed else kind, level=level, as_json=as_json,
+             console=console)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ def run_quiz(assistant, n: int = 10, seed: int | None = None, kind: str | None =
     try:
         kinds = None if retry else resolve_kinds(kind)
     except ValueError as e:
-        err.print(f"[red]错误:[/red] {escape(str(e))} (or missed: retry the questions last answered wrong)")
+        err.print(f"[red]错误:[/red] {escape(str(e))}（或用 --retry-missed 重做答错的题）")
         raise SystemExit(2)
     if seed is None:
         seed = random.SystemRandom().randrange(1, 10**6)
@@ -88,7 +88,8 @@ def run_quiz(assistant, n: int = 10, seed: int | None = None, kind: str | None =
     console.print(escape(progress.summary_text()), highlight=False, soft_wrap=True)
     missed = progress.missed(session)
     if missed:
-        console.print(f"[dim]答错的题：{', '.join(missed)}[/dim]", highlight=False)
+        console.print(f"答错 {len(missed)} 题：运行 [bold]assistant quiz --retry-missed[/bold] 重做这些题。",
+                      highlight=False)
     return info
 
 
