@@ -45,3 +45,32 @@ def run_cli(home):
                               text=True, env=full_env, timeout=timeout, cwd=ROOT)
 
     return run
+
+
+# ---- the quiz (tests/assistant/quiz, tests/ui) ------------------------------------------------------------
+@pytest.fixture(scope="session")
+def bank(assistant):
+    return assistant.quiz_bank()
+
+
+@pytest.fixture(scope="session")
+def by_id(bank):
+    return {q.id: q for q in bank}
+
+
+@pytest.fixture(scope="session")
+def grade(assistant):
+    return assistant.grade
+
+
+@pytest.fixture(scope="session")
+def names(assistant):
+    from assistant.quiz import ActorNames
+
+    return ActorNames(assistant.registry)
+
+
+@pytest.fixture(scope="session")
+def surface(assistant) -> dict:
+    """Every body's surface forms, by canonical name."""
+    return {b.name: b.surface_forms for b in assistant.registry.bodies}

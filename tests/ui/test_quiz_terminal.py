@@ -3,47 +3,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-from assistant.quiz import ActorNames, Progress
+from assistant.quiz import Progress
+from tests.quiz_support import one
 
-
-SURFACE: dict = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _surface(assistant):
-    SURFACE.update({b.name: b.surface_forms for b in assistant.registry.bodies})
-
-
-@pytest.fixture(scope="module")
-def bank(assistant):
-    return assistant.quiz_bank()
-
-
-@pytest.fixture(scope="module")
-def by_id(bank):
-    return {q.id: q for q in bank}
-
-
-@pytest.fixture(scope="module")
-def grade(assistant):
-    return assistant.grade
-
-
-@pytest.fixture(scope="module")
-def names(assistant):
-    return ActorNames(assistant.registry)
-
-
-def _one(bank, pred):
-    found = [q for q in bank if pred(q)]
-    assert found, "no question matches"
-    return found[0]
-
-
-def _named(actor: str, text: str) -> bool:
-    return any(f in text for f in SURFACE[actor])
 
 
 def test_cli_json_output_parses(run_cli):
@@ -81,7 +44,7 @@ def test_cli_interactive_session_records_progress(run_cli, home, by_id):
 
 
 def test_cli_retries_missed_questions(run_cli, home, bank, grade):
-    wrong = _one(bank, lambda q: q.kind == "cloze")
+    wrong = one(bank, lambda q: q.kind == "cloze")
     p = Progress(home / "quiz.sqlite3")
     sid = p.start_session(n=1)
     p.record(sid, wrong, grade(wrong, "0"), "0")

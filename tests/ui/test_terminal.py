@@ -47,11 +47,15 @@ def test_headers_follow_the_interface_language(run_cli):
     assert " target " not in figures.stdout and " date " not in figures.stdout
 
 
+def _mini_gold(path, n: int):
+    """The first ``n`` gold questions as a question set of their own (unlisted in eval/sets.json)."""
+    lines = [line for line in (ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    path.write_text("\n".join(lines[:n]), encoding="utf-8")
+    return path
+
+
 def test_eval_table_fits_80_columns_uncut(run_cli, tmp_path):
-    gold = tmp_path / "mini.jsonl"
-    rows = [json.loads(line) for line in (ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()][:4]
-    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    gold = _mini_gold(tmp_path / "mini.jsonl", 4)
     out = run_cli("eval", "--gold", str(gold), "--out", str(tmp_path / "out"), "--compare", "none",
                   env={"COLUMNS": "80"}, timeout=300)
     assert out.returncode == 0, out.stderr
@@ -74,10 +78,7 @@ def test_quiz_help_explains_every_option(run_cli):
 
 
 def test_progress_goes_to_stderr_and_stdout_stays_the_result(run_cli, tmp_path):
-    gold = tmp_path / "two.jsonl"
-    rows = [json.loads(line) for line in (ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()][:2]
-    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    gold = _mini_gold(tmp_path / "two.jsonl", 2)
     # FORCE_COLOR makes rich treat the (piped) stderr as a terminal, as it is when stdout is redirected.
     out = run_cli("eval", "--gold", str(gold), "--out", str(tmp_path / "out"), "--compare", "none",
                   env={"FORCE_COLOR": "1", "COLUMNS": "100"}, timeout=300)

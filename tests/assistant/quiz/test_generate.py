@@ -6,45 +6,9 @@ import re
 
 import pytest
 
-from assistant.quiz import KINDS, ActorNames, Question, make_quiz
+from assistant.quiz import KINDS, Question, make_quiz
+from tests.quiz_support import one, named
 
-
-SURFACE: dict = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _surface(assistant):
-    SURFACE.update({b.name: b.surface_forms for b in assistant.registry.bodies})
-
-
-@pytest.fixture(scope="module")
-def bank(assistant):
-    return assistant.quiz_bank()
-
-
-@pytest.fixture(scope="module")
-def by_id(bank):
-    return {q.id: q for q in bank}
-
-
-@pytest.fixture(scope="module")
-def grade(assistant):
-    return assistant.grade
-
-
-@pytest.fixture(scope="module")
-def names(assistant):
-    return ActorNames(assistant.registry)
-
-
-def _one(bank, pred):
-    found = [q for q in bank if pred(q)]
-    assert found, "no question matches"
-    return found[0]
-
-
-def _named(actor: str, text: str) -> bool:
-    return any(f in text for f in SURFACE[actor])
 
 
 def test_bank_is_large_distinct_and_covers_every_kind_and_level(bank):
@@ -66,7 +30,7 @@ def test_the_expected_lists_are_there(bank):
     assert any("2021年重点强调的四个方面工作" in p for p in prompts)
     assert any("四个部分" in p for p in prompts)
     assert any("五个方面" in p and "大气污染防治" in p for p in prompts)
-    parts = _one(bank, lambda q: q.id == "list-parts")
+    parts = one(bank, lambda q: q.id == "list-parts")
     assert [it["answer"][:4] for it in parts.items] == ["成绩不易", "形势清晰", "任务艰巨", "责任重大"]
 
 
@@ -79,7 +43,7 @@ def test_every_citation_is_exact(bank, source):
             assert c["quote"].strip(), q.id
 
 
-def test_every_answer_is_supported_by_its_cited_passage(bank, assistant, source):
+def test_every_answer_is_supported_by_its_cited_passage(bank, assistant, source, surface):
     duties = {d["id"]: d for d in assistant.duties()}
     figures = {f["id"]: f for f in assistant.figures()}
     for q in bank:
@@ -92,10 +56,10 @@ def test_every_answer_is_supported_by_its_cited_passage(bank, assistant, source)
             if q.fact in figures:
                 assert figures[q.fact]["text"] in quote, q.id
             else:
-                assert all(_named(a, quote) for a in duties[q.fact]["actors"]), q.id
+                assert all(named(surface, a, quote) for a in duties[q.fact]["actors"]), q.id
         elif q.kind in ("who", "reverse"):
             for actor in duties[q.fact]["actors"]:
-                assert _named(actor, quote), q.id
+                assert named(surface, actor, quote), q.id
             assert q.answer == "、".join(duties[q.fact]["actors"])
         elif q.kind == "task":
             assert q.answer.rstrip("…") in quote, q.id
@@ -105,8 +69,8 @@ def test_every_answer_is_supported_by_its_cited_passage(bank, assistant, source)
             assert q.items, q.id
             for it in q.items:
                 iq = it["citation"]["quote"]
-                if it["answer"] in SURFACE:
-                    assert _named(it["answer"], iq), q.id
+                if it["answer"] in surface:
+                    assert named(surface, it["answer"], iq), q.id
                 else:
                     assert any(k in iq for k in it["accepted"]), (q.id, it["answer"])
         assert q.answer and q.accepted, q.id

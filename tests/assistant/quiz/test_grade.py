@@ -4,49 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.quiz import ActorNames, make_quiz, parse_bool
+from assistant.quiz import make_quiz, parse_bool
+from tests.quiz_support import one
 
-
-SURFACE: dict = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _surface(assistant):
-    SURFACE.update({b.name: b.surface_forms for b in assistant.registry.bodies})
-
-
-@pytest.fixture(scope="module")
-def bank(assistant):
-    return assistant.quiz_bank()
-
-
-@pytest.fixture(scope="module")
-def by_id(bank):
-    return {q.id: q for q in bank}
-
-
-@pytest.fixture(scope="module")
-def grade(assistant):
-    return assistant.grade
-
-
-@pytest.fixture(scope="module")
-def names(assistant):
-    return ActorNames(assistant.registry)
-
-
-def _one(bank, pred):
-    found = [q for q in bank if pred(q)]
-    assert found, "no question matches"
-    return found[0]
-
-
-def _named(actor: str, text: str) -> bool:
-    return any(f in text for f in SURFACE[actor])
 
 
 def test_number_grading(bank, grade):
-    q = _one(bank, lambda q: q.kind == "cloze" and q.answer == "325")
+    q = one(bank, lambda q: q.kind == "cloze" and q.answer == "325")
     assert "不少于___天" in q.prompt
     for right in ("325", "325天", "三百二十五天", "三百二十五", " 325 ", "不少于325天"):
         g = grade(q, right)
@@ -58,18 +22,18 @@ def test_number_grading(bank, grade):
     assert g.expected == "325"
     assert "325" in g.feedback and q.citation["quote"] in g.feedback  # right answer + passage
     assert g.citation == q.citation
-    decimal = _one(bank, lambda q: q.kind == "cloze" and q.answer == "10.2")
+    decimal = one(bank, lambda q: q.kind == "cloze" and q.answer == "10.2")
     assert grade(decimal, "十点二天").correct and grade(decimal, "10.2").correct
     assert not grade(decimal, "10").correct
 
 
 def test_actor_answers_accept_aliases(bank, grade):
-    q = _one(bank, lambda q: q.kind == "reverse" and q.answer == "市交通局")
+    q = one(bank, lambda q: q.kind == "reverse" and q.answer == "市交通局")
     for right in ("交通局", "市交通局", "市交通运输局", "交通运输部门", "transport bureau"):
         assert grade(q, right).correct, right
     for wrong in ("城管局", "市公安局", ""):
         assert not grade(q, wrong).correct, wrong
-    two = _one(bank, lambda q: q.kind == "reverse" and q.answer == "市城管局、市交通局")
+    two = one(bank, lambda q: q.kind == "reverse" and q.answer == "市城管局、市交通局")
     assert grade(two, "城管局、交通局").correct
     assert grade(two, "城市管理局和交通运输局").correct
     half = grade(two, "城管局")
@@ -79,22 +43,22 @@ def test_actor_answers_accept_aliases(bank, grade):
 
 
 def test_multiple_choice_by_letter_text_or_alias(bank, grade):
-    q = _one(bank, lambda q: q.kind == "who" and q.answer == "市住建局")
+    q = one(bank, lambda q: q.kind == "who" and q.answer == "市住建局")
     letter = "ABCDEFGH"[q.options.index(q.answer)]
     wrong_letter = next(l for l in "ABCD"[:len(q.options)] if l != letter)
     for right in (letter, letter.lower(), f"{letter}.", f"选{letter}", q.answer, "住建局"):
         assert grade(q, right).correct, right
     assert not grade(q, wrong_letter).correct
     assert grade(q, letter).expected == f"{letter}. 市住建局"
-    part = _one(bank, lambda q: q.kind == "structure" and q.id.endswith("-part") and q.answer.startswith("三、"))
+    part = one(bank, lambda q: q.kind == "structure" and q.id.endswith("-part") and q.answer.startswith("三、"))
     for right in ("C", "第三部分", "三", "3", part.answer):
         assert grade(part, right).correct, right
     assert not grade(part, "第二部分").correct
 
 
 def test_true_false_tokens(bank, grade):
-    false_q = _one(bank, lambda q: q.kind == "true_false" and q.answer == "错")
-    true_q = _one(bank, lambda q: q.kind == "true_false" and q.answer == "对")
+    false_q = one(bank, lambda q: q.kind == "true_false" and q.answer == "错")
+    true_q = one(bank, lambda q: q.kind == "true_false" and q.answer == "对")
     for no in ("错", "否", "F", "false", "×", "不对", "错误", "x"):
         assert grade(false_q, no).correct and not grade(true_q, no).correct, no
     for yes in ("对", "是", "T", "true", "√", "正确"):
@@ -104,7 +68,7 @@ def test_true_false_tokens(bank, grade):
 
 
 def test_list_partial_credit_and_near_answers(bank, grade):
-    q = _one(bank, lambda q: q.kind == "list" and "还不" in q.prompt)
+    q = one(bank, lambda q: q.kind == "list" and "还不" in q.prompt)
     assert grade(q, "思想认识还不高、工作成效还不稳、污染治理还不力、执法监管还不严").correct
     assert grade(q, "认识不高，成效不稳，治理不力，监管不严").correct  # near wording
     half = grade(q, "一是思想认识还不高；二是执法监管还不严")
@@ -112,14 +76,14 @@ def test_list_partial_credit_and_near_answers(bank, grade):
     assert [d["matched"] for d in half.details] == [True, False, False, True]
     assert "✗工作成效还不稳" in half.feedback
     assert grade(q, "不知道").score == 0
-    topics = _one(bank, lambda q: q.kind == "list" and "五个方面" in q.prompt)
+    topics = one(bank, lambda q: q.kind == "list" and "五个方面" in q.prompt)
     assert grade(topics, "扬尘管控、秸秆禁烧、挥发性有机物治理、餐饮油烟治理、机动车污染治理").correct
     assert grade(topics, "扬尘 秸秆禁烧").score == pytest.approx(0.4)
     assert grade(topics, "治理").score == 0  # a word shared by several items identifies none
-    recall = _one(bank, lambda q: q.kind == "recall" and "市交通局做" in q.prompt)
+    recall = one(bank, lambda q: q.kind == "recall" and "市交通局做" in q.prompt)
     assert grade(recall, "强化道路清扫保洁；对汽修行业全面检查").correct
     assert grade(recall, "道路清扫保洁").score == pytest.approx(0.5)
-    names = _one(bank, lambda q: q.kind == "recall" and q.prompt.startswith("在扬尘管控方面"))
+    names = one(bank, lambda q: q.kind == "recall" and q.prompt.startswith("在扬尘管控方面"))
     assert grade(names, "住建局、城管局、交通局").correct
     assert grade(names, "住建局").score == pytest.approx(1 / 3, abs=0.01)
 

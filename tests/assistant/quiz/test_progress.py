@@ -4,45 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.quiz import ActorNames, Progress, make_quiz
+from assistant.quiz import Progress, make_quiz
 
-
-SURFACE: dict = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _surface(assistant):
-    SURFACE.update({b.name: b.surface_forms for b in assistant.registry.bodies})
-
-
-@pytest.fixture(scope="module")
-def bank(assistant):
-    return assistant.quiz_bank()
-
-
-@pytest.fixture(scope="module")
-def by_id(bank):
-    return {q.id: q for q in bank}
-
-
-@pytest.fixture(scope="module")
-def grade(assistant):
-    return assistant.grade
-
-
-@pytest.fixture(scope="module")
-def names(assistant):
-    return ActorNames(assistant.registry)
-
-
-def _one(bank, pred):
-    found = [q for q in bank if pred(q)]
-    assert found, "no question matches"
-    return found[0]
-
-
-def _named(actor: str, text: str) -> bool:
-    return any(f in text for f in SURFACE[actor])
 
 
 def test_progress_survives_a_restart(tmp_path, bank, grade):
