@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BODIES_VERSION = "3"
+BODIES_VERSION = "4"
 
 # Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
 SUFFIXES = ("委员会办公室", "人民政府", "委员会", "办公室", "办公厅", "政府", "部门", "中心", "局", "办", "委", "厅")
@@ -138,8 +138,8 @@ def derive_bodies(text: str, lexicon: dict[str, list[str]] | None = None) -> lis
         if _PLACE_UNIT.fullmatch(name):
             suffix, core = name[-1], name[:-1]
         forms = []
-        if prefix in ("市", "省") and core:
-            forms.append(name[len(prefix):])                    # 市交通局 → 交通局
+        if prefix in ("市", "省", "县", "区") and core:
+            forms.append(name[len(prefix):])                    # 市交通局 → 交通局, 县水利局 → 水利局
         if name.startswith("各县区"):
             forms.append(name[1:])                              # 各县区政府 → 县区政府
         if suffix in ("县", "区") and core:
@@ -147,6 +147,13 @@ def derive_bodies(text: str, lexicon: dict[str, list[str]] | None = None) -> lis
         if collective:
             core = core or name[len(prefix):]
         names[name] = Body(name, _kind(name, suffix), forms, core)
+    # A short form two bodies share (市水利局 and 县水利局 → 水利局) names neither for sure: drop it.
+    owners: dict[str, int] = {}
+    for body in names.values():
+        for f in body.forms:
+            owners[f] = owners.get(f, 0) + 1
+    for body in names.values():
+        body.forms = [f for f in body.forms if owners[f] == 1 and f not in names]
     for body in names.values():
         # 各县区 covers 各县区政府 and 各县区“一把手”: a longer name that starts with this one.
         body.covers = [o.name for o in names.values() if o.name != body.name and o.name.startswith(body.name)

@@ -47,7 +47,9 @@ def derive_enumerations(doc: Document) -> list[Group]:
     # Inline 一是… items inside one paragraph.
     for p in body:
         sents: list[Sentence] = p.sentences
-        items = [(s.start, s.end, s.section) for s in sents[1:] if re.match(f"^{NUMERAL}是", s.text)]
+        # The first sentence usually introduces the list; it is an item itself when it opens with 一是.
+        items = [(s.start, s.end, s.section) for k, s in enumerate(sents)
+                 if re.match(f"^{NUMERAL}是", s.text) and (k > 0 or len(sents) > 1)]
         if len(items) >= 2:
             groups.append(Group("inline", p.start, p.end, items))
     return groups

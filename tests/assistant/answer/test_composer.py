@@ -1,0 +1,44 @@
+"""answer: each answerer through the Composer, on analyses and evidence built by the engine's own stages."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.understand import analyse, last_clause, task_hops
+from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL
+
+
+@pytest.fixture(scope="module")
+def compose(assistant):
+    embed = assistant.index.embedder.embed_query_vector
+    searcher = assistant.searcher
+
+    def run(question: str):
+        vector = embed(question)
+        a = analyse(question, vector, assistant.registry, assistant.type_model)
+        query = searcher.prepare(a.question, vector)
+        hits = searcher.sentences_ranked(query, k=12)
+        hops = task_hops(a.question) if a.intent == "who" else [a.question]
+        return assistant.composer.compose(a, searcher.evidence(a.question, query, hits, hops, last_clause(a.question)))
+
+    return run
+
+
+def test_duty_answer_quotes_every_task_of_the_body(compose, assistant):
+    out = compose("市交通局要做什么？")
+    assert out.answerable and out.route.startswith("duty")
+    tasks = {d["task"] for d in assistant.duties("市交通局")}
+    assert {c.quote for c in out.citer.citations} >= tasks
+
+
+def test_figure_answer_cites_the_number(compose):
+    out = compose("优良天数目标是多少？")
+    assert out.answerable and "325" in out.answer
+    assert any("325" in c.quote for c in out.citer.citations)
+
+
+def test_refusal_offers_body_passages_not_the_masthead(compose, assistant):
+    out = compose("火星上有什么？")
+    assert not out.answerable and not out.citer.citations
+    masthead = {TITLE_LABEL, DISTRIBUTION_LABEL}
+    by_start = {s.start: s for s in assistant.searcher.sentences}
+    assert all(by_start[r["start"]].path[:1] and by_start[r["start"]].path[0] not in masthead for r in out.related)

@@ -1,0 +1,37 @@
+"""followup: what an elliptical question means after the previous one, from the document's bodies."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.followup import (is_followup, ordinal, refers_to_body, refers_to_several, resolve, strip_cue,
+                                substitute_body)
+
+
+@pytest.fixture(scope="module")
+def registry(assistant):
+    return assistant.registry
+
+
+def test_another_body_takes_the_earlier_ones_place(registry):
+    assert resolve("那住建局呢？", "市交通局要做什么？", registry) == "市住建局要做什么？"
+    # A body the document never names still replaces the earlier one (so the answer can say so).
+    assert "水利局" in resolve("那水利局呢？", "市交通局要做什么？", registry)
+
+
+def test_a_bare_follow_up_joins_the_earlier_question(registry):
+    out = resolve("每月几次？", "机动车路检路查谁负责？", registry)
+    assert out == "机动车路检路查谁负责，每月几次？"
+
+
+def test_a_standalone_question_is_left_alone(registry):
+    assert not is_followup("市交通局要做什么？", registry)
+    assert resolve("优良天数目标是多少？", "市交通局要做什么？", registry) == "优良天数目标是多少？"
+    assert resolve("那住建局呢？", None, registry) == "那住建局呢？"
+
+
+def test_references_to_bodies_and_items(registry):
+    assert refers_to_body("这个部门还管什么？", registry) and not refers_to_body("市交通局还管什么？", registry)
+    assert refers_to_several("这两个部门有啥共同任务？") and not refers_to_several("市交通局要做什么？")
+    assert substitute_body("这两个部门有啥共同任务？", ["市城管局", "市交通局"]) == "市城管局、市交通局有啥共同任务？"
+    assert ordinal("第四个具体指什么？") == 4 and ordinal("the last one?") == -1 and ordinal("具体说说") is None
+    assert strip_cue("那么考核怎么搞？") == "考核怎么搞？"

@@ -1,0 +1,48 @@
+"""Index-time derivation on a small document of another kind (a county notice): bodies from generic name
+shapes, enumerations with their items, passages that are exact spans, and tokens for BM25."""
+from __future__ import annotations
+
+from index.bodies import derive_bodies
+from index.chunk import chunk
+from index.enumerations import derive_enumerations
+from index.normalize import normalize
+from index.segment import segment
+from index.tokens import content_terms, tokenize
+
+NOTICE = normalize(
+    "某县人民政府办公室\n关于做好春季河道保洁工作的通知\n"
+    "一、总体要求\n"
+    "各乡镇要高度重视河道保洁工作。县水利局要牵头制定保洁方案，每月开展不少于2次巡查。\n"
+    "二、工作措施\n"
+    "一是加强巡查。县生态环境分局要加强对入河排污口的执法检查。二是落实经费。县财政局要保障保洁经费。"
+    "三是强化考核。县考核办要把河道保洁纳入年度考核。\n")
+
+
+def test_bodies_come_from_name_shapes_not_a_list():
+    names = {b.name for b in derive_bodies(NOTICE)}
+    assert {"县水利局", "县财政局", "县考核办"} <= names
+    short = {f for b in derive_bodies(NOTICE) if b.name == "县水利局" for f in b.forms}
+    assert "水利局" in short
+
+
+def test_enumerations_have_their_items():
+    doc = segment(NOTICE)
+    groups = derive_enumerations(doc)
+    parts = next(g for g in groups if g.label == "parts")
+    assert [NOTICE[s:e] for s, e, _ in parts.items] == ["一、总体要求", "二、工作措施"]
+    inline = [g for g in groups if len(g.items) == 3]
+    assert inline, [g.label for g in groups]
+    assert [NOTICE[s:e][:4] for s, e, _ in inline[0].items] == ["一是加强", "二是落实", "三是强化"]
+
+
+def test_passages_are_exact_spans_within_the_limit():
+    doc = segment(NOTICE)
+    passages = chunk(doc, limit=40)
+    assert passages and all(NOTICE[p.start:p.end] == p.text for p in passages)
+    assert all(len(p.text) <= 40 or "。" not in p.text[:-1] for p in passages)
+
+
+def test_tokens_drop_function_words():
+    tokens = tokenize("县水利局要牵头制定保洁方案")
+    assert "保洁" in tokens and "方案" in tokens
+    assert "要" not in content_terms("县水利局要牵头制定保洁方案")
