@@ -25,6 +25,13 @@ from index.build import Index, open_index
 
 __all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion"]
 
+MAX_READ = 4  # passages ranked for the LLM reader, besides the engine's own cited sentences
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "…"
+
 
 @dataclass
 class Answer:
@@ -41,6 +48,7 @@ class Answer:
     items: list[str] = field(default_factory=list)
     answer_type: str = ""
     notices: list[str] = field(default_factory=list)
+    llm: dict = field(default_factory=dict)  # {"used", "reason", "dropped", "added", …} when an LLM is configured
     vector: "np.ndarray | None" = field(default=None, repr=False)  # the standalone question's vector
 
     def to_dict(self) -> dict:
@@ -57,6 +65,8 @@ class Answer:
             out["related"] = self.related
         if self.notices:
             out["notices"] = self.notices
+        if self.llm:
+            out["llm"] = {k: v for k, v in self.llm.items() if k != "dropped_claims"}
         return out
 
 
@@ -90,6 +100,11 @@ class Assistant:
             answerability = None  # `assistant train` writes it; without it only the fact-based refusals apply
         s = self.searcher
         self.composer = Composer(index.corpus, self.registry, s.sentences, s.vectors, s.expand, answerability)
+        self.reader = None
+        if settings.llm:
+            from assistant.llm.reader import Reader
+
+            self.reader = Reader(settings.llm, self.registry, index.corpus)
 
     @classmethod
     def open(cls, settings: Settings | None = None, rebuild: bool = False, progress=None, **overrides) -> "Assistant":
@@ -158,17 +173,46 @@ class Assistant:
 
     def _compose_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
-        composed = self.composer.compose(state["analysis"], state["evidence"])
-        backend = "extractive"
-        if self.settings.llm and composed.answerable:
-            from assistant.llm import rewrite_with_llm
-
-            composed, backend = rewrite_with_llm(self.settings.llm, state["analysis"].question, composed,
-                                                 self.source(composed.citer.citations[0].doc)
-                                                 if composed.citer.citations else self.source())
-        state.update(composed=composed, backend=backend)
+        state["composed"] = self.composer.compose(state["analysis"], state["evidence"])
+        state["backend"] = "extractive"
         state["timings_ms"]["compose"] = round((time.perf_counter() - t0) * 1000, 2)
         return state
+
+    def _read_events(self, state: dict) -> Iterator[str]:
+        """The LLM reader over the evidence: yields the reply's tokens, then settles ``state`` (the answer
+        becomes the verified reading, or stays extractive with the reason in ``state["llm"]``)."""
+        composed, analysis = state["composed"], state["analysis"]
+        if not composed.answerable or composed.route == "metadata":
+            state["llm"] = {"used": False, "model": self.settings.llm,
+                            "reason": "" if composed.answerable else "引擎判断原文没有答案"}
+            return
+        t0 = time.perf_counter()
+        ranked = [self.searcher.passages[h.id] for h in self.searcher.passages_ranked(state["query"], k=MAX_READ)]
+        passages = self.reader.passages(composed, ranked)
+        reply, first = "", None
+        try:
+            for token in self.reader.stream(analysis.question, analysis.english, passages):
+                if first is None:
+                    first = time.perf_counter()
+                reply += token
+                yield token
+        except GeneratorExit:
+            raise
+        except Exception as exc:  # a dead server, a timeout, a crashed worker: the extractive answer stands
+            state["llm"] = {"used": False, "model": self.settings.llm, "reason": f"模型不可用：{_one_line(exc)}"}
+            return
+        finally:
+            state["timings_ms"]["llm"] = round((time.perf_counter() - t0) * 1000, 2)
+            if first is not None:
+                state["timings_ms"]["llm_first_token"] = round((first - t0) * 1000, 2)
+        reading = self.reader.settle(reply, passages, composed)
+        state["llm"] = reading.info
+        if reading.info["used"]:
+            from assistant.answer import Composed
+
+            state["composed"] = Composed(reading.answer, True, reading.citer, composed.related, composed.route,
+                                         composed.actors, composed.items)
+            state["backend"] = f"llm:{self.settings.llm}"
 
     # ---- public API ------------------------------------------------------------------------------
     def ask(self, question: str, history: list[str] | None = None,
@@ -179,31 +223,48 @@ class Assistant:
         cleaned = clean_question(question)
         notices: list[str] = []
         if conversation is None:
-            past, notices = clean_history(history or [])
-            conversation = Conversation()
-            for earlier in past[-conversation.max_turns:]:
-                try:
-                    conversation.add(self._answer(earlier, conversation))
-                except InvalidQuestion:
-                    continue
+            conversation, notices = self._replay(history or [])
         answer = self._answer(cleaned, conversation)
         answer.notices = notices
         return answer
 
-    def _answer(self, cleaned: str, conversation: Conversation) -> Answer:
+    def _replay(self, history: list[str]) -> tuple[Conversation, list[str]]:
+        """A conversation from a plain history of earlier questions (replayed once, oldest first, without
+        the LLM: only their resolution matters)."""
+        past, notices = clean_history(history)
+        conversation = Conversation()
+        for earlier in past[-conversation.max_turns:]:
+            try:
+                conversation.add(self._answer(earlier, conversation, read=False))
+            except InvalidQuestion:
+                continue
+        return conversation, notices
+
+    def _answer(self, cleaned: str, conversation: Conversation, read: bool = True) -> Answer:
+        events = self._answer_events(cleaned, conversation, read)
+        for event in events:
+            if isinstance(event, Answer):
+                return event
+        raise RuntimeError("no answer")  # pragma: no cover - _answer_events always ends with one
+
+    def _answer_events(self, cleaned: str, conversation: Conversation,
+                       read: bool = True) -> Iterator["str | Answer"]:
+        """The LLM reply's tokens as they come (when an LLM is configured), then the settled ``Answer``."""
         t0 = time.perf_counter()
         standalone = self._standalone(cleaned, conversation)
         last = conversation.last
         state = self._compose_step(self._retrieve_step(
             {"question": cleaned, "standalone_question": standalone, "timings_ms": {},
              "previous_vector": last.vector if last is not None else None}))
+        if self.reader is not None and read:
+            yield from self._read_events(state)
         composed = state["composed"]
         citations = composed.citer.citations
         verify(composed.answer, citations, self.source)
         timings = state["timings_ms"] | {"total": round((time.perf_counter() - t0) * 1000, 2)}
-        return Answer(cleaned, standalone, composed.answer, composed.answerable, citations, state["backend"],
-                      timings, composed.related, composed.route, composed.actors, composed.items,
-                      state["analysis"].answer_type, vector=state["query"].vector)
+        yield Answer(cleaned, standalone, composed.answer, composed.answerable, citations, state["backend"],
+                     timings, composed.related, composed.route, composed.actors, composed.items,
+                     state["analysis"].answer_type, llm=state.get("llm", {}), vector=state["query"].vector)
 
     def _standalone(self, question: str, conversation: Conversation) -> str:
         """Resolve a follow-up against the earlier answers (their standalone questions, bodies, items)."""
@@ -234,9 +295,18 @@ class Assistant:
         return standalone
 
     def stream(self, question: str, history: list[str] | None = None,
-               conversation: Conversation | None = None) -> Iterator[str]:
-        """The answer text for chat UIs. An extractive answer is complete at once: one chunk."""
-        yield self.ask(question, history, conversation).answer
+               conversation: Conversation | None = None) -> Iterator["str | Answer"]:
+        """For chat UIs: the LLM reply's text chunks as they stream (none for an extractive answer), then
+        the settled ``Answer`` (verified; it may drop or add sentences). Closing the generator cancels
+        the model request. Invalid input raises ``InvalidQuestion`` before anything is yielded."""
+        cleaned = clean_question(question)
+        notices: list[str] = []
+        if conversation is None:
+            conversation, notices = self._replay(history or [])
+        for event in self._answer_events(cleaned, conversation):
+            if isinstance(event, Answer):
+                event.notices = notices
+            yield event
 
     def duties(self, actor: str | None = None) -> list[dict]:
         """The duty map, optionally for one body (any form, paraphrase or English name)."""

@@ -18,8 +18,8 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (中文, English)
     "measure": ("衡量内容", "measure"), "n": ("[n]", "[n]"), "section": ("出处", "section"),
     "quote": ("原文", "quote"), "category": ("类别", "category"), "count": ("题数", "n"),
     "accuracy": ("准确率", "accuracy"), "refusal_recall": ("拒答召回", "refusal recall"),
-    "key_fact_accuracy": ("关键事实", "key facts"), "item_recall": ("列举项召回", "item recall"),
-    "citation_validity": ("引用有效", "citations valid"), "baseline": ("基线准确率", "baseline acc"),
+    "key_fact_accuracy": ("关键事实", "key facts"), "item_recall": ("列举召回", "item recall"),
+    "citation_validity": ("引用有效", "citations valid"), "baseline": ("基线", "baseline"),
     "measure_name": ("指标", "measure"), "value": ("数值", "value"), "target": ("目标", "target"),
     "met": ("达标", "met"), "yes": ("是", "yes"), "no": ("否", "NO"), "all": ("全部", "ALL"),
     "eval_title": ("回答准确率", "answer accuracy"), "bench_title": ("性能", "benchmark"),
@@ -45,12 +45,15 @@ def kind_label(kind: str) -> str:
     return en if lang() == "en" else zh
 
 
-def table(*keys: str, title: str | None = None, numeric: tuple[str, ...] = ()) -> Table:
-    """A table whose columns wrap (fold) rather than cut with "…"; numeric columns never split."""
-    t = Table(title=title, show_lines=False, header_style="bold", expand=False)
+def table(*keys: str, title: str | None = None, numeric: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> Table:
+    """A table whose columns wrap (fold) rather than cut with "…"; numeric columns never split, and name
+    columns (``names``: short labels such as categories) keep their words whole."""
+    t = Table(title=title, show_lines=False, header_style="bold", expand=False, padding=(0, 1))
     for key in keys:
-        if key in numeric:
-            t.add_column(label(key), justify="right", no_wrap=True, overflow="fold", min_width=5)
+        if key in numeric:  # a 5-character figure always fits; a long header wraps above it
+            t.add_column(label(key), justify="right", overflow="fold", min_width=5)
+        elif key in names:
+            t.add_column(label(key), overflow="fold", min_width=14)
         else:
             t.add_column(label(key), overflow="fold")
     return t

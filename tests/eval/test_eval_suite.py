@@ -31,7 +31,7 @@ def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):
     assert ours["refusal_recall"] >= MIN_REFUSAL_RECALL, ours
     # The system must beat the naive dense top-1 baseline it is compared with.
     assert ours["accuracy"] > base["accuracy"]
-    assert "ALL" in out.stdout
+    assert "全部" in out.stdout and "gold.jsonl (development)" in out.stdout
 
 
 @pytest.mark.parametrize("path,minimum", HOLDOUT_MIN_ACCURACY.items())

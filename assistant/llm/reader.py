@@ -1,0 +1,125 @@
+"""The LLM reader: the model reads the engine's evidence and answers with [n] after each claim; the reply
+streams as it comes, then is settled by claim-level verification (``verify.py``).
+
+The chain is LangChain's ``prompt | model | parser`` over the prompts in ``prompts/reader_{zh,en}.md``.
+The model never rewrites the engine's answer: it reads numbered passages (the engine's cited sentences
+first, then the best passages for the question). Whatever it says that its passages do not support is
+dropped; duties and list items it leaves out are appended from the evidence, cited. When it says the
+documents do not answer, that is reported next to the engine's answer, not silently overridden.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Iterator
+
+from assistant.cite import Citer
+from assistant.llm.clients import LLMOptions, chat_model
+from assistant.llm.verify import ClaimChecker, Passage, Verdict, verify
+
+MAX_PASSAGES = 6
+REQUIRED_ROUTES = ("duty", "list", "who")  # answers whose every item the reply must cover
+
+
+@dataclass
+class Reading:
+    """One settled LLM reading: the answer text with renumbered markers, its citer, and what happened."""
+
+    answer: str
+    citer: Citer
+    info: dict = field(default_factory=dict)   # the answer JSON's ``llm`` field
+
+
+def load_prompt(english: bool) -> str:
+    return resources.files("prompts").joinpath("reader_en.md" if english else "reader_zh.md").read_text("utf-8")
+
+
+class Reader:
+    """Reads evidence with the configured chat model and settles the reply against it."""
+
+    def __init__(self, spec: str, registry, corpus, options: LLMOptions | None = None):
+        self.spec = spec
+        self.options = options or LLMOptions.from_env()
+        self.checker = ClaimChecker(registry)
+        self.corpus = corpus
+        self._chains: dict[bool, object] = {}
+
+    def chain(self, english: bool):
+        """``prompt | model | parser`` (built on first use: importing the clients takes about a second)."""
+        if english not in self._chains:
+            from langchain_core.messages import SystemMessage
+            from langchain_core.output_parsers import StrOutputParser
+            from langchain_core.prompts import ChatPromptTemplate
+
+            human = ("Passages:\n{passages}\n\nQuestion: {question}\nAnswer:" if english
+                     else "原文：\n{passages}\n\n问题：{question}\n回答：")
+            prompt = ChatPromptTemplate.from_messages([SystemMessage(content=load_prompt(english)), ("human", human)])
+            self._chains[english] = prompt | chat_model(self.spec, self.options) | StrOutputParser()
+        return self._chains[english]
+
+    # ---- what the model reads ------------------------------------------------------------------------------
+    def passages(self, composed, ranked_passages: list) -> list[Passage]:
+        """The engine's cited sentences first (each item the answer must cover), then the best passages."""
+        out: list[Passage] = []
+        for c in composed.citer.citations:
+            start = self.corpus.document(c.doc).start + c.start if c.doc else c.start
+            out.append(Passage(len(out) + 1, c.quote, start, start + len(c.quote), c.section))
+        for p in ranked_passages:
+            if len(out) >= MAX_PASSAGES:
+                break
+            if any(q.start <= p.start and p.end <= q.end or p.start <= q.start and q.end <= p.end for q in out):
+                continue
+            out.append(Passage(len(out) + 1, p.text, p.start, p.end, p.section))
+        return out[:max(MAX_PASSAGES, len(composed.citer.citations))]
+
+    @staticmethod
+    def render(passages: list[Passage]) -> str:
+        return "\n".join(f"[{p.n}]（{p.section}）{p.text}" for p in passages)
+
+    # ---- reading ---------------------------------------------------------------------------------------------
+    def stream(self, question: str, english: bool, passages: list[Passage]) -> Iterator[str]:
+        """The reply's text as it streams. Raises on a dead server, a timeout (the client's, between any two
+        chunks), or a reply cut off before the model finished (a server that dies mid-stream)."""
+        chain = self.chain(english)
+        prompt_and_model, parser = chain.first | chain.middle[0], chain.last
+        chunks = prompt_and_model.stream({"passages": self.render(passages), "question": question})
+        finished = False
+        try:
+            for chunk in chunks:
+                meta = chunk.response_metadata or {}
+                finished = finished or bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))
+                text = parser.invoke(chunk)
+                if text:
+                    yield text
+        finally:
+            chunks.close()  # the user left or asked again: stop reading, close the connection
+        if not finished:
+            raise ConnectionError("模型的回复中途中断")
+
+    def settle(self, reply: str, passages: list[Passage], composed) -> Reading:
+        """Verify the reply; the answer keeps supported sentences and adds the items it missed, cited."""
+        required = passages[:len(composed.citer.citations)] if composed.route.startswith(REQUIRED_ROUTES) else []
+        verdict = verify(reply, passages, self.checker, required)
+        citer = Citer(self.corpus.text, self.corpus.passages, self.corpus.locate)
+        lines = []
+        for claim, cited in verdict.kept:
+            marks = "".join(f"[{citer.cite(p.start, p.end, p.section)}]" for p in cited)
+            body = claim.rstrip("。；;.! ")
+            lines.append(f"- {body}{marks}" if len(verdict.kept) + len(verdict.added) > 1 else f"{body}{marks}。")
+        for p in verdict.added:
+            lines.append(f"- {p.text.rstrip('。；')}[{citer.cite(p.start, p.end, p.section)}]")
+        info = _info(self.spec, verdict)
+        return Reading("\n".join(lines), citer, info)
+
+
+def _info(spec: str, verdict: Verdict) -> dict:
+    used = bool(verdict.kept)
+    if verdict.refused and not verdict.kept:
+        reason = "模型认为原文没有回答这个问题；以下是引擎找到的原文摘录，请核对"
+    elif not verdict.kept:
+        reason = "模型的回答没有一句通过原文核对" if verdict.dropped else "模型没有给出回答"
+    else:
+        reason = ""
+    return {"used": used, "model": spec, "reason": reason, "dropped": len(verdict.dropped),
+            "added": len(verdict.added), "refused": verdict.refused,
+            "dropped_claims": [{"claim": c, "why": w} for c, w in verdict.dropped]}

@@ -1,0 +1,157 @@
+"""Claim-level verification of a model's reply against the passages it cites.
+
+A reply is split into sentences; each must carry [n] markers (after or before its 。, leaked or
+full-width forms are tolerated). A sentence survives only when everything it asserts is in its cited
+passages: every number with its unit and qualifier (不少于/以上 …, never lost or added), every body the
+document names (and no body it does not), every date, every negation, and most of its content words.
+A sentence that fails is dropped. Duty and list answers must then cover every item the engine derived:
+a missing item is appended as its verbatim quote, cited. Markers are renumbered over the passages the
+kept sentences cite, so unused citations disappear.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.numerals import parse_int
+from index.tokens import content_terms
+
+REFUSAL = re.compile(r"(讲话|原文|文件|材料)(中|里)?(没有|未|并未)(提到|提及|涉及|说明)|not (mentioned|covered)|"
+                     r"does not (say|mention)|no information", re.I)
+_MARKER = re.compile(r"[\[［【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］】]")
+_END = "。！？；!?;"
+MEASURES = ("%", "％", "个", "天", "次", "名", "处", "项", "条", "家", "辆", "年", "月", "日", "周", "倍", "万", "亿",
+            "公里", "米", "吨", "人", "座", "所", "期", "批", "轮", "类", "种", "件", "户", "小时", "分钟", "元")
+_NUM = re.compile(r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(" + "|".join(map(re.escape, MEASURES)) + ")")
+_ARABIC = re.compile(r"\d+(?:\.\d+)?")
+# Qualifiers by meaning: a claim must keep the quote's and add none of its own.
+QUALIFIERS = {"≥": ("不少于", "不低于", "至少", "以上", "及以上", "不小于"), "≤": ("不超过", "不高于", "最多", "以下", "以内", "不大于"),
+              ">": ("超过", "高于", "多于"), "<": ("低于", "少于", "不足"), "~": ("约", "左右", "大约", "近")}
+_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|年底前|年内|上半年|下半年")
+_NEGATION = re.compile(r"[不没未无非禁勿][\u4e00-\u9fff]")
+_NOT_NEGATION = re.compile("|".join(w for ws in QUALIFIERS.values() for w in ws if w[0] in "不没未无非"))
+MIN_CONTENT_SHARE = 0.5
+
+
+@dataclass
+class Passage:
+    """One numbered passage the model read: a span of the combined corpus text."""
+
+    n: int
+    text: str
+    start: int
+    end: int
+    section: str
+
+
+@dataclass
+class Verdict:
+    kept: list[tuple[str, list[Passage]]] = field(default_factory=list)   # (sentence without markers, cited)
+    dropped: list[tuple[str, str]] = field(default_factory=list)          # (sentence, why)
+    added: list[Passage] = field(default_factory=list)                    # required items the reply missed
+    refused: bool = False
+
+
+def sentences(reply: str) -> list[tuple[str, list[int]]]:
+    """The reply's sentences with the passage numbers each cites ("…。[1]", "[1] …", "【1,2】" all count)."""
+    text = _MARKER.sub(lambda m: "".join(f"[{n}]" for n in re.split(r"\s*[,，、]\s*", m.group(1))), reply)
+    # A marker right after the sentence's end belongs to that sentence: "…要求。[1]" → "…要求[1]。"
+    text = re.sub(rf"([{_END}])\s*((?:\[\d+\]\s*)+)", lambda m: m.group(2).replace(" ", "") + m.group(1), text)
+    out = []
+    for line in text.splitlines():
+        for piece in re.findall(rf"[^{_END}]+[{_END}]?", line):
+            numbers = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
+            claim = re.sub(r"\[\d+\]", "", piece)
+            claim = re.sub(r"^[\s\-*•>#\d.、）)]*", "", claim).strip()
+            if claim.strip(_END + "，,：: "):
+                out.append((claim, numbers))
+    return out
+
+
+def _numbers(text: str) -> list[tuple[float, str, int, int]]:
+    """(value, unit, start, end) of each counted number: 325天, 两次, 10.2%, 2021年."""
+    out = []
+    for m in _NUM.finditer(text):
+        token = m.group(1)
+        value = float(token) if token[0].isdigit() else parse_int(token)
+        if value is not None:
+            out.append((float(value), m.group(2).replace("％", "%"), m.start(), m.end()))
+    return out
+
+
+def _qualifiers(text: str, start: int, end: int) -> set[str]:
+    near = text[max(0, start - 5):start] + "|" + text[end:end + 4]
+    return {sign for sign, words in QUALIFIERS.items() if any(w in near for w in words)}
+
+
+class ClaimChecker:
+    """Checks one claim against the text of the passages it cites."""
+
+    def __init__(self, registry):
+        self.registry = registry
+
+    def problem(self, claim: str, quote: str) -> str | None:
+        """Why ``claim`` is not supported by ``quote`` (None when it is)."""
+        quote_numbers = _numbers(quote)
+        for value, unit, s, e in _numbers(claim):
+            same = [(qs, qe) for v, u, qs, qe in quote_numbers if v == value and u == unit]
+            if not same:
+                return f"数字“{claim[s:e]}”不在引文中"
+            if not any(_qualifiers(claim, s, e) == _qualifiers(quote, qs, qe) for qs, qe in same):
+                return f"数字“{claim[s:e]}”的限定词与引文不同"
+        quote_arabic = set(_ARABIC.findall(quote))
+        for number in _ARABIC.findall(claim):
+            if number not in quote_arabic:
+                return f"数字“{number}”不在引文中"
+        named, cited = set(self.registry.find(claim)), set(self.registry.find(quote))
+        if named - cited:
+            return f"“{'、'.join(sorted(named - cited))}”不在引文中"
+        unknown = self.registry.unknown(claim)
+        if unknown:
+            return f"文件没有提到“{'、'.join(unknown)}”"
+        for date in _DATE.findall(claim):
+            if date not in quote:
+                return f"日期“{date}”不在引文中"
+        plain = _NOT_NEGATION.sub("", claim)
+        quote_plain = _NOT_NEGATION.sub("", quote)
+        for neg in _NEGATION.findall(plain):
+            if neg not in quote_plain:
+                return f"否定“{neg}”不在引文中"
+        terms = [t for t in content_terms(claim) if not self.registry.find(t)]
+        if terms:
+            share = sum(t in quote for t in terms) / len(terms)
+            if share < MIN_CONTENT_SHARE:
+                return "内容与引文不符"
+        return None
+
+
+def verify(reply: str, passages: list[Passage], checker: ClaimChecker, required: list[Passage] = ()) -> Verdict:
+    """Keep the reply's supported sentences; append the required items (duties, list items) it missed."""
+    by_n = {p.n: p for p in passages}
+    verdict = Verdict(refused=bool(REFUSAL.search(reply)))
+    for claim, numbers in sentences(reply):
+        cited = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
+        if REFUSAL.search(claim):
+            continue                                   # a refusal is a signal, not a claim
+        if not cited:
+            verdict.dropped.append((claim, "没有引用" if not numbers else "引用编号不存在"))
+            continue
+        why = checker.problem(claim, "\n".join(p.text for p in cited))
+        if why:
+            verdict.dropped.append((claim, why))
+        else:
+            verdict.kept.append((claim, cited))
+    for item in required:
+        covered = any(_overlaps(item, p) and _shares_content(claim, item.text) for claim, ps in verdict.kept for p in ps)
+        if not covered:
+            verdict.added.append(item)
+    return verdict
+
+
+def _overlaps(a: Passage, b: Passage) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _shares_content(claim: str, text: str) -> bool:
+    terms = content_terms(claim)
+    return not terms or sum(t in text for t in terms) / len(terms) >= MIN_CONTENT_SHARE
