@@ -125,8 +125,9 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
         # -- events --------------------------------------------------------------------------------
         private = dict(api_visibility="private")
         chat_outputs = [conv, cites, turns, question, download]
+        # A new question while a reply still streams waits for it to settle ("always_last": never dropped).
         ask_kw = dict(fn=h.chat, inputs=[question, turns], outputs=chat_outputs, concurrency_limit=CONCURRENCY,
-                      show_progress="hidden")
+                      show_progress="hidden", trigger_mode="always_last")
         question.submit(api_name="chat", api_visibility="undocumented", **ask_kw)
         ask_btn.click(**private, **ask_kw)
         for btn, text in zip(example_btns, examples):

@@ -128,11 +128,23 @@ def chat():
             break
         if not question.strip():
             break
+        answer, streamed = None, False
         try:
-            answer = assistant.ask(question, conversation=conversation)
+            for event in assistant.stream(question, conversation=conversation):
+                if isinstance(event, str):  # an LLM reply as it streams; the settled answer follows
+                    console.print(event, end="", style="dim", highlight=False, markup=False)
+                    streamed = True
+                else:
+                    answer = event
         except InvalidQuestion as exc:
             err.print(f"[red]{exc}[/red]")
             continue
+        except KeyboardInterrupt:  # stop this answer, keep the chat
+            console.print()
+            continue
+        if streamed:
+            console.print()
+            console.rule("核对后的回答", style="dim")
         conversation.add(answer)
         if answer.standalone_question != answer.question:
             console.print(f"[dim]（理解为：{answer.standalone_question}）[/dim]")

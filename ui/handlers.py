@@ -22,6 +22,7 @@ from ui.render import (KIND_NAMES, conversation_markdown, documents_title, parag
                        render_citations, render_conversation, render_duties, render_figures)
 
 ALL = "全部"
+STREAM_EVERY_S = 0.15  # a streaming reply re-renders the conversation at most this often
 # Figures shown first: what was set and achieved, then the state of things, counts and dates.
 KIND_ORDER = ["target", "result", "status", "count", "date"]
 MASTHEAD_SECTIONS = ("标题", "主送抄送")
@@ -78,8 +79,19 @@ class Handlers:
             return
         history = [t["question"] for t in turns if t.get("answer")]
         yield render_conversation(turns + [{"question": question}]), gr.skip(), gr.skip(), "", gr.skip()
+        events = self.assistant.stream(question, history)
         try:
-            ans = self._placed(self.assistant.ask(question, history).to_dict())
+            partial, shown_at = "", 0.0
+            for event in events:
+                if isinstance(event, str):  # an LLM reply streaming in: shown as it comes, a few times a second
+                    partial += event
+                    if time.monotonic() - shown_at > STREAM_EVERY_S:
+                        shown_at = time.monotonic()
+                        pending = {"question": question, "answer": _pending(question), "partial": partial}
+                        yield render_conversation(turns + [pending]), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                    continue
+                ans = self._placed(event.to_dict())
+                ans["llm"] = dict(event.llm)  # with the dropped claims, which the page lists
         except InvalidQuestion as exc:  # the one validation, in Assistant: its message is for the user
             turns.append({"question": question, "error": str(exc)})
             yield render_conversation(turns), gr.skip(), turns, "", gr.skip()
@@ -89,7 +101,8 @@ class Handlers:
             turns.append({"question": question, "error": f"出错了：{type(exc).__name__}: {exc}"})
             yield render_conversation(turns), gr.skip(), turns, "", gr.skip()
             return
-        # An extractive answer is complete at once: it is sent whole, not replayed line by line.
+        finally:
+            events.close()  # the user left or asked again: the model request is cancelled
         turns.append({"question": question, "answer": ans})
         yield render_conversation(turns), render_citations(turns), turns, gr.skip(), self.export(turns)
 
@@ -156,6 +169,10 @@ class Handlers:
             return self.assistant.ask(question, [h for h in (history or []) if isinstance(h, str)]).to_dict()
         except InvalidQuestion as exc:
             raise gr.Error(str(exc), print_exception=False) from None
+
+
+def _pending(question: str) -> dict:
+    return {"question": question, "standalone_question": question, "answer": "", "answerable": True, "citations": []}
 
 
 def _count(shown: int, total: int, noun: str) -> str:

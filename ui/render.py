@@ -172,7 +172,8 @@ def _why(ans: dict) -> str:
     """Why an answer is what it is, when that is not the default (an LLM reader, or why it was not used)."""
     llm = ans.get("llm") or {}
     if llm.get("used"):
-        extra = [f"删去 {llm['dropped']} 句" if llm.get("dropped") else "", f"补充 {llm['added']} 项" if llm.get("added") else ""]
+        extra = [f"删去 {llm['dropped']} 句" if llm.get("dropped") else "",
+                 f"补充遗漏的 {llm['added']} 项（列在最后）" if llm.get("added") else ""]
         return " · 模型作答（已逐句核对原文" + ("，" + "，".join(e for e in extra if e) if any(extra) else "") + "）"
     if llm.get("reason"):
         return f" · 原文摘录（{llm['reason']}）"
@@ -208,6 +209,10 @@ def render_turn(i: int, t: dict) -> str:
                             f'data-end="{int(r["end"])}" data-viewer="qa-viewer" title="{esc(r.get("section", ""))}">'
                             f'{esc(r["quote"])}</li>')
             body.append("</ul></div>")
+        dropped = (ans.get("llm") or {}).get("dropped_claims") or []
+        if dropped:
+            body.append(f'<details class="why"><summary>核对时删去的 {len(dropped)} 句（原文不支持）</summary><ul>'
+                        + "".join(f"<li>{esc(d['claim'])} —— {esc(d['why'])}</li>" for d in dropped) + "</ul></details>")
         rated = t.get("rating")
         up = " chosen" if rated == "up" else ""
         down = " chosen" if rated == "down" else ""

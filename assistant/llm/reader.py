@@ -40,7 +40,7 @@ class Reader:
     def __init__(self, spec: str, registry, corpus, options: LLMOptions | None = None):
         self.spec = spec
         self.options = options or LLMOptions.from_env()
-        self.checker = ClaimChecker(registry)
+        self.checker = ClaimChecker(registry, corpus.duties)
         self.corpus = corpus
         self._chains: dict[bool, object] = {}
 

@@ -31,6 +31,14 @@ _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日
 _NEGATION = re.compile(r"[不没未无非禁勿][\u4e00-\u9fff]")
 _NOT_NEGATION = re.compile("|".join(w for ws in QUALIFIERS.values() for w in ws if w[0] in "不没未无非"))
 MIN_CONTENT_SHARE = 0.5
+_RESPECTIVELY = re.compile(r"((?:[^，。；、]{1,12}、)+[^，。；、]{1,16}?)分别[^，。；\d]{0,8}((?:\d+(?:\.\d+)?%?、)+\d+(?:\.\d+)?%?)")
+
+
+def _keys(text: str) -> set[str]:
+    """Words that can tell list items apart: codes such as PM2.5 whole, and Chinese bigrams."""
+    codes = set(re.findall(r"[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]", text))
+    cjk = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    return codes | {w[i:i + 2] for w in cjk.split() for i in range(len(w) - 1)}
 
 
 @dataclass
@@ -85,13 +93,53 @@ def _qualifiers(text: str, start: int, end: int) -> set[str]:
 
 
 class ClaimChecker:
-    """Checks one claim against the text of the passages it cites."""
+    """Checks one claim against the passages it cites, with the document's bodies and duty map."""
 
-    def __init__(self, registry):
+    def __init__(self, registry, duties: list | None = None):
         self.registry = registry
+        self.duties = duties or []
 
-    def problem(self, claim: str, quote: str) -> str | None:
-        """Why ``claim`` is not supported by ``quote`` (None when it is)."""
+    def problem(self, claim: str, cited: list[Passage]) -> str | None:
+        """Why ``claim`` is not supported by its cited passages (None when it is)."""
+        quote = "\n".join(p.text for p in cited)
+        why = self._facts(claim, quote) or self._respectively(claim, quote) or self._attribution(claim, cited)
+        return why
+
+    def _attribution(self, claim: str, cited: list[Passage]) -> str | None:
+        """A task must be given to the bodies the duty map gives it to, not to others the passage names."""
+        named = set(self.registry.find(claim))
+        if not named:
+            return None
+        terms = [t for t in content_terms(claim) if not self.registry.find(t)]
+        duties = [d for d in self.duties for p in cited if p.start <= d.start and d.end <= p.end]
+        if not terms or not duties:
+            return None
+        share = lambda d: sum(t in d.task for t in terms) / len(terms)  # noqa: E731
+        best = max(duties, key=share)
+        if share(best) < MIN_CONTENT_SHARE:
+            return None
+        owners = set(best.actors) | {c for a in best.actors for c in self.registry.get(a).covers}
+        wrong = named - owners
+        return f"这项任务在原文中属于“{'、'.join(best.actors)}”，不是“{'、'.join(sorted(wrong))}”" if wrong else None
+
+    @staticmethod
+    def _respectively(claim: str, quote: str) -> str | None:
+        """"PM10、PM2.5…分别上升8.1%、7.1%": a claim about one item must take that item's number."""
+        for m in _RESPECTIVELY.finditer(quote):
+            parts = m.group(1).split("、")
+            values = re.findall(r"\d+(?:\.\d+)?%?", m.group(2))
+            if len(parts) != len(values):
+                continue
+            keys = [_keys(p) for p in parts]
+            own = [k - set().union(*(o for j, o in enumerate(keys) if j != i)) for i, k in enumerate(keys)]
+            claim_keys = _keys(claim)
+            about = [i for i, k in enumerate(own) if k & claim_keys]
+            taken = [i for i, v in enumerate(values) if re.search(rf"(?<![\d.]){re.escape(v)}", claim)]
+            if len(about) == 1 and taken and about[0] not in taken:
+                return f"原文中“{parts[about[0]]}”对应的是 {values[about[0]]}"
+        return None
+
+    def _facts(self, claim: str, quote: str) -> str | None:
         quote_numbers = _numbers(quote)
         for value, unit, s, e in _numbers(claim):
             same = [(qs, qe) for v, u, qs, qe in quote_numbers if v == value and u == unit]
@@ -136,7 +184,7 @@ def verify(reply: str, passages: list[Passage], checker: ClaimChecker, required:
         if not cited:
             verdict.dropped.append((claim, "没有引用" if not numbers else "引用编号不存在"))
             continue
-        why = checker.problem(claim, "\n".join(p.text for p in cited))
+        why = checker.problem(claim, cited)
         if why:
             verdict.dropped.append((claim, why))
         else:
