@@ -66,7 +66,7 @@ class Answer:
         if self.notices:
             out["notices"] = self.notices
         if self.llm:
-            out["llm"] = {k: v for k, v in self.llm.items() if k != "dropped_claims"}
+            out["llm"] = {k: v for k, v in self.llm.items() if k not in ("dropped_claims", "reply")}
         return out
 
 

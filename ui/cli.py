@@ -258,6 +258,34 @@ def bench(out: Optional[Path] = typer.Option(None, "--out", help="Also write the
     console.print(f"({results['warm_asks']} warm asks over the gold questions)", highlight=False)
 
 
+@app.command("llm-bench")
+def llm_bench(sets: Optional[list[Path]] = typer.Option(None, "--set", help="Question set (repeat); default: "
+                                                       "eval/gold.jsonl and eval/blind4.jsonl."),
+              limit: int = typer.Option(40, "--limit", help="Questions per set, spread over its categories."),
+              out: Path = typer.Option(Path("eval/out"), "--out", help="Folder for llm_bench.md and .json."),
+              llm: Optional[str] = typer.Option(None, "--llm", help="openai:MODEL | ollama:MODEL | gguf:/path.gguf")):
+    """Extractive vs LLM reader against a real model: accuracy, answers kept, planted claims, latency."""
+    from assistant.core import Assistant
+    from eval.llm_bench import EVAL, run_llm_bench
+
+    reader = _open(llm=llm)
+    if not reader.settings.llm:
+        _fail("llm-bench needs a model: set ASSISTANT_LLM or pass --llm", code=2)
+    extractive = Assistant(reader.index, reader.settings.with_(llm=None))
+    chosen = sets or [EVAL / "gold.jsonl", EVAL / "blind4.jsonl"]
+    with terminal.progress("llm-bench", total=limit * len(chosen)) as advance:
+        result = run_llm_bench(extractive, reader, chosen, limit=limit, out=out, progress=advance)
+    for s in result["sets"]:
+        console.print(f"{s['set']} ({s['status']}, n={s['n']}): extractive {s['accuracy']['extractive']}, "
+                      f"LLM {s['accuracy']['llm']}, kept {s['llm_kept']} ({s['llm_kept_share']}), "
+                      f"TTFT p50 {s['first_token_ms']['p50']} ms, settled p50 {s['settled_ms']['p50']} ms",
+                      highlight=False)
+    for name, p in result["planted"].items():
+        console.print(f"{name}: {len(p['survived'])} of {p['wrong_claims']} wrong claims survived; "
+                      f"{len(p['controls_dropped'])} of {p['controls']} controls dropped", highlight=False)
+    console.print(f"report: {out / 'llm_bench.md'}", highlight=False)
+
+
 @app.command()
 def load(users: int = typer.Option(100, "--users"), seconds: int = typer.Option(60, "--seconds")):
     """Load bench: serve the web UI on loopback and drive it with Locust (errors, p50/p95/p99, throughput)."""

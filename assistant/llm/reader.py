@@ -109,6 +109,7 @@ class Reader:
         for p in verdict.added:
             lines.append(f"- {p.text.rstrip('。；')}[{citer.cite(p.start, p.end, p.section)}]")
         info = _info(self.spec, verdict)
+        info["reply"] = reply  # the model's own words, kept for the bench and the UI (not in the answer JSON)
         return Reading("\n".join(lines), citer, info)
 
 
