@@ -128,6 +128,12 @@ class Assistant:
         """A document's canonical text, which its citations' offsets point into (default: the first)."""
         return self.index.corpus.document(doc).text
 
+    def reader_checker(self):
+        """The LLM reader's claim checker over these documents (usable without a model configured)."""
+        from assistant.llm.reader import claim_checker
+
+        return self.reader.checker if self.reader is not None else claim_checker(self.registry, self.index.corpus)
+
     def place(self, doc: str | None, start: int) -> dict:
         """Where a citation sits, for people: the full heading path and the paragraph number (1-based,
         counted in its document) of the local offset ``start`` of document ``doc``."""

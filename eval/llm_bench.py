@@ -152,7 +152,7 @@ def run_llm_bench(extractive, llm, sets: list[Path], limit: int = 40, out: Path 
     examples: list = []
     result = {"model": llm.settings.llm, "limit": limit,
               "sets": [bench_set(extractive, llm, path, limit, progress, examples) for path in sets],
-              "planted": planted(llm.reader.checker, llm.index.corpus.text), "examples": examples}
+              "planted": planted(llm.reader_checker(), llm.index.corpus.text), "examples": examples}
     if out:
         out.mkdir(parents=True, exist_ok=True)
         (out / "llm_bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

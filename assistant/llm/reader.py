@@ -40,7 +40,7 @@ class Reader:
     def __init__(self, spec: str, registry, corpus, options: LLMOptions | None = None):
         self.spec = spec
         self.options = options or LLMOptions.from_env()
-        self.checker = ClaimChecker(registry, corpus.duties)
+        self.checker = claim_checker(registry, corpus)
         self.corpus = corpus
         self._chains: dict[bool, object] = {}
 
@@ -111,6 +111,16 @@ class Reader:
         info = _info(self.spec, verdict)
         info["reply"] = reply  # the model's own words, kept for the bench and the UI (not in the answer JSON)
         return Reading("\n".join(lines), citer, info)
+
+
+def claim_checker(registry, corpus) -> ClaimChecker:
+    return ClaimChecker(registry, corpus.duties, _masthead(corpus))
+
+
+def _masthead(corpus) -> str:
+    """The documents' masthead values (title, issuer, speaker…): what 我市/我们 refer to."""
+    return " ".join(str(v.get("value", "")) for d in corpus.documents for v in (d.metadata or {}).values()
+                    if isinstance(v, dict))
 
 
 def _info(spec: str, verdict: Verdict) -> dict:

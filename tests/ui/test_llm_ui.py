@@ -13,7 +13,7 @@ def handlers(assistant, monkeypatch):
     fake = FakeOpenAI().start()
     monkeypatch.setenv("OPENAI_BASE_URL", fake.url)
     monkeypatch.setenv("OPENAI_API_KEY", "test")
-    fake.script("市交通局要做什么", "- 市交通局要对全市汽修行业开展三次全面检查[2]\n- 会同市城管局强化道路清扫保洁，"
+    fake.script("市交通局要做什么", "- 市交通局要对全市汽修行业开展三次全面检查[2]\n- 市城管局、市交通局要强化道路清扫保洁，"
                                   "严格执行作业标准和要求[1]", chunk=2, delay_s=0.0)
     from ui import handlers as module
 

@@ -48,7 +48,7 @@ def test_supported_reply_is_kept_with_exact_citations(llm_assistant, fake, assis
 
 
 def test_changed_number_is_dropped_and_missing_duty_added(llm_assistant, fake, assistant):
-    fake.script("市交通局要做什么", "- 市交通局要对全市汽修行业开展三次全面检查[2]\n- 会同市城管局强化道路清扫保洁[1]")
+    fake.script("市交通局要做什么", "- 市交通局要对全市汽修行业开展三次全面检查[2]\n- 市城管局、市交通局要强化道路清扫保洁[1]")
     ans = llm_assistant.ask("市交通局要做什么？")
     assert ans.llm["used"] and ans.llm["dropped"] == 1 and ans.llm["added"] == 1
     assert "三次" not in ans.answer and "道路清扫保洁" in ans.answer
