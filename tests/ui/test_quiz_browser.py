@@ -17,17 +17,13 @@ import os
 import re
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.ui.conftest import ARTIFACTS
+
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 XSS = "<b>x</b><img src=x onerror=alert(1)>"
 N = 3
 STEP_MS = 15_000
@@ -35,26 +31,6 @@ RADIO_TYPES = ("choice", "bool")
 
 
 # ---- fixtures ------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def quiz_browser():
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        message = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("playwright is not installed (pip install -e '.[test]')")
-    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture(scope="module")
 def server_assistant(ui_server, tmp_path_factory):
     """The question bank, computed in-process on a *copy* of the server's built index (so nothing here can
@@ -176,7 +152,7 @@ class QuizPage:
 
 
 # ---- the test ------------------------------------------------------------------------------------------
-def test_quiz_tab_session_review_retry_and_progress(quiz_browser, ui_server, server_bank, server_assistant):
+def test_quiz_tab_session_review_retry_and_progress(browser, ui_server, server_bank, server_assistant):
     grade = server_assistant.grade
     from assistant.quiz import Progress
 
@@ -186,7 +162,7 @@ def test_quiz_tab_session_review_retry_and_progress(quiz_browser, ui_server, ser
     before = progress.summary()
     last_session = max((s["id"] for s in progress.sessions()), default=0)
 
-    qp = QuizPage(quiz_browser, ui_server.url)
+    qp = QuizPage(browser, ui_server.url)
     page = qp.page
     try:
         page.get_by_role("tab", name="自测").click()

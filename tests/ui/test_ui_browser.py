@@ -5,51 +5,21 @@ Skipped only when Chromium is missing *and* CI is not set; in CI a missing brows
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.ui.conftest import ARTIFACTS
+
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 QUOTE_CLEANING = "市城管局、市交通局要强化道路清扫保洁，严格执行作业标准和要求。"
 QUOTE_GARAGES = "市交通局要对全市汽修行业开展一次全面检查，督促企业严格落实喷漆作业时间规定，力争把臭氧污染降低到最低水平。"
 XSS = "<img src=x onerror=alert(1)>"
 MD_IMAGE = "![x](http://example.com/a.png)"
 ANSWER_TIMEOUT_MS = 30_000
-
-
-def _require_chromium() -> None:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return
-    message = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("playwright is not installed (pip install -e '.[test]')")
-    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Page:
