@@ -19,12 +19,14 @@ class Script:
     delay_s: float = 0.0
     die_after: int | None = None
     chunk: int = 4
+    pause_s: float = 0.0      # between chunks
 
 
 @dataclass
 class FakeOpenAI:
     scripts: dict[str, Script] = field(default_factory=dict)
     requests: list[dict] = field(default_factory=list)
+    disconnects: int = 0      # streams the client closed before the end
 
     def script(self, trigger: str, reply: str, **how) -> None:
         self.scripts[trigger] = Script(reply, **how)
@@ -63,8 +65,13 @@ class FakeOpenAI:
                         return
                     chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
                              "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-                    self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
-                    self.wfile.flush()
+                    try:
+                        self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                        self.wfile.flush()
+                    except (BrokenPipeError, ConnectionResetError):
+                        fake.disconnects += 1
+                        return
+                    time.sleep(script.pause_s)
                 end = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,15 @@ def test_gguf_worker_crash_is_a_one_line_fallback_and_the_next_worker_answers(as
     assert ans.backend == "extractive" and "SIGSEGV" in ans.llm["reason"] and "325" in ans.answer
     ans2 = a.ask("优良天数目标是多少？")                  # a fresh worker, loaded once, answers
     assert ans2.llm["used"] and "不少于325天" in ans2.answer
+
+
+def test_closing_the_stream_cancels_the_request(llm_assistant, fake):
+    fake.script("优良天数", "中心城市空气质量优良天数全年不少于325天[1]。" * 20, chunk=2, pause_s=0.05)
+    before = fake.disconnects
+    events = llm_assistant.stream("优良天数目标是多少？")
+    assert isinstance(next(events), str)                 # the reply has started
+    events.close()                                        # the user asked again, or left
+    deadline = time.monotonic() + 5
+    while fake.disconnects == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fake.disconnects == before + 1                # the server saw the connection go
