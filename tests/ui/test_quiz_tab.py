@@ -38,3 +38,12 @@ def test_quiz_tab_builds_and_runs_a_session(assistant, bank, tmp_path):
     assert retry["ids"] == [st["ids"][1]]
     session = next(s for s in assistant.progress.sessions() if s["id"] == st["session"])
     assert session["answered"] == 2 and session["correct"] == 1
+
+
+def test_an_empty_seed_means_a_new_random_quiz():
+    from ui.quiz_tab import parse_seed
+
+    assert parse_seed("12") == 12 and parse_seed(" 7 ") == 7
+    seeds = {parse_seed("") for _ in range(5)} | {parse_seed(None) for _ in range(5)}
+    assert len(seeds) >= 8                      # not a hidden 0: every empty start draws its own
+    assert parse_seed("abc") not in (0, None)

@@ -48,7 +48,7 @@ def test_cli_retries_missed_questions(run_cli, home, bank, grade):
     p = Progress(home / "quiz.sqlite3")
     sid = p.start_session(n=1)
     p.record(sid, wrong, grade(wrong, "0"), "0")
-    r = run_cli("quiz", "--json", "--kind", "missed", "--n", "50")
+    r = run_cli("quiz", "--json", "--retry-missed", "--n", "50")
     assert r.returncode == 0, r.stderr
     ids = [q["id"] for q in json.loads(r.stdout)["questions"]]
     assert wrong.id in ids and set(ids) <= set(p.missed())
