@@ -10,6 +10,7 @@ the same ones on every run.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def _timed(assistant, item: dict) -> tuple[object, float | None, float]:
 def bench_set(extractive, llm, path: Path, limit: int, progress=None, examples: list | None = None) -> dict:
     items = sample(load_gold(path), limit)
     source = extractive.source()
-    rows_x, rows_l, firsts, settles, kept, dropped, added, reasons = [], [], [], [], 0, 0, 0, {}
+    rows_x, rows_l, firsts, settles, kept, dropped, added, reasons, drops = [], [], [], [], 0, 0, 0, {}, {}
     for item in items:
         ex = extractive.ask(item["question"], item.get("history") or []).to_dict()
         ans, first, settle = _timed(llm, item)
@@ -65,6 +66,9 @@ def bench_set(extractive, llm, path: Path, limit: int, progress=None, examples: 
         elif info.get("reason"):
             key = info["reason"].split("：")[0]
             reasons[key] = reasons.get(key, 0) + 1
+        for d in info.get("dropped_claims", []):
+            why = re.sub(r"“[^”]*”", "“…”", d["why"])
+            drops[why] = drops.get(why, 0) + 1
         dropped += info.get("dropped", 0)
         added += info.get("added", 0)
         if first is not None:
@@ -85,6 +89,7 @@ def bench_set(extractive, llm, path: Path, limit: int, progress=None, examples: 
                                 "llm": acc(rows_l, c)} for c in cats},
             "llm_kept": kept, "llm_kept_share": round(kept / called, 3) if called else None,
             "sentences_dropped": dropped, "items_added": added, "fallback_reasons": reasons,
+            "drop_reasons": dict(sorted(drops.items(), key=lambda kv: -kv[1])),
             "first_token_ms": {"p50": percentile(firsts, 50), "p95": percentile(firsts, 95)},
             "settled_ms": {"p50": percentile(settles, 50), "p95": percentile(settles, 95)}}
 
@@ -132,6 +137,8 @@ def render(result: dict) -> str:
         lines += [f"| {c} | {m['n']} | {m['extractive']} | {m['llm']} |" for c, m in s["by_category"].items()]
         if s["fallback_reasons"]:
             lines += ["", "Fallbacks: " + ", ".join(f"{k} ×{v}" for k, v in s["fallback_reasons"].items())]
+        if s.get("drop_reasons"):
+            lines += ["", "Why sentences were dropped: " + ", ".join(f"{k} ×{v}" for k, v in s["drop_reasons"].items())]
     lines += ["", "## Planted wrong claims", "", "| file | wrong claims | survived | controls | controls dropped |",
               "|---|---|---|---|---|"]
     for name, p in result["planted"].items():

@@ -18,7 +18,7 @@ from assistant.llm.clients import LLMOptions, chat_model
 from assistant.llm.verify import ClaimChecker, Passage, Verdict, verify
 
 MAX_PASSAGES = 6
-REQUIRED_ROUTES = ("duty", "list", "who")  # answers whose every item the reply must cover
+REQUIRED_ROUTES = ("duty", "list")  # answers whose every item the reply must cover
 
 
 @dataclass
@@ -96,9 +96,20 @@ class Reader:
         if not finished:
             raise ConnectionError("模型的回复中途中断")
 
+    @staticmethod
+    def required(passages: list[Passage], composed) -> list[Passage]:
+        """The engine's items the reply must cover: each duty it quoted, or each list item (not the
+        sentence that introduces the list)."""
+        if not composed.route.startswith(REQUIRED_ROUTES):
+            return []
+        cited = passages[:len(composed.citer.citations)]
+        if composed.items:
+            return [p for p in cited if any(item.strip("。；")[:12] in p.text for item in composed.items)]
+        return cited
+
     def settle(self, reply: str, passages: list[Passage], composed) -> Reading:
         """Verify the reply; the answer keeps supported sentences and adds the items it missed, cited."""
-        required = passages[:len(composed.citer.citations)] if composed.route.startswith(REQUIRED_ROUTES) else []
+        required = self.required(passages, composed)
         verdict = verify(reply, passages, self.checker, required)
         citer = Citer(self.corpus.text, self.corpus.passages, self.corpus.locate)
         lines = []

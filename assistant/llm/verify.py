@@ -31,6 +31,8 @@ _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日
 _NEGATION = re.compile(r"[不没未无非禁勿][\u4e00-\u9fff]")
 _NOT_NEGATION = re.compile("|".join(w for ws in QUALIFIERS.values() for w in ws if w[0] in "不没未无非"))
 MIN_CONTENT_SHARE = 0.5
+_GLOSS = re.compile(r"\s*[（(][^（）()]*[A-Za-z][^（）()]*[)）]")
+_LATIN = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){2,}")   # an English phrase of three words or more
 _RESPECTIVELY = re.compile(r"((?:[^，。；、]{1,12}、)+[^，。；、]{1,16}?)分别[^，。；\d]{0,8}((?:\d+(?:\.\d+)?%?、)+\d+(?:\.\d+)?%?)")
 
 
@@ -224,6 +226,12 @@ def verify(reply: str, passages: list[Passage], checker: ClaimChecker, required:
             continue                                   # a refusal is a signal, not a claim
         if not cited:
             verdict.dropped.append((claim, "没有引用" if not numbers else "引用编号不存在"))
+            continue
+        # An English gloss in brackets after the quoted Chinese is the reader's courtesy, not a claim; a
+        # sentence with no Chinese wording left cannot be checked word by word, so it is not kept.
+        claim = _GLOSS.sub("", claim).strip() or claim
+        if not re.search(r"[\u4e00-\u9fff]{2}", claim) or _LATIN.search(claim):
+            verdict.dropped.append((claim, "英文表述无法与原文逐字核对"))
             continue
         why = checker.problem(claim, cited)
         if why:

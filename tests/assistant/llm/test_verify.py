@@ -53,3 +53,13 @@ def test_markers_in_any_usual_place_are_read():
     assert sentences("甲乙。[1]丙丁[2]。") == [("甲乙。", [1]), ("丙丁。", [2])]
     assert sentences("[1] 甲乙。") == [("甲乙。", [1])]
     assert sentences("- 甲乙【1，2】\n- 丙［3］") == [("甲乙", [1, 2]), ("丙", [3])]
+
+
+def test_english_glosses_are_allowed_but_english_claims_are_not_kept(checker, source):
+    quote = "市交通局要对全市汽修行业开展一次全面检查，督促企业严格落实喷漆作业时间规定，力争把臭氧污染降低到最低水平。"
+    start = source.index(quote)
+    passage = [Passage(1, quote, start, start + len(quote), "")]
+    glossed = "市交通局要对全市汽修行业开展一次全面检查 (the transport bureau inspects the repair trade once)[1]。"
+    assert verify(glossed, passage, checker).kept
+    english = "The transport bureau must inspect the vehicle repair trade three times [1]."
+    assert not verify(english, passage, checker).kept
