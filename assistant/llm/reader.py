@@ -111,6 +111,14 @@ class Reader:
         """Verify the reply; the answer keeps supported sentences and adds the items it missed, cited."""
         required = self.required(passages, composed)
         verdict = verify(reply, passages, self.checker, required)
+        # The engine's own cited sentences are what the question is about: a reply none of whose kept
+        # sentences rests on one of them answers something else ("what is the target?" → a true but
+        # unrelated sentence), and is not shown as the answer.
+        engine = passages[:len(composed.citer.citations)]
+        if verdict.kept and engine and not any(p in engine for _, ps in verdict.kept for p in ps):
+            verdict.dropped += [(claim, "与问题无关（没有用到引擎找到的原文）") for claim, _ in verdict.kept]
+            verdict.kept = []
+            verdict.added = []
         citer = Citer(self.corpus.text, self.corpus.passages, self.corpus.locate)
         lines = []
         for claim, cited in verdict.kept:

@@ -140,21 +140,26 @@ class ClaimChecker:
         return None
 
     def _attribution(self, claim: str, cited: list[Passage]) -> str | None:
-        """A task must be given to the bodies the duty map gives it to, not to others the passage names."""
-        named = set(self.subjects(claim))
-        if not named:
-            return None
-        terms = [t for t in content_terms(claim) if not self.registry.find(t)]
+        """Each task a claim gives must belong, in the duty map, to the bodies the claim gives it to
+        (clause by clause: "市城管局要…，市生态环境局、市公安局要…" assigns two tasks)."""
         duties = [d for d in self.duties for p in cited if p.start <= d.start and d.end <= p.end]
-        if not terms or not duties:
+        if not duties:
             return None
-        share = lambda d: sum(t in d.task.lower() for t in terms) / len(terms)  # noqa: E731
-        best = max(duties, key=share)
-        if share(best) < MIN_CONTENT_SHARE:
-            return None
-        owners = set(best.actors) | {c for a in best.actors for c in self.registry.get(a).covers}
-        wrong = named - owners
-        return f"这项任务在原文中属于“{'、'.join(best.actors)}”，不是“{'、'.join(sorted(wrong))}”" if wrong else None
+        named: set[str] = set()
+        for part in re.split(r"[，；。]", claim):
+            named = set(self.subjects(part)) or named   # a clause without a subject keeps the last one
+            terms = [t for t in content_terms(part) if not self.registry.find(t)]
+            if not named or not terms:
+                continue
+            share = lambda d: sum(t in d.task.lower() for t in terms) / len(terms)  # noqa: E731
+            best = max(duties, key=share)
+            if share(best) < MIN_CONTENT_SHARE:
+                continue
+            owners = set(best.actors) | {c for a in best.actors for c in self.registry.get(a).covers}
+            wrong = named - owners
+            if wrong:
+                return f"这项任务在原文中属于“{'、'.join(best.actors)}”，不是“{'、'.join(sorted(wrong))}”"
+        return None
 
     @staticmethod
     def _respectively(claim: str, quote: str) -> str | None:
@@ -224,6 +229,10 @@ def verify(reply: str, passages: list[Passage], checker: ClaimChecker, required:
         cited = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
         if REFUSAL.search(claim):
             continue                                   # a refusal is a signal, not a claim
+        if not cited and not numbers:
+            # No marker: the sentence belongs to the first passage that supports all of it, if one does.
+            cited = next(([p] for p in passages if _GLOSS.sub("", claim).strip() and
+                          checker.problem(_GLOSS.sub("", claim).strip(), [p]) is None), [])
         if not cited:
             verdict.dropped.append((claim, "没有引用" if not numbers else "引用编号不存在"))
             continue

@@ -7,6 +7,7 @@ then the connection drops). Requests are recorded, so tests can read the prompt 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,6 +44,9 @@ class FakeOpenAI:
                 fake.requests.append(body)
                 user = [m for m in body["messages"] if m["role"] == "user"][-1]["content"]
                 script = next((s for t, s in fake.scripts.items() if t in user), Script("讲话中没有提到"))
+                # "{passage:N}" in a reply stands for the text of passage [N] of the prompt the reader sent.
+                reply = re.sub(r"\{passage:(\d+)\}", lambda m: _passage(user, int(m.group(1))), script.reply)
+                script = Script(reply, script.delay_s, script.die_after, script.chunk, script.pause_s)
                 time.sleep(script.delay_s)
                 if not body.get("stream"):
                     out = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
@@ -94,3 +98,8 @@ class FakeOpenAI:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def _passage(prompt: str, n: int) -> str:
+    m = re.search(rf"^\[{n}\]（[^）]*）(.*)$", prompt, re.M)
+    return m.group(1).rstrip("。；") if m else ""

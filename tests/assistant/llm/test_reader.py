@@ -135,3 +135,17 @@ def test_closing_the_stream_cancels_the_request(llm_assistant, fake):
     while fake.disconnects == before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert fake.disconnects == before + 1                # the server saw the connection go
+
+
+def test_a_sentence_without_marker_is_cited_where_it_stands(llm_assistant, fake, assistant):
+    fake.script("优良天数", "中心城市空气质量优良天数全年不少于325天。")
+    ans = llm_assistant.ask("优良天数目标是多少？")
+    assert ans.llm["used"] and ans.citations and "325天" in ans.citations[0].quote
+    _exact(ans, assistant)
+
+
+def test_a_true_but_unrelated_reply_is_not_the_answer(llm_assistant, fake):
+    fake.script("优良天数", "{passage:3}[3]。")      # a passage retrieval ranked, not one the engine answered from
+    ans = llm_assistant.ask("优良天数目标是多少？")
+    assert ans.backend == "extractive" and "325" in ans.answer
+    assert not ans.llm["used"] and any("与问题无关" in d["why"] for d in ans.llm["dropped_claims"])
