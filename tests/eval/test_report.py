@@ -25,6 +25,8 @@ def _result() -> dict:
 
 def test_every_shipped_set_has_a_status():
     for path in (ROOT / "eval").glob("*.jsonl"):
+        if path.name.startswith("planted_"):   # claims for the LLM verifier, not question sets
+            continue
         status, note = set_status(path)
         assert status in ("development", "blind"), path.name
         assert note
