@@ -4,7 +4,7 @@ streams as it comes, then is settled by claim-level verification (``verify.py``)
 The chain is LangChain's ``prompt | model | parser`` over the prompts in ``prompts/reader_{zh,en}.md``.
 The model never rewrites the engine's answer: it reads numbered passages (the engine's cited sentences
 first, then the best passages for the question). Whatever it says that its passages do not support is
-dropped; duties and list items it leaves out are appended from the evidence, cited. When it says the
+dropped; what the engine's answer cites and the reply leaves out is appended from the evidence, cited. When it says the
 documents do not answer, that is reported next to the engine's answer, not silently overridden.
 """
 from __future__ import annotations
@@ -18,7 +18,6 @@ from assistant.llm.clients import LLMOptions, chat_model
 from assistant.llm.verify import ClaimChecker, Passage, Verdict, verify
 
 MAX_PASSAGES = 6
-REQUIRED_ROUTES = ("duty", "list")  # answers whose every item the reply must cover
 
 
 @dataclass
@@ -98,10 +97,9 @@ class Reader:
 
     @staticmethod
     def required(passages: list[Passage], composed) -> list[Passage]:
-        """The engine's items the reply must cover: each duty it quoted, or each list item (not the
-        sentence that introduces the list)."""
-        if not composed.route.startswith(REQUIRED_ROUTES):
-            return []
+        """What the reply must cover: every sentence the engine's own answer cites (each duty, each figure's
+        sentence), or for a list each item (not the sentence that introduces it). A reply may say it more
+        briefly; what it leaves out is appended verbatim, so reading never loses a fact the engine found."""
         cited = passages[:len(composed.citer.citations)]
         if composed.items:
             return [p for p in cited if any(item.strip("。；")[:12] in p.text for item in composed.items)]
