@@ -1,12 +1,19 @@
 """Claim-level verification of a model's reply against the passages it cites.
 
-A reply is split into sentences; each must carry [n] markers (after or before its 。, leaked or
-full-width forms are tolerated). A sentence survives only when everything it asserts is in its cited
-passages: every number with its unit and qualifier (不少于/以上 …, never lost or added), every body the
-document names (and no body it does not), every date, every negation, and most of its content words.
-A sentence that fails is dropped. Duty and list answers must then cover every item the engine derived:
-a missing item is appended as its verbatim quote, cited. Markers are renumbered over the passages the
-kept sentences cite, so unused citations disappear.
+A reply is split into sentences with the passages each cites ("…。[1]", "[1] …", 【1，2】 all read; a
+sentence with no marker is cited to the first passage that supports all of it). A sentence survives only
+when its passages support everything it asserts:
+
+* every number with its unit and qualifier (不少于/以上 …, never lost, changed or added), and the word that
+  follows it ("18个国控" is not "12个国控、18个省控"); each item of a 分别-list keeps its own number;
+* every body the document names is in the passage, and no body the document never names is claimed;
+* every date, every negation, and every content word (a reader copies; the masthead is allowed for 我市);
+* each clause's subject is the subject of the passage clause that says the same thing, and of the duty
+  the duty map derived for it.
+
+An English sentence with no Chinese wording left cannot be checked word by word and is not kept. The
+engine's required items (what its own answer cites) that no kept sentence covers are returned as
+``added``, to be appended verbatim.
 """
 from __future__ import annotations
 
