@@ -11,11 +11,13 @@ mid-build leaves the previous index answering. Any manifest mismatch or unreadab
 """
 from __future__ import annotations
 
+import atexit
 import fcntl
 import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -92,7 +94,17 @@ def _lock(home: Path):
 
 
 def _client_for(build_dir: Path, chroma_url: str | None):
-    return make_client(path=None if chroma_url else str(build_dir / "chroma"), url=chroma_url)
+    if chroma_url:
+        return make_client(url=chroma_url)
+    path = build_dir / "chroma"
+    if path.is_dir() and not os.access(path, os.W_OK):
+        # A read-only data dir (a shared install, a read-only mount): Chroma's SQLite opens read-write
+        # even to read, so readers use a private copy of this build's store (a few MB), removed at exit.
+        copy = Path(tempfile.mkdtemp(prefix="jh-ro-chroma-"))
+        atexit.register(shutil.rmtree, copy, True)
+        shutil.copytree(path, copy / "chroma")
+        path = copy / "chroma"
+    return make_client(path=str(path))
 
 
 def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus: Corpus | None = None,

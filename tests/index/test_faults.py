@@ -7,7 +7,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +109,40 @@ def test_rebuild_killed_midway_leaves_the_previous_index_answering(fresh_home, a
     assert "汽修行业" in json.loads(out.stdout)["answer"]
     current = json.loads((fresh_home / "current" / "manifest.json").read_text())["build_id"]
     assert current == before or proc.returncode == 0
+
+
+def _read_only(home, *args):
+    """The CLI with ``home`` mounted read-only (a private mount namespace: even root cannot write there)."""
+    script = (f"mount --bind {home} {home} && mount -o remount,ro,bind {home} && "
+              f"exec {sys.executable} -m ui.cli " + " ".join(f"'{a}'" for a in args))
+    env = os.environ | {"ASSISTANT_HOME": str(home)}
+    return subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, env=env,
+                          timeout=180, cwd=ROOT)
+
+
+def _can_mount_read_only(tmp_path) -> bool:
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount --bind {tmp_path} {tmp_path} && "
+                            f"mount -o remount,ro,bind {tmp_path} && ! touch {tmp_path}/x"],
+                           capture_output=True, timeout=30) if shutil.which("unshare") else None
+    return bool(probe) and probe.returncode == 0
+
+
+def test_a_read_only_home_with_a_valid_index_answers(fresh_home, tmp_path):
+    if not _can_mount_read_only(tmp_path):
+        pytest.skip("no private read-only mounts here (needs unshare -m as root)")
+    before = set(Path(tempfile.gettempdir()).glob("jh-ro-chroma-*"))
+    out = _read_only(fresh_home, "ask", "市交通局要做什么？", "--json")
+    assert out.returncode == 0, out.stderr[-2000:]
+    answer = json.loads(out.stdout)
+    assert "汽修行业" in answer["answer"] and answer["citations"]
+    assert set(Path(tempfile.gettempdir()).glob("jh-ro-chroma-*")) == before   # its private copy is gone
+
+
+def test_a_read_only_home_that_needs_a_build_says_so_in_one_line(tmp_path):
+    if not _can_mount_read_only(tmp_path):
+        pytest.skip("no private read-only mounts here (needs unshare -m as root)")
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    out = _read_only(home, "ask", "市交通局要做什么？")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "Read-only" in out.stderr
