@@ -160,14 +160,22 @@ def duties(actor: Optional[str] = typer.Argument(None, help="An actor, any alias
     if actor and not rows:
         _fail(f"讲话没有给“{actor}”布置任务。", code=1)
     if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
-        return
+        return _print_json(rows)
     t = terminal.table("actors", "topic", "task", "place")
     for d in rows:
-        place = assistant.place(None, d["start"])
         t.add_row("、".join(d["actors"]) + (terminal.label("inherited") if d.get("inherited") else ""), d["topic"],
-                  d["task"], terminal.label("paragraph", n=place["paragraph"]))
+                  d["task"], _paragraph(assistant, d["start"]))
     console.print(t)
+
+
+def _print_json(rows: list[dict]) -> None:
+    sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+
+
+def _paragraph(assistant, start: int) -> str:
+    """第N段 of a duty's or figure's offset in the combined text, counted in its own document."""
+    doc = assistant.index.corpus.locate(start)
+    return terminal.label("paragraph", n=assistant.place(doc.id, start - doc.start)["paragraph"])
 
 
 @app.command()
@@ -176,13 +184,10 @@ def figures(as_json: bool = typer.Option(False, "--json", help="Print the figure
     assistant = _open()
     rows = assistant.figures()
     if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
-        return
+        return _print_json(rows)
     t = terminal.table("figure", "kind", "measure", "place")
     for f in rows:
-        place = assistant.place(None, f["start"])
-        t.add_row(f["text"], terminal.kind_label(f["kind"]), f["measure"],
-                  terminal.label("paragraph", n=place["paragraph"]))
+        t.add_row(f["text"], terminal.kind_label(f["kind"]), f["measure"], _paragraph(assistant, f["start"]))
     console.print(t)
 
 

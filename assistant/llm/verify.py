@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.language import read_words
 from index.numerals import parse_int
 from index.tokens import content_terms
 
@@ -27,13 +28,13 @@ REFUSAL = re.compile(r"(讲话|原文|文件|材料)(中|里)?(没有|未|并未
                      r"does not (say|mention)|no information", re.I)
 _MARKER = re.compile(r"[\[［【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］】]")
 _END = "。！？；!?;"
-MEASURES = ("%", "％", "个", "天", "次", "名", "处", "项", "条", "家", "辆", "年", "月", "日", "周", "倍", "万", "亿",
-            "公里", "米", "吨", "人", "座", "所", "期", "批", "轮", "类", "种", "件", "户", "小时", "分钟", "元")
+MEASURES = sorted(read_words("measure_words.txt"), key=lambda w: (-len(w), w))  # longest first: one alternation
 _NUM = re.compile(r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(" + "|".join(map(re.escape, MEASURES)) + ")")
 _ARABIC = re.compile(r"\d+(?:\.\d+)?")
-# Qualifiers by meaning: a claim must keep the quote's and add none of its own.
-QUALIFIERS = {"≥": ("不少于", "不低于", "至少", "以上", "及以上", "不小于"), "≤": ("不超过", "不高于", "最多", "以下", "以内", "不大于"),
-              ">": ("超过", "高于", "多于"), "<": ("低于", "少于", "不足"), "~": ("约", "左右", "大约")}
+# Qualifiers by meaning (a general language resource): a claim must keep the quote's and add none of its own.
+QUALIFIERS: dict[str, tuple[str, ...]] = {}
+for _sign, _word in sorted(line.split(maxsplit=1) for line in read_words("qualifiers.txt")):
+    QUALIFIERS[_sign] = QUALIFIERS.get(_sign, ()) + (_word,)
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|年底前|年内|上半年|下半年")
 _NEGATION = re.compile(r"[不没未无非禁勿][\u4e00-\u9fff]")
 _NOT_NEGATION = re.compile("|".join(w for ws in QUALIFIERS.values() for w in ws if w[0] in "不没未无非"))
