@@ -69,6 +69,9 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
                     with gr.Column(scale=3, min_width=340):
                         conv = gr.HTML(render_conversation([]), elem_id="conversation",
                                        js_on_load=_js("conversation.js"))
+                        # Carries only the turn being answered; latest.js moves it into the log and the panel.
+                        latest = gr.HTML("", elem_id="latest-turn", elem_classes=["offscreen"],
+                                         js_on_load=_js("latest.js"))
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(label="问题", placeholder="输入问题，回车提问（例如：市交通局要做什么？）",
                                                   show_label=False, lines=1, max_lines=4, scale=5, min_width=200,
@@ -124,7 +127,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
 
         # -- events --------------------------------------------------------------------------------
         private = dict(api_visibility="private")
-        chat_outputs = [conv, cites, turns, question, download]
+        chat_outputs = [latest, turns, question, download]
         # A new question while a reply still streams waits for it to settle ("always_last": never dropped).
         ask_kw = dict(fn=h.chat, inputs=[question, turns], outputs=chat_outputs, concurrency_limit=CONCURRENCY,
                       show_progress="hidden", trigger_mode="always_last")
@@ -132,7 +135,8 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
         ask_btn.click(**private, **ask_kw)
         for btn, text in zip(example_btns, examples):
             btn.click(lambda t=text: t, outputs=question, queue=False, **private).then(**private, **ask_kw)
-        clear_btn.click(h.clear, outputs=[conv, cites, turns, question, download, fb_status], queue=False, **private)
+        clear_btn.click(h.clear, outputs=[conv, cites, latest, turns, question, download, fb_status], queue=False,
+                        **private)
 
         def feedback(turns_value, evt: gr.EventData):
             return h.feedback(turns_value, getattr(evt, "_data", None) or {})

@@ -6,6 +6,7 @@ Handlers return markup from ``ui.render`` and plain data, plus the few Gradio va
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -19,10 +20,10 @@ import gradio as gr
 
 from assistant import InvalidQuestion
 from ui.render import (KIND_NAMES, conversation_markdown, documents_title, paragraph_number, paragraphs,
-                       render_citations, render_conversation, render_duties, render_figures)
+                       render_citations, render_conversation, render_duties, render_figures, render_update)
 
 ALL = "全部"
-STREAM_EVERY_S = 0.15  # a streaming reply re-renders the conversation at most this often
+STREAM_EVERY_S = 0.15  # a streaming reply re-renders its turn at most this often
 # Figures shown first: what was set and achieved, then the state of things, counts and dates.
 KIND_ORDER = ["target", "result", "status", "count", "date"]
 MASTHEAD_SECTIONS = ("标题", "主送抄送")
@@ -51,6 +52,7 @@ class Handlers:
         self.feedback_path = home / "feedback.jsonl"
         # Exports live in the data dir (pruned after an hour), not in a new temp folder per server start.
         self.export_dir = home / "exports"
+        self._epochs = itertools.count(1)
 
     # ---- where things are ------------------------------------------------------------------------------
     @lru_cache(maxsize=16)
@@ -71,14 +73,16 @@ class Handlers:
 
     # ---- chat ------------------------------------------------------------------------------------------
     def chat(self, question: str, turns: list[dict] | None):
-        """Yields (conversation, citations, turns, question box, export button) as the answer comes."""
+        """Yields (latest turn, turns, question box, export button) as the answer comes. Only the turn being
+        answered is rendered and sent (``render_update``); the page appends it to the log."""
         turns = list(turns or [])
         question = question or ""
         if not question.strip():
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
+        i = len(turns)
         history = [t["question"] for t in turns if t.get("answer")]
-        yield render_conversation(turns + [{"question": question}]), gr.skip(), gr.skip(), "", gr.skip()
+        yield render_update(i, {"question": question}), gr.skip(), "", gr.skip()
         events = self.assistant.stream(question, history)
         try:
             partial, shown_at = "", 0.0
@@ -88,23 +92,23 @@ class Handlers:
                     if time.monotonic() - shown_at > STREAM_EVERY_S:
                         shown_at = time.monotonic()
                         pending = {"question": question, "answer": _pending(question), "partial": partial}
-                        yield render_conversation(turns + [pending]), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                        yield render_update(i, pending), gr.skip(), gr.skip(), gr.skip()
                     continue
                 ans = self._placed(event.to_dict())
                 ans["llm"] = dict(event.llm)  # with the dropped claims, which the page lists
         except InvalidQuestion as exc:  # the one validation, in Assistant: its message is for the user
             turns.append({"question": question, "error": str(exc)})
-            yield render_conversation(turns), gr.skip(), turns, "", gr.skip()
+            yield render_update(i, turns[-1]), turns, "", gr.skip()
             return
         except Exception as exc:  # keep the page alive; the traceback goes to the server log
             traceback.print_exc()
             turns.append({"question": question, "error": f"出错了：{type(exc).__name__}: {exc}"})
-            yield render_conversation(turns), gr.skip(), turns, "", gr.skip()
+            yield render_update(i, turns[-1]), turns, "", gr.skip()
             return
         finally:
             events.close()  # the user left or asked again: the model request is cancelled
         turns.append({"question": question, "answer": ans})
-        yield render_conversation(turns), render_citations(turns), turns, gr.skip(), self.export(turns)
+        yield render_update(i, turns[-1]), turns, gr.skip(), self.export(turns)
 
     def export(self, turns: list[dict]):
         if not any(t.get("answer") for t in turns):
@@ -119,8 +123,11 @@ class Handlers:
         return gr.DownloadButton(value=str(path), interactive=True)
 
     def clear(self):
-        return (render_conversation([]), render_citations([]), [], "", gr.DownloadButton(value=None, interactive=False),
-                "")
+        """(log, citations, latest turn, turns, question, export, feedback status), all empty. Each clear is a
+        new epoch, so the page replaces a log it has been appending to even though its value was unchanged."""
+        epoch = next(self._epochs)
+        return (render_conversation([], epoch), render_citations([], epoch=epoch), "", [], "",
+                gr.DownloadButton(value=None, interactive=False), "")
 
     def feedback(self, turns: list[dict] | None, data: dict):
         """A thumbs up/down on answer ``data["turn"]``: one JSON line in ``<home>/feedback.jsonl``."""

@@ -226,39 +226,50 @@ def render_turn(i: int, t: dict) -> str:
     return "".join(parts)
 
 
-def render_conversation(turns: list[dict]) -> str:
-    if not turns:
-        return _conv(WELCOME)
-    return _conv("".join(render_turn(i, t) for i, t in enumerate(turns)))
+def render_conversation(turns: list[dict], epoch: int = 0) -> str:
+    """The whole log. The page shows it only at load and on clear (``epoch`` makes each clear a new value);
+    answers arrive one turn at a time through ``render_update``."""
+    inner = "".join(render_turn(i, t) for i, t in enumerate(turns)) if turns else WELCOME
+    return _conv(inner).replace('class="conv"', f'class="conv" data-epoch="{int(epoch)}"', 1)
 
 
-def render_citations(turns: list[dict], active: int | None = None) -> str:
+def render_cite_set(i: int, ans: dict, hidden: bool = False) -> str:
+    """The citations of answer ``i``: one set in the panel."""
+    parts = [f'<div class="cite-set" data-turn="{i}"{" hidden" if hidden else ""}>'
+             f'<div class="cites-title">引用 · 第{i + 1}问 · {esc(ans["question"])}</div>']
+    if not ans["citations"]:
+        parts.append('<p class="muted">这个回答没有引用（讲话未涉及）。</p>')
+    else:
+        parts.append("<ol>")
+        for c in ans["citations"]:
+            parts.append(
+                f'<li class="jump" role="button" tabindex="0" {_cite_attrs(c)} title="点按在全文中定位">'
+                f'<span class="n">[{int(c["n"])}]</span> <span class="quote">{esc(c["quote"])}</span>'
+                f'<span class="section">{esc(full_path(c))}{esc(_paragraph(c))}</span></li>')
+        parts.append("</ol>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_citations(turns: list[dict], active: int | None = None, epoch: int = 0) -> str:
     """Every answer's citations, one set per turn; the set of turn ``active`` (default: the latest
     answer) is shown, and clicking a [n] in an earlier answer brings that answer's set (head.html)."""
     answered = [(i, t) for i, t in enumerate(turns) if t.get("answer") and "partial" not in t]
     if not answered:
-        return ('<div class="cites"><div class="cites-title">引用</div>'
+        return (f'<div class="cites" data-epoch="{int(epoch)}"><div class="cites-title">引用</div>'
                 '<p class="muted">提问后，这里列出回答引用的原文。</p></div>')
     shown = active if active is not None and any(i == active for i, _ in answered) else answered[-1][0]
-    parts = ['<div class="cites">']
-    for i, t in answered:
-        ans = t["answer"]
-        hidden = "" if i == shown else " hidden"
-        parts.append(f'<div class="cite-set" data-turn="{i}"{hidden}>'
-                     f'<div class="cites-title">引用 · 第{i + 1}问 · {esc(ans["question"])}</div>')
-        if not ans["citations"]:
-            parts.append('<p class="muted">这个回答没有引用（讲话未涉及）。</p>')
-        else:
-            parts.append("<ol>")
-            for c in ans["citations"]:
-                parts.append(
-                    f'<li class="jump" role="button" tabindex="0" {_cite_attrs(c)} title="点按在全文中定位">'
-                    f'<span class="n">[{int(c["n"])}]</span> <span class="quote">{esc(c["quote"])}</span>'
-                    f'<span class="section">{esc(full_path(c))}{esc(_paragraph(c))}</span></li>')
-            parts.append("</ol>")
-        parts.append("</div>")
-    parts.append("</div>")
-    return "".join(parts)
+    return (f'<div class="cites" data-epoch="{int(epoch)}">'
+            + "".join(render_cite_set(i, t["answer"], hidden=i != shown) for i, t in answered) + "</div>")
+
+
+def render_update(i: int, turn: dict) -> str:
+    """Only turn ``i``: its messages, and its citation set once the answer has settled. The page
+    (static/latest.js) puts them into the log and the panel, so earlier turns are never sent again."""
+    ans = turn.get("answer")
+    cites = render_cite_set(i, ans) if ans and "partial" not in turn and not turn.get("error") else ""
+    return (f'<div class="turn-update" data-turn="{i}"><div class="upd-turn">{render_turn(i, turn)}</div>'
+            f'<div class="upd-cites">{cites}</div></div>')
 
 
 def _md_text(text: str) -> str:

@@ -26,7 +26,7 @@ def test_reply_streams_then_settles_with_what_was_dropped(handlers):
     outputs = list(handlers.chat("市交通局要做什么？", []))
     streaming = [o[0] for o in outputs if isinstance(o[0], str) and "streaming" in o[0]]
     assert len(streaming) >= 3                          # the reply appeared piece by piece
-    final_html, _, turns = outputs[-1][0], outputs[-1][1], outputs[-1][2]
+    final_html, turns = outputs[-1][0], outputs[-1][1]
     answer = turns[-1]["answer"]
     assert answer["backend"] == "llm:openai:fake" and "三次" not in answer["answer"]
     assert "核对时删去的 1 句" in final_html and "三次" in final_html     # listed, marked as removed

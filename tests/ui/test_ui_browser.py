@@ -225,6 +225,30 @@ def test_citation_panel_follows_the_answer_clicked(app_page):
     assert not app_page.errors, app_page.errors
 
 
+def test_a_new_answer_leaves_earlier_turns_untouched(app_page):
+    """Only the turn being answered is sent and drawn: earlier answers keep their DOM (an opened detail,
+    a selection), the log survives a trip to another tab, and clearing empties log and panel."""
+    page = app_page.page
+    app_page.ask("市交通局要做什么？")
+    page.evaluate("() => { document.querySelector('#conversation .msg.bot[data-turn=\"0\"]').__kept = true; }")
+    app_page.ask("优良天数目标是多少？")
+    assert page.evaluate("() => document.querySelector('#conversation .msg.bot[data-turn=\"0\"]').__kept === true")
+    assert page.locator("#conversation .msg.user").count() == 2
+    assert page.locator("#conversation .welcome").count() == 0
+    assert page.locator("#citations .cite-set").count() == 2
+    page.get_by_role("tab", name="职责").click()
+    page.get_by_role("tab", name="问答").click()
+    assert page.locator("#conversation .msg.user").count() == 2
+    assert page.locator("#citations .cite-set:not([hidden])").get_attribute("data-turn") == "1"
+    page.locator("#clear-btn").click()
+    page.wait_for_function("() => document.querySelectorAll('#conversation .msg').length === 0", timeout=10_000)
+    assert page.locator("#citations .cite-set").count() == 0 and page.locator("#conversation .welcome").count() == 1
+    app_page.ask("市交通局要做什么？")                     # after a clear, numbering starts again at 1
+    assert page.locator("#conversation .msg.user").count() == 1
+    assert page.locator("#citations .cite-set").count() == 1
+    assert not app_page.errors, app_page.errors
+
+
 def test_accessible_names_and_live_conversation(app_page):
     page = app_page.page
     assert page.get_by_role("textbox", name="问题").count() == 1

@@ -6,11 +6,3 @@ element.addEventListener('click', function (ev) {
   b.classList.add('chosen');
   trigger('click', {turn: parseInt(b.dataset.turn, 10), rating: b.dataset.rating});
 });
-// Keep the latest question in view as its answer streams in.
-watch('value', function () {
-  var c = element.querySelector('.conv');
-  var users = element.querySelectorAll('.msg.user');
-  if (!c || !users.length || c.scrollHeight <= c.clientHeight) return;
-  var last = users[users.length - 1];
-  c.scrollTop += last.getBoundingClientRect().top - c.getBoundingClientRect().top - 6;
-});
