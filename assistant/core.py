@@ -128,6 +128,11 @@ class Assistant:
         """A document's canonical text, which its citations' offsets point into (default: the first)."""
         return self.index.corpus.document(doc).text
 
+    @property
+    def streams(self) -> bool:
+        """Whether answers arrive as streamed text (an LLM reader is configured) rather than all at once."""
+        return self.reader is not None
+
     def reader_checker(self):
         """The LLM reader's claim checker over these documents (usable without a model configured)."""
         from assistant.llm.reader import claim_checker

@@ -22,7 +22,7 @@ CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino 
              "WenQuanYi Micro Hei", "sans-serif"]
 MONO_FONTS = ["Noto Sans Mono CJK SC", "ui-monospace", "Consolas", "monospace"]
 # Answers take ~25 ms of CPU; more concurrent events than cores only queue inside the process.
-CONCURRENCY = max(2, 4 * (os.cpu_count() or 1))
+CONCURRENCY = max(2, os.cpu_count() or 1)
 
 
 def _js(name: str) -> str:
@@ -81,8 +81,11 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
                             example_btns = [gr.Button(q, size="sm", elem_classes=["example"]) for q in examples]
                         with gr.Row():
                             clear_btn = gr.Button("清空对话", size="sm", elem_id="clear-btn")
-                            download = gr.DownloadButton("导出对话（Markdown）", value=None, interactive=False,
-                                                         size="sm", elem_id="export-btn")
+                            # The file is written when asked for, not after every answer (no disk work per turn).
+                            export_btn = gr.Button("导出对话（Markdown）", size="sm", interactive=False,
+                                                   elem_id="export-btn")
+                            download = gr.DownloadButton("下载 Markdown 文件", value=None, visible=False, size="sm",
+                                                         elem_id="download-btn")
                         fb_status = gr.HTML("", elem_id="fb-status")
                     with gr.Column(scale=2, min_width=300):
                         cites = gr.HTML(render_citations([]), elem_id="citations")
@@ -127,16 +130,18 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
 
         # -- events --------------------------------------------------------------------------------
         private = dict(api_visibility="private")
-        chat_outputs = [latest, turns, question, download]
+        chat_outputs = [latest, turns, question, export_btn, download]
         # A new question while a reply still streams waits for it to settle ("always_last": never dropped).
-        ask_kw = dict(fn=h.chat, inputs=[question, turns], outputs=chat_outputs, concurrency_limit=CONCURRENCY,
+        # Stream only while an LLM writes; an extractive answer is one update.
+        ask_kw = dict(fn=h.chat if assistant.streams else h.chat_once, inputs=[question, turns], outputs=chat_outputs, concurrency_limit=CONCURRENCY,
                       show_progress="hidden", trigger_mode="always_last")
         question.submit(api_name="chat", api_visibility="undocumented", **ask_kw)
         ask_btn.click(**private, **ask_kw)
         for btn, text in zip(example_btns, examples):
             btn.click(lambda t=text: t, outputs=question, queue=False, **private).then(**private, **ask_kw)
-        clear_btn.click(h.clear, outputs=[conv, cites, latest, turns, question, download, fb_status], queue=False,
-                        **private)
+        clear_btn.click(h.clear, outputs=[conv, cites, latest, turns, question, export_btn, download, fb_status],
+                        queue=False, **private)
+        export_btn.click(h.export, inputs=[turns], outputs=[download], **private)
 
         def feedback(turns_value, evt: gr.EventData):
             return h.feedback(turns_value, getattr(evt, "_data", None) or {})

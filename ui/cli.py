@@ -292,14 +292,25 @@ def llm_bench(sets: Optional[list[Path]] = typer.Option(None, "--set", help="Que
 
 
 @app.command()
-def load(users: int = typer.Option(100, "--users"), seconds: int = typer.Option(60, "--seconds")):
+def load(users: int = typer.Option(100, "--users", help="Simulated users, each one web session or API client."),
+         seconds: int = typer.Option(60, "--seconds", help="How long to load the server."),
+         think: str = typer.Option("0.5,1.5", "--think", help="Each user's pause between questions, "
+                                   "'low,high' seconds (people reading an answer pause 5–20 s).")):
     """Load bench: serve the web UI on loopback and drive it with Locust (errors, p50/p95/p99, throughput)."""
     from eval.load import run_load
 
-    result = run_load(users, seconds, echo=lambda line: err.print(line, highlight=False))
+    try:
+        low, high = (float(x) for x in think.split(","))
+    except ValueError:
+        raise typer.BadParameter("--think takes two numbers, 'low,high' (e.g. 5,15)") from None
+    result = run_load(users, seconds, echo=lambda line: err.print(line, highlight=False), think=(low, high))
     t = terminal.table("measure_name", "value", title=terminal.label("load_title"))
     for key, value in result.items():
-        t.add_row(key, str(value))
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                t.add_row(f"{key}.{sub}", str(v))
+        else:
+            t.add_row(key, str(value))
     console.print(t)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import threading
 import time
 import traceback
@@ -53,6 +54,7 @@ class Handlers:
         # Exports live in the data dir (pruned after an hour), not in a new temp folder per server start.
         self.export_dir = home / "exports"
         self._epochs = itertools.count(1)
+        self._pruned_at = 0.0
 
     # ---- where things are ------------------------------------------------------------------------------
     @lru_cache(maxsize=16)
@@ -73,16 +75,16 @@ class Handlers:
 
     # ---- chat ------------------------------------------------------------------------------------------
     def chat(self, question: str, turns: list[dict] | None):
-        """Yields (latest turn, turns, question box, export button) as the answer comes. Only the turn being
-        answered is rendered and sent (``render_update``); the page appends it to the log."""
+        """Yields (latest turn, turns, question box, export button, download button) as the answer comes. Only
+        the turn being answered is rendered and sent (``render_update``); the page appends it to the log."""
         turns = list(turns or [])
         question = question or ""
         if not question.strip():
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         i = len(turns)
         history = [t["question"] for t in turns if t.get("answer")]
-        yield render_update(i, {"question": question}), gr.skip(), "", gr.skip()
+        yield render_update(i, {"question": question}), gr.skip(), "", gr.skip(), gr.skip()
         events = self.assistant.stream(question, history)
         try:
             partial, shown_at = "", 0.0
@@ -92,42 +94,70 @@ class Handlers:
                     if time.monotonic() - shown_at > STREAM_EVERY_S:
                         shown_at = time.monotonic()
                         pending = {"question": question, "answer": _pending(question), "partial": partial}
-                        yield render_update(i, pending), gr.skip(), gr.skip(), gr.skip()
+                        yield render_update(i, pending), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                     continue
                 ans = self._placed(event.to_dict())
                 ans["llm"] = dict(event.llm)  # with the dropped claims, which the page lists
         except InvalidQuestion as exc:  # the one validation, in Assistant: its message is for the user
             turns.append({"question": question, "error": str(exc)})
-            yield render_update(i, turns[-1]), turns, "", gr.skip()
+            yield render_update(i, turns[-1]), turns, "", gr.skip(), gr.skip()
             return
         except Exception as exc:  # keep the page alive; the traceback goes to the server log
             traceback.print_exc()
             turns.append({"question": question, "error": f"出错了：{type(exc).__name__}: {exc}"})
-            yield render_update(i, turns[-1]), turns, "", gr.skip()
+            yield render_update(i, turns[-1]), turns, "", gr.skip(), gr.skip()
             return
         finally:
             events.close()  # the user left or asked again: the model request is cancelled
         turns.append({"question": question, "answer": ans})
-        yield render_update(i, turns[-1]), turns, gr.skip(), self.export(turns)
+        # An earlier export is now out of date: its button goes until the user exports again.
+        yield render_update(i, turns[-1]), turns, gr.skip(), gr.Button(interactive=True), \
+            gr.DownloadButton(value=None, visible=False)
 
-    def export(self, turns: list[dict]):
+    def chat_once(self, question: str, turns: list[dict] | None):
+        """``chat`` in one step, for an assistant without an LLM reader: the extractive answer is sent at once,
+        as one update (a generator costs Gradio a round trip through its event loop per step)."""
+        merged: list = []
+        for update in self.chat(question, turns):
+            if not merged:
+                merged = list(update)
+                continue
+            merged = [old if _is_skip(new) else new for old, new in zip(merged, update)]
+        return tuple(merged)
+
+    def export(self, turns: list[dict] | None, request: gr.Request | None = None):
+        """Write the conversation as Markdown, one file per session (rewritten on each export), and offer it."""
+        turns = list(turns or [])
         if not any(t.get("answer") for t in turns):
-            return gr.DownloadButton(value=None, interactive=False)
+            return gr.DownloadButton(value=None, visible=False)
         self.export_dir.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - 3600
-        for old in self.export_dir.glob("conversation-*.md"):
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
-        path = self.export_dir / f"conversation-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{id(turns) % 10000}.md"
-        path.write_text(conversation_markdown(turns, self.title), encoding="utf-8")
-        return gr.DownloadButton(value=str(path), interactive=True)
+        self._prune_exports()
+        session = re.sub(r"[^0-9A-Za-z]", "", getattr(request, "session_hash", None) or "")[:16] or f"{os.getpid()}"
+        path = self.export_dir / f"conversation-{datetime.now():%Y%m%d}-{session}.md"
+        tmp = path.with_suffix(".md.tmp")
+        tmp.write_text(conversation_markdown(turns, self.title), encoding="utf-8")
+        tmp.replace(path)  # never a half-written file
+        return gr.DownloadButton(value=str(path), visible=True)
+
+    def _prune_exports(self, max_age_s: float = 3600, every_s: float = 600) -> None:
+        """Exports older than an hour go, checked at most every ten minutes."""
+        now = time.time()
+        if now - self._pruned_at < every_s:
+            return
+        self._pruned_at = now
+        for old in self.export_dir.glob("conversation-*.md*"):
+            try:
+                if old.stat().st_mtime < now - max_age_s:
+                    old.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def clear(self):
-        """(log, citations, latest turn, turns, question, export, feedback status), all empty. Each clear is a
+        """(log, citations, latest turn, turns, question, export, download, feedback status), all empty. Each clear is a
         new epoch, so the page replaces a log it has been appending to even though its value was unchanged."""
         epoch = next(self._epochs)
         return (render_conversation([], epoch), render_citations([], epoch=epoch), "", [], "",
-                gr.DownloadButton(value=None, interactive=False), "")
+                gr.Button(interactive=False), gr.DownloadButton(value=None, visible=False), "")
 
     def feedback(self, turns: list[dict] | None, data: dict):
         """A thumbs up/down on answer ``data["turn"]``: one JSON line in ``<home>/feedback.jsonl``."""
@@ -176,6 +206,10 @@ class Handlers:
             return self.assistant.ask(question, [h for h in (history or []) if isinstance(h, str)]).to_dict()
         except InvalidQuestion as exc:
             raise gr.Error(str(exc), print_exception=False) from None
+
+
+def _is_skip(value) -> bool:
+    return isinstance(value, dict) and value == {"__type__": "update"}
 
 
 def _pending(question: str) -> dict:

@@ -26,6 +26,14 @@ def test_each_update_carries_only_the_new_turn(assistant):
     assert 'class="cite-set"' not in outputs[0][0]               # not while the answer is pending
 
 
+def test_without_an_llm_the_answer_is_one_update(assistant):
+    handlers = Handlers(assistant)
+    _, turns = _ask(handlers, "市交通局要做什么？", [])
+    markup, new_turns, box, export, download = handlers.chat_once("优良天数目标是多少？", turns)
+    assert box == "" and len(new_turns) == 2 and 'class="msg bot' in markup and 'data-turn="1"' in markup
+    assert "正在查找原文" not in markup and 'class="cite-set" data-turn="1"' in markup
+
+
 def test_an_error_turn_is_sent_alone_and_kept_in_state(assistant):
     handlers = Handlers(assistant)
     _, turns = _ask(handlers, "市交通局要做什么？", [])
@@ -40,3 +48,20 @@ def test_clear_starts_a_new_epoch_each_time(assistant):
     first, second = handlers.clear(), handlers.clear()
     assert first[0] != second[0] and first[1] != second[1]      # so the page redraws an appended log
     assert first[2] == "" and first[3] == []
+
+
+def test_export_writes_one_file_per_session_only_when_asked(assistant, tmp_path):
+    from types import SimpleNamespace
+
+    handlers = Handlers(assistant)
+    handlers.export_dir = tmp_path
+    turns: list[dict] = []
+    for q in ("市交通局要做什么？", "优良天数目标是多少？"):
+        _, turns = _ask(handlers, q, turns)
+    assert list(tmp_path.iterdir()) == []                      # answering writes nothing
+    for _ in range(2):
+        button = handlers.export(turns, SimpleNamespace(session_hash="abc123"))
+    files = list(tmp_path.iterdir())
+    assert len(files) == 1 and button.value and files[0].name.endswith("abc123.md")
+    text = files[0].read_text(encoding="utf-8")
+    assert "市交通局要做什么？" in text and "优良天数目标是多少？" in text and "[1]" in text

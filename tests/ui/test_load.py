@@ -8,4 +8,4 @@ def test_ten_users_for_ten_seconds_without_errors(home, assistant):
 
     result = run_load(users=10, seconds=10, home=str(home))
     print(result)
-    assert result["turns"] >= 20 and result["failures"] == 0, result
+    assert result["turns"] >= 20 and result["api"]["turns"] >= 3 and result["failures"] == 0, result

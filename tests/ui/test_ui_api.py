@@ -131,6 +131,7 @@ def _fake_assistant(home: Path):
         settings = Settings(home=home, ui_user="alice", ui_password="s3cret")
         documents = [{"id": "fake", "title": "测试文档", "metadata": {}}]
         registry = SimpleNamespace(get=lambda name: SimpleNamespace(kind="bureau"))
+        streams = False
 
         def source(self, doc=None):
             return src

@@ -160,10 +160,12 @@ def test_chat_answers_with_clickable_citations(app_page, ui_server):
     assert {c["quote"] for c in record["citations"]} >= {QUOTE_CLEANING, QUOTE_GARAGES}
 
     # Export as Markdown with the citations.
-    export = page.locator("#export-btn")
     page.wait_for_function("() => !document.querySelector('#export-btn').disabled", timeout=10_000)
+    page.locator("#export-btn").click()
+    download = page.locator("#download-btn")
+    download.wait_for(state="visible", timeout=10_000)
     with page.expect_download(timeout=10_000) as info:
-        export.click()
+        download.click()
     md = Path(info.value.path()).read_text(encoding="utf-8")
     assert "市交通局要做什么？" in md and QUOTE_GARAGES in md and "[1]" in md
 
