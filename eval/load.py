@@ -25,9 +25,10 @@ def _free_port() -> int:
 
 
 def run_load(users: int = 100, seconds: int = 60, home: str | None = None, echo=print,
-             think: tuple[float, float] = (0.5, 1.5)) -> dict:
+             think: tuple[float, float] = (0.5, 1.5), steady: bool = False) -> dict:
     """Serve, load, and return the web turns' figures ("turns", "p50_ms", …), the API calls' under "api",
-    and "failures" over both."""
+    and "failures" over both. ``steady`` counts only turns after every user has arrived (Locust's
+    ``--reset-stats``), leaving out the arrival of the crowd."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",
@@ -50,9 +51,11 @@ def run_load(users: int = 100, seconds: int = 60, home: str | None = None, echo=
             prefix = Path(tmp) / "stats"
             subprocess.run([sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
                             "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", url, "--csv", str(prefix),
-                            "--only-summary", "--stop-timeout", "30"], check=False, env=env, stdout=subprocess.DEVNULL,
+                            "--only-summary", "--stop-timeout", "30"] + (["--reset-stats"] if steady else []), check=False, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=seconds + 120)
             rows = {r["Name"]: r for r in csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8"))}
+            failed = [f"{r['Name']}: {r['Error']} ×{r['Occurrences']}"
+                      for r in csv.DictReader(open(f"{prefix}_failures.csv", encoding="utf-8"))]
         finally:
             server.terminate()
             try:
@@ -61,7 +64,8 @@ def run_load(users: int = 100, seconds: int = 60, home: str | None = None, echo=
                 server.kill()
     errors = sum(int(r.get("Failure Count", 0) or 0) for name, r in rows.items() if name != "Aggregated")
     web, api = _figures(rows.get("turn", {})), _figures(rows.get("api", {}))
-    return {"users": users, "seconds": seconds, "think_s": f"{think[0]}–{think[1]}", "failures": errors, **web,
+    return {"users": users, "seconds": seconds, "think_s": f"{think[0]}–{think[1]}", "steady": steady,
+            "failures": errors, "failure_kinds": failed[:5], **web,
             "api": api}
 
 
@@ -75,4 +79,4 @@ if __name__ == "__main__":
     users = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     think = tuple(float(x) for x in sys.argv[3].split(",")) if len(sys.argv) > 3 else (0.5, 1.5)
-    print(run_load(users, seconds, think=think))
+    print(run_load(users, seconds, think=think, steady="steady" in sys.argv[4:]))

@@ -295,7 +295,8 @@ def llm_bench(sets: Optional[list[Path]] = typer.Option(None, "--set", help="Que
 def load(users: int = typer.Option(100, "--users", help="Simulated users, each one web session or API client."),
          seconds: int = typer.Option(60, "--seconds", help="How long to load the server."),
          think: str = typer.Option("0.5,1.5", "--think", help="Each user's pause between questions, "
-                                   "'low,high' seconds (people reading an answer pause 5–20 s).")):
+                                   "'low,high' seconds (people reading an answer pause 5–20 s)."),
+         steady: bool = typer.Option(False, "--steady", help="Count only turns after every user has arrived.")):
     """Load bench: serve the web UI on loopback and drive it with Locust (errors, p50/p95/p99, throughput)."""
     from eval.load import run_load
 
@@ -303,7 +304,8 @@ def load(users: int = typer.Option(100, "--users", help="Simulated users, each o
         low, high = (float(x) for x in think.split(","))
     except ValueError:
         raise typer.BadParameter("--think takes two numbers, 'low,high' (e.g. 5,15)") from None
-    result = run_load(users, seconds, echo=lambda line: err.print(line, highlight=False), think=(low, high))
+    result = run_load(users, seconds, echo=lambda line: err.print(line, highlight=False), think=(low, high),
+                      steady=steady)
     t = terminal.table("measure_name", "value", title=terminal.label("load_title"))
     for key, value in result.items():
         if isinstance(value, dict):
