@@ -18,7 +18,8 @@ from assistant.clean import InvalidQuestion, clean_history, clean_question
 from assistant.answer import Composer
 from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
-from assistant.models import AnswerabilityModel, AnswerTypeModel, ModelMissing
+from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE,
+                              AnswerabilityModel, AnswerTypeModel, ModelMissing, SelectionModel)
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, last_clause, strip_markup, task_hops
 from index.build import Index, open_index
@@ -99,7 +100,8 @@ class Assistant:
         except ModelMissing:
             answerability = None  # `assistant train` writes it; without it only the fact-based refusals apply
         s = self.searcher
-        self.composer = Composer(index.corpus, self.registry, s.sentences, s.vectors, s.expand, answerability)
+        self.composer = Composer(index.corpus, self.registry, s.sentences, s.vectors, s.expand, answerability,
+                                 *_selection_models())
         self.reader = None
         if settings.llm:
             from assistant.llm.reader import Reader
@@ -357,6 +359,17 @@ class Assistant:
     def figures(self) -> list[dict]:
         """Every number in the documents with unit, measure, kind, qualifier and sentence."""
         return [f.to_dict() for f in self.index.corpus.figures]
+
+
+def _selection_models() -> tuple[SelectionModel | None, SelectionModel | None]:
+    """The fitted duty and sentence selection models (None until ``assistant train`` has written them)."""
+    out = []
+    for name, features in ((DUTY_SELECTION_FILE, DUTY_FEATURES), (SENTENCE_SELECTION_FILE, SENTENCE_FEATURES)):
+        try:
+            out.append(SelectionModel.load(name, features))
+        except ModelMissing:
+            out.append(None)
+    return out[0], out[1]
 
 
 def _answer_type_model(index: Index) -> AnswerTypeModel:

@@ -7,7 +7,12 @@
   the question the document and the best evidence contain, unknown bodies, absent years, the
   out-of-scope probability), with a threshold fitted to keep false refusals at or under 2 %.
 
-Both are plain numpy at run time (no scikit-learn import on the answering path); ``assistant train``
+- ``SelectionModel``: which candidates join an answer, fitted on the development sets' gold quotes:
+  ``duty_selection.json`` picks the tasks a "who" answer quotes (features ``DUTY_FEATURES`` of each
+  task against the question), ``sentence_selection.json`` the sentences a general answer adds to its
+  best one (``SENTENCE_FEATURES``). Each has a threshold fitted for the best F2 on those quotes.
+
+All are plain numpy at run time (no scikit-learn import on the answering path); ``assistant train``
 (``assistant.train``) fits them and writes the artefacts with a digest of the data they came from.
 """
 from __future__ import annotations
@@ -25,6 +30,16 @@ ANSWERABILITY_FILE = "answerability.json"
 TYPES = ("duty", "who", "figure", "list", "definition", "metadata", "yesno", "general", "out_of_scope")
 FEATURES = ("dense_top", "dense_margin", "bm25_top", "doc_coverage", "evidence_coverage", "unknown_body",
             "known_body", "missing_year", "out_of_scope", "english", "quoted_number")
+
+
+DUTY_SELECTION_FILE = "duty_selection.json"
+SENTENCE_SELECTION_FILE = "sentence_selection.json"
+# A task against a question: BM25 relative to the best task and absolute (log), cosine and its gap to the
+# best task's, and whether the task shares its topic with the best BM25 match (tasks under one 在…方面).
+DUTY_FEATURES = ("bm25_rel", "bm25_log", "dense", "dense_gap", "lead_topic")
+# A further hit against the best one: fused score relative to it, same paragraph, next to it, its rank,
+# and its cosine and BM25 relative to the best hit's.
+SENTENCE_FEATURES = ("score_rel", "same_paragraph", "adjacent", "rank", "dense_rel", "bm25_rel")
 
 
 class ModelMissing(RuntimeError):
@@ -103,3 +118,34 @@ class AnswerabilityModel:
 
     def answerable(self, features: dict[str, float]) -> bool:
         return self.score(features) >= self.threshold
+
+
+@dataclass
+class SelectionModel:
+    """Logistic regression over standardised candidate features, with a fitted keep threshold."""
+
+    features: tuple[str, ...]
+    coef: np.ndarray
+    intercept: float
+    mean: np.ndarray
+    scale: np.ndarray
+    threshold: float
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SelectionModel":
+        return cls(tuple(data["features"]), np.asarray(data["coef"], dtype=np.float64), float(data["intercept"]),
+                   np.asarray(data["mean"], dtype=np.float64), np.asarray(data["scale"], dtype=np.float64),
+                   float(data["threshold"]))
+
+    @classmethod
+    def load(cls, name: str, features: tuple[str, ...]) -> "SelectionModel":
+        model = cls.from_dict(_read(name))
+        if model.features != tuple(features):
+            raise ModelMissing(f"{name} was fitted on features {model.features}, not {tuple(features)}; "
+                               "run assistant train")
+        return model
+
+    def scores(self, X: np.ndarray) -> np.ndarray:
+        """Probability that each row (one candidate's features, in ``features`` order) belongs in the answer."""
+        z = ((np.asarray(X, dtype=np.float64) - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))

@@ -6,6 +6,11 @@
 - Answerability: logistic regression over evidence features (``assistant.models.FEATURES``) of the
   labelled development questions (eval/gold.jsonl, eval/holdout.jsonl, eval/holdout2.jsonl: dev sets);
   the threshold is the largest one that keeps false refusals on them at or under 2 %.
+- Selection: logistic regression over candidate features (``assistant.answer.selection``) labelled by
+  the gold quotes of the development sets (``SELECTION_SETS``): which tasks a "who" answer quotes and
+  which further sentences a general answer adds to its best one. The keep threshold is the one with
+  the best F2 on those labels (recall weighted twice: a missed duty is a bug, an extra quote is not;
+  ties: the higher threshold). These replace hand-set score ratios.
 Each artefact records the digest of the data it was fitted on and the scikit-learn version.
 """
 from __future__ import annotations
@@ -16,12 +21,17 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.models import (ANSWER_TYPE_FILE, ANSWERABILITY_FILE, FEATURES, TYPES, AnswerabilityModel,
-                              AnswerTypeModel, artefact_path)
+from assistant.models import (ANSWER_TYPE_FILE, ANSWERABILITY_FILE, DUTY_FEATURES, DUTY_SELECTION_FILE, FEATURES,
+                              SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, TYPES, AnswerabilityModel,
+                              AnswerTypeModel, SelectionModel, artefact_path)
 
 EXAMPLES = "examples.jsonl"
 ANSWERABILITY_SETS = ("eval/gold.jsonl", "eval/holdout.jsonl", "eval/holdout2.jsonl")
 MAX_FALSE_REFUSALS = 0.02
+SELECTION_SETS = ("eval/gold.jsonl", "eval/holdout.jsonl", "eval/holdout2.jsonl", "eval/blind3.jsonl",
+                  "eval/blind4.jsonl")
+_EDGE_PUNCTUATION = "。；，！？：、 \n"
+BETA = 2.0  # F-beta of the selection thresholds: recall counts BETA times as much as precision
 
 
 def _digest(paths: list[Path]) -> str:
@@ -112,6 +122,88 @@ def fit_answerability(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, roo
     return data
 
 
+def _normal(text: str) -> str:
+    return "".join(text.split()).strip(_EDGE_PUNCTUATION)
+
+
+def quoted(text: str, quotes: list[str]) -> bool:
+    """Whether a candidate's text is one of the gold quotes, or contains or is contained by one."""
+    t = _normal(text)
+    return bool(t) and any(q and (q in t or (len(t) >= 6 and t in q)) for q in map(_normal, quotes))
+
+
+def _items(paths: list[Path]):
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                yield json.loads(line)
+
+
+def _evidence(assistant, item: dict) -> dict:
+    """The analysed question and its evidence, as the engine sees them (earlier turns replayed)."""
+    from assistant.core import Conversation
+
+    conversation = Conversation()
+    for earlier in item.get("history") or []:
+        conversation.add(assistant._answer(earlier, conversation))
+    standalone = assistant._standalone(item["question"], conversation)
+    return assistant._retrieve_step({"question": item["question"], "standalone_question": standalone,
+                                     "timings_ms": {}})
+
+
+def _fit_selection(X: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-9
+    clf = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit((X - mean) / scale, y)
+    data = {"features": list(features), "coef": clf.coef_[0].round(6).tolist(),
+            "intercept": round(float(clf.intercept_[0]), 6), "mean": mean.round(6).tolist(),
+            "scale": scale.round(6).tolist(), "threshold": 0.5}
+    p = SelectionModel.from_dict(data).scores(X)
+    best = (-1.0, 0.5)
+    b2 = BETA * BETA
+    for t in sorted(set(np.round(p, 6).tolist())):
+        keep = p >= t
+        tp = int((keep & (y == 1)).sum())
+        f = (1 + b2) * tp / (int(keep.sum()) + b2 * int(y.sum())) if tp else 0.0
+        if f >= best[0]:  # ties: the higher threshold, fewer quotes for the same score
+            best = (f, t)
+    keep = p >= best[1]
+    tp = int((keep & (y == 1)).sum())
+    return data | {"threshold": round(best[1] - 1e-6, 6), "f_beta": round(best[0], 4), "beta": BETA,
+                   "precision": round(tp / max(1, int(keep.sum())), 4), "recall": round(tp / max(1, int(y.sum())), 4),
+                   "candidates": int(len(y)), "positives": int(y.sum())}
+
+
+def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS, root: Path = Path(".")) -> tuple[dict, dict]:
+    """Fit the duty and sentence selection models on the gold quotes of the development sets."""
+    from assistant.answer.composer import _lexical_winner_first
+
+    paths = [root / s for s in sets if (root / s).is_file()]
+    composer = assistant.composer
+    dX, dy, sX, sy, questions = [], [], [], [], 0
+    for item in _items(paths):
+        quotes = item.get("gold_quotes") or []
+        if not quotes or not answerable_gold(item):
+            continue
+        questions += 1
+        state = _evidence(assistant, item)
+        analysis, evidence = state["analysis"], state["evidence"]
+        if analysis.intent == "who":
+            for part in evidence.hop_queries or [evidence.query]:
+                dX.append(composer.duty_candidates(part))
+                dy.extend(int(quoted(d.task, quotes)) for d in composer.duties)
+        hits = _lexical_winner_first(analysis, evidence.hits)
+        if len(hits) >= 2 and quoted(composer.sentence_by_id[hits[0].id].text, quotes):
+            rows = composer.sentence_candidates(hits)
+            sX.append(rows)
+            sy.extend(int(quoted(composer.sentence_by_id[h.id].text, quotes)) for h in hits[1:1 + len(rows)])
+    digest = {"data": [str(p) for p in paths], "data_sha256": _digest(paths), "questions": questions}
+    duty = _fit_selection(np.vstack(dX), np.array(dy), DUTY_FEATURES) | digest
+    sentence = _fit_selection(np.vstack(sX), np.array(sy), SENTENCE_FEATURES) | digest
+    return duty, sentence
+
+
 def train(root: Path = Path("."), progress=print) -> dict:
     """Fit both models and write their artefacts; returns what was written."""
     from assistant.config import Settings
@@ -125,9 +217,18 @@ def train(root: Path = Path("."), progress=print) -> dict:
     from assistant.core import Assistant
 
     assistant = Assistant.open(settings)
-    assistant.composer.answerability = None  # features only; refusals by the old model would not matter
+    # Features only: nothing fitted earlier may shape the fit (earlier turns replay without the old
+    # selection models), so the same data always gives the same artefacts.
+    assistant.composer.answerability = None
+    assistant.composer.duty_selection = assistant.composer.sentence_selection = None
     ans = fit_answerability(assistant, root=root)
     _write(ANSWERABILITY_FILE, ans)
     progress(f"answerability: {ans['questions']} questions, threshold {ans['threshold']}, "
              f"false refusals {ans['false_refusal_rate']}, refusal recall {ans['refusal_recall']}")
-    return {"answer_type": data, "answerability": ans}
+    duty, sentence = fit_selection(assistant, root=root)
+    _write(DUTY_SELECTION_FILE, duty)
+    _write(SENTENCE_SELECTION_FILE, sentence)
+    for name, fitted in (("duty selection", duty), ("sentence selection", sentence)):
+        progress(f"{name}: {fitted['candidates']} candidates ({fitted['positives']} quoted), threshold "
+                 f"{fitted['threshold']}, F{fitted['beta']:g} {fitted['f_beta']} (precision {fitted['precision']}, recall {fitted['recall']})")
+    return {"answer_type": data, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence}

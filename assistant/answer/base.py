@@ -20,6 +20,7 @@ from index.tokens import content_terms, tokenize
 
 MAX_GENERAL_SENTENCES = 3
 MAX_SECTION_SENTENCES = 8
+MAX_WHO_TASKS = 8  # a "who" answer quotes at most this many tasks (a display limit, not a relevance cut)
 
 
 @dataclass
@@ -36,10 +37,13 @@ class Composed:
 class Answerer:
     """The document's facts and sentences, with the helpers every answer type uses."""
 
-    def __init__(self, corpus, registry, sentences, vectors, expand, answerability=None):
+    def __init__(self, corpus, registry, sentences, vectors, expand, answerability=None, duty_selection=None,
+                 sentence_selection=None):
         self.corpus = corpus
         self.registry = registry
         self.answerability = answerability
+        self.duty_selection = duty_selection          # fitted models (assistant.models.SelectionModel)
+        self.sentence_selection = sentence_selection
         self.text = corpus.text
         self.duties: list[Duty] = corpus.duties
         self.figures: list[Figure] = corpus.figures

@@ -1,6 +1,8 @@
 """General answers: the best supporting sentences, a heading with the section under it."""
 from __future__ import annotations
 
+import numpy as np
+
 from assistant.answer.base import (
     MAX_GENERAL_SENTENCES,
     MAX_SECTION_SENTENCES,
@@ -8,8 +10,12 @@ from assistant.answer.base import (
     _is_heading,
     _quote,
 )
-from assistant.retrieve.hits import Evidence
+from assistant.answer.selection import sentence_features
+from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis
+
+
+GENERAL_CANDIDATES = 5  # how many hits after the best one a general answer considers
 
 
 class GeneralAnswers:
@@ -19,13 +25,8 @@ class GeneralAnswers:
         hits = ev.hits
         citer = self._citer()
         top = hits[0]
-        chosen = [top]
         top_sent = self.sentence_by_id[top.id]
-        for h in hits[1:6]:
-            sent = self.sentence_by_id[h.id]
-            close = h.score >= 0.9 * top.score or (sent.paragraph == top_sent.paragraph and h.score >= 0.8 * top.score)
-            if close and len(chosen) < MAX_GENERAL_SENTENCES:
-                chosen.append(h)
+        chosen = [top] + self._supporting(hits)
         sentences = sorted((self.sentence_by_id[h.id] for h in chosen), key=lambda s: s.start)
         # A heading (the sentence that names its section, or a short one such as 四是执法监管还不严。) is
         # answered with the sentences under it, across the section's paragraphs.
@@ -38,3 +39,20 @@ class GeneralAnswers:
         for sent in sentences:
             lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
         return Composed("\n".join(lines), True, citer, route="general")
+
+    def sentence_candidates(self, hits: list[Hit]) -> np.ndarray:
+        """``SENTENCE_FEATURES`` of the hits after the best one (up to ``GENERAL_CANDIDATES`` of them)."""
+        top = hits[0]
+        top_sent = self.sentence_by_id[top.id]
+        rows = [sentence_features(top, h, rank, top_sent.paragraph, self.sentence_by_id[h.id].paragraph,
+                                  self.row[top.id], self.row[h.id])
+                for rank, h in enumerate(hits[1:1 + GENERAL_CANDIDATES], start=1)]
+        return np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+
+    def _supporting(self, hits: list[Hit]) -> list[Hit]:
+        """The further hits the fitted selection model adds to the best one, in rank order (none without it)."""
+        if self.sentence_selection is None or len(hits) < 2:
+            return []
+        p = self.sentence_selection.scores(self.sentence_candidates(hits))
+        kept = [h for h, pi in zip(hits[1:], p) if pi >= self.sentence_selection.threshold]
+        return kept[:MAX_GENERAL_SENTENCES - 1]

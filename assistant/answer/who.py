@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answer.base import Composed, _ordered_actors, _quote
+from assistant.answer.base import MAX_WHO_TASKS, Composed, _ordered_actors, _quote
+from assistant.answer.selection import duty_features
 from assistant.retrieve.hits import Evidence, Query
 from assistant.understand import Analysis
 from index.facts import Duty
@@ -12,10 +13,23 @@ from index.facts import Duty
 class WhoAnswers:
     """Mixed into ``Composer`` (see ``assistant.answer.base.Answerer`` for the data it reads)."""
 
-    def _duty_scores(self, q: Query) -> np.ndarray:
+    def duty_candidates(self, q: Query) -> np.ndarray:
+        """Every task's ``DUTY_FEATURES`` against the question (rows in ``self.duties`` order)."""
         bm = self._duty_bm25.run(q.tokens)
         dense = np.array([float(self.vectors[self.row[d.sentence_id]] @ q.vector) for d in self.duties])
-        return bm + 10.0 * np.clip(dense - 0.8, 0, None)
+        return duty_features(bm, dense, [d.topic for d in self.duties])
+
+    def _tasks_for(self, q: Query) -> list[Duty]:
+        """The tasks the fitted selection model keeps, most likely first (near-ties in document order);
+        without a fitted model, only the likeliest by BM25 and cosine."""
+        X = self.duty_candidates(q)
+        if not len(X):
+            return []
+        if self.duty_selection is None:
+            return [self.duties[int(np.argmax(X[:, 0] + X[:, 2]))]] if X[:, 0].max() > 0 else []
+        p = self.duty_selection.scores(X)
+        order = sorted(range(len(p)), key=lambda i: (-round(float(p[i]), 6), i))
+        return [self.duties[i] for i in order if p[i] >= self.duty_selection.threshold][:MAX_WHO_TASKS]
 
     def who_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
         q, hits = ev.query, ev.hits
@@ -23,16 +37,9 @@ class WhoAnswers:
         chosen: list[Duty] = []
         actor_sets = []
         for part in parts:
-            scores = self._duty_scores(part)
-            best = float(scores.max()) if len(scores) else 0.0
-            if best <= 1.0:
+            top = self._tasks_for(part)
+            if not top:
                 continue
-            top = [self.duties[i] for i in np.argsort(-scores) if scores[i] >= 0.6 * best][:5]
-            # A topic question ("秸秆禁烧谁负责") is answered by every task under that 在…方面 topic.
-            lead = top[0]
-            if lead.topic.startswith("在") and lead.topic.endswith("方面"):
-                top += [self.duties[i] for i in range(len(self.duties)) if self.duties[i].topic == lead.topic
-                        and self.duties[i] not in top and scores[i] >= 0.35 * best]
             chosen.extend(d for d in top if d not in chosen)
             actor_sets.append({n for d in top for n in d.actors})
         # A "who" question about something that is not a task (谁传达的批示) is answered from the text.

@@ -3,16 +3,17 @@ import json
 
 import pytest
 
-# Gates sit at least 0.03 below the figures measured on this machine (engine v2, 2026-11-28), so a near-tie
-# flipping elsewhere cannot fail a fresh checkout. Never raise a gate by tuning to the set it gates.
-# gold (dev): accuracy 0.860, refusal recall 0.700.
-MIN_ACCURACY = 0.83
+# Gates sit at least 0.03 below the figures measured on this machine, so a near-tie flipping elsewhere cannot
+# fail a fresh checkout. Never raise a gate by tuning to the set it gates. Measured 2026-11-29, after the
+# hand-set selection ratios of the who and general answers gave way to fitted selection models:
+# gold (dev): accuracy 0.851, refusal recall 0.700.
+MIN_ACCURACY = 0.82
 MIN_CITATION_VALIDITY = 1.0
 MIN_REFUSAL_RECALL = 0.67
-# holdout, holdout2, blind3: development sets now (measured 0.800, 0.787, 0.801; blind3's first sight was
-# 0.726). blind4: written before the second part of v2 and scored once: first sight 0.766.
-HOLDOUT_MIN_ACCURACY = {"eval/holdout.jsonl": 0.77, "eval/holdout2.jsonl": 0.75, "eval/blind3.jsonl": 0.77,
-                        "eval/blind4.jsonl": 0.73}
+# holdout, holdout2, blind3, blind4: development sets (measured 0.808, 0.762, 0.808, 0.759; first sights were
+# blind3 0.726 and blind4 0.766).
+HOLDOUT_MIN_ACCURACY = {"eval/holdout.jsonl": 0.77, "eval/holdout2.jsonl": 0.73, "eval/blind3.jsonl": 0.77,
+                        "eval/blind4.jsonl": 0.72}
 
 
 def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):

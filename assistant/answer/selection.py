@@ -1,0 +1,29 @@
+"""Candidate features for the fitted selection models (``assistant.models.SelectionModel``): which tasks a
+"who" answer quotes and which sentences a general answer adds to its best one. The same functions feed
+``assistant train`` and the answerers, so fitting and answering see identical numbers."""
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.retrieve.hits import Hit
+
+
+def duty_features(bm25: np.ndarray, dense: np.ndarray, topics: list[str]) -> np.ndarray:
+    """One row per task (``DUTY_FEATURES``), from its BM25 and cosine against the question."""
+    n = len(bm25)
+    if n == 0:
+        return np.zeros((0, 5))
+    best_bm = float(bm25.max())
+    lead = int(np.argmax(bm25))  # first maximum: ties go to document order
+    lead_topic = topics[lead] if best_bm > 0 else ""
+    same = np.array([1.0 if lead_topic and t == lead_topic else 0.0 for t in topics])
+    rel = bm25 / best_bm if best_bm > 0 else np.zeros(n)
+    return np.column_stack([rel, np.log1p(np.clip(bm25, 0, None)), dense, float(dense.max()) - dense, same])
+
+
+def sentence_features(top: Hit, hit: Hit, rank: int, top_paragraph: int, paragraph: int,
+                      top_index: int, index: int) -> list[float]:
+    """One row for a further hit against the best one (``SENTENCE_FEATURES``)."""
+    return [hit.score / top.score if top.score else 0.0, float(paragraph == top_paragraph),
+            float(abs(index - top_index) == 1), float(rank), hit.dense / top.dense if top.dense else 0.0,
+            hit.bm25 / top.bm25 if top.bm25 else 0.0]

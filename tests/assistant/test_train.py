@@ -1,0 +1,73 @@
+"""``assistant train``: the selection models are fitted from data, reproducibly, and the shipped artefacts
+are what the command writes from the development sets in the repository."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE,
+                              ModelMissing, SelectionModel, artefact_path)
+from assistant.train import _fit_selection, fit_selection, quoted
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_a_candidate_is_quoted_when_it_is_or_holds_a_gold_quote():
+    quotes = ["市交通局要对全市汽修行业开展一次全面检查"]
+    assert quoted("市交通局要对全市汽修行业开展一次全面检查。", quotes)                # the sentence itself
+    assert quoted("市交通局要对全市汽修行业开展一次全面检查，督促企业严格落实。", quotes)  # holds it
+    assert quoted("对全市汽修行业开展一次全面检查", quotes)                            # a clause of it
+    assert not quoted("市城管局要强化道路清扫保洁。", quotes)
+    assert not quoted("检查", quotes)                                                 # too short to count
+
+
+def test_the_threshold_favours_recall_and_the_fit_is_deterministic():
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(1.0, 1.0, (40, 2)), rng.normal(-1.0, 1.0, (400, 2))])
+    y = np.array([1] * 40 + [0] * 400)
+    first, second = _fit_selection(X, y, ("a", "b")), _fit_selection(X, y, ("a", "b"))
+    assert first == second
+    assert first["recall"] > first["precision"]          # F2: a missed item costs more than an extra one
+    model = SelectionModel.from_dict(first)
+    assert model.scores(np.array([[3.0, 3.0]]))[0] >= model.threshold > model.scores(np.array([[-3.0, -3.0]]))[0]
+
+
+def test_a_model_fitted_on_other_features_is_refused(tmp_path, monkeypatch):
+    data = json.loads(artefact_path(DUTY_SELECTION_FILE).read_text(encoding="utf-8"))
+    assert data["features"] == list(DUTY_FEATURES)
+    with pytest.raises(ModelMissing):
+        SelectionModel.load(DUTY_SELECTION_FILE, SENTENCE_FEATURES)
+
+
+@pytest.mark.slow
+def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch):
+    """Refit from the repository's development sets: same data digest, same coefficients and thresholds."""
+    composer = assistant.composer
+    monkeypatch.setattr(composer, "duty_selection", None)       # as `assistant train` fits
+    monkeypatch.setattr(composer, "sentence_selection", None)
+    duty, sentence = fit_selection(assistant, root=REPO)
+    for name, fitted in ((DUTY_SELECTION_FILE, duty), (SENTENCE_SELECTION_FILE, sentence)):
+        shipped = json.loads(artefact_path(name).read_text(encoding="utf-8"))
+        assert fitted["data_sha256"] == shipped["data_sha256"], f"{name}: the sets changed; run assistant train"
+        assert fitted["candidates"] == shipped["candidates"] and fitted["positives"] == shipped["positives"]
+        assert np.allclose(fitted["coef"], shipped["coef"], atol=1e-4)
+        assert abs(fitted["threshold"] - shipped["threshold"]) < 1e-3
+
+
+def test_who_answers_quote_every_task_the_model_keeps(assistant):
+    """A topic question is answered with the tasks under that topic, each quoted verbatim with its body."""
+    answer = assistant.ask("秸秆禁烧谁负责？")
+    text = answer.answer
+    assert "市农业农村局" in text and "各县区政府" in text
+    for c in answer.citations:
+        assert c.quote == assistant.source(c.doc or None)[c.start:c.end]
+
+
+def test_without_fitted_selection_models_who_answers_quote_one_task(assistant, monkeypatch):
+    monkeypatch.setattr(assistant.composer, "duty_selection", None)
+    monkeypatch.setattr(assistant.composer, "sentence_selection", None)
+    answer = assistant.ask("谁负责秸秆禁烧？")
+    assert answer.answerable and len(answer.citations) >= 1
