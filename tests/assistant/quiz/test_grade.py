@@ -45,7 +45,7 @@ def test_actor_answers_accept_aliases(bank, grade):
 def test_multiple_choice_by_letter_text_or_alias(bank, grade):
     q = one(bank, lambda q: q.kind == "who" and q.answer == "市住建局")
     letter = "ABCDEFGH"[q.options.index(q.answer)]
-    wrong_letter = next(l for l in "ABCD"[:len(q.options)] if l != letter)
+    wrong_letter = next(c for c in "ABCD"[:len(q.options)] if c != letter)
     for right in (letter, letter.lower(), f"{letter}.", f"选{letter}", q.answer, "住建局"):
         assert grade(q, right).correct, right
     assert not grade(q, wrong_letter).correct
