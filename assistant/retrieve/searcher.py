@@ -54,10 +54,14 @@ class Searcher:
         return Glossary.from_state(self.english["glossary"])
 
     def expand(self, text: str) -> str:
-        """Chinese terms of the document that an English question asks about ("" for Chinese questions)."""
+        """Chinese terms of the document that an English question asks about ("" for Chinese questions):
+        those whose English gloss it uses, and the names it spells in pinyin."""
         if len(re.findall(r"[A-Za-z]", text)) < 3:
             return ""
-        return " ".join(term for term, _ in self.glossary.match(text, top=8))
+        from index.romanize import words_spelled
+
+        glossed = [term for term, _ in self.glossary.match(text, top=8)]
+        return " ".join(glossed + words_spelled(text, self.english.get("pinyin", {})))
 
     def prepare(self, text: str, vector: np.ndarray | None = None) -> Query:
         # Body paraphrases add the document's own name (交通运输局 → 市交通局); English words their terms.
