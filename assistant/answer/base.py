@@ -45,6 +45,8 @@ class Answerer:
         self.duty_selection = duty_selection          # fitted models (assistant.models.SelectionModel)
         self.sentence_selection = sentence_selection
         self.text = corpus.text
+        # Question terms come lower-cased from the tokenizer (pm2.5, vocs): they are looked up lower-cased.
+        self.text_lower = corpus.text.lower()
         self.duties: list[Duty] = corpus.duties
         self.figures: list[Figure] = corpus.figures
         self.passages = corpus.passages
@@ -56,6 +58,7 @@ class Answerer:
         self.expand = expand                    # English question → the document's Chinese terms
         self.groups = derive_enumerations(corpus.doc)
         self._masthead = "".join(s.text for s in sentences if s.path[:1] in ([TITLE_LABEL], [DISTRIBUTION_LABEL]))
+        self._sentences_lower = [s.text.lower() for s in sentences]
         self._duty_bm25 = BM25Ranker([tokenize(f"{d.topic} {d.task}") for d in self.duties])
 
     def _sentence_at(self, pos: int) -> Sentence:
@@ -98,7 +101,7 @@ class Answerer:
 
     def _rarest_term(self, a: Analysis) -> str | None:
         """The question's most specific word that the speech uses (fewest sentences contain it)."""
-        counts = {t: sum(t in s.text for s in self.sentences) for t in content_terms(a.question)}
+        counts = {t: sum(t in s for s in self._sentences_lower) for t in content_terms(a.question)}
         counts = {t: c for t, c in counts.items() if c}
         return min(counts, key=counts.get) if counts else None
 

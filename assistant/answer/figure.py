@@ -43,9 +43,11 @@ class FigureAnswers:
                     continue
                 if want_target and fig.kind != "target":
                     continue
-                # The last clause holds the ask ("…，还有几个没整改完？"): its words count double.
-                overlap = sum(t in fig.measure for t in measure_terms) + sum(t in fig.measure for t in focus_terms
-                                                                             if t not in TARGET_CUES)
+                # The last clause holds the ask ("…，还有几个没整改完？"): its words count double. Terms are
+                # lower-cased by the tokenizer (pm2.5), so the measure is compared lower-cased too.
+                measure = fig.measure.lower()
+                overlap = sum(t in measure for t in measure_terms) + sum(t in measure for t in focus_terms
+                                                                         if t not in TARGET_CUES)
                 if overlap == 0 and (rank > 0 or want_target):
                     continue
                 score = overlap + 1.5 / (rank + 1)
@@ -62,13 +64,14 @@ class FigureAnswers:
                                 [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
         # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
         same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
-                and abs(f.start - fig.start) <= 40 and (f is fig or any(t in f.measure for t in q_terms))]
+                and abs(f.start - fig.start) <= 40 and (f is fig or any(t in f.measure.lower() for t in q_terms))]
         citer = self._citer()
         n = citer.cite(fig.sentence_start, fig.sentence_end, _section_at(self.sentences, fig.sentence_start))
         shown = []
         if len({f.measure for f in same}) == 1 and len(fig.measure) <= 45:
             shown = [fig.measure]  # one clause holds them all: 12个国控、18个省控、8个市控断面…
-        for f in sorted(same, key=lambda f: f.start):
+        # The figure that matched the question best leads; the others of its clause group follow in text order.
+        for f in [fig] + sorted((f for f in same if f is not fig), key=lambda f: f.start):
             label = f.measure if len(f.measure) <= 18 else f.text
             if not shown or (len(set(x.measure for x in same)) > 1 and label not in shown):
                 shown.append(label)
@@ -79,7 +82,7 @@ class FigureAnswers:
         """Why a figure does not answer the question: a year, place or body the question names is not in
         its sentence, or most of the question's words are elsewhere (商洛市的优良天数 ≠ 安康的)."""
         para = next(p for p in self.corpus.doc.paragraphs if p.start <= fig.start < p.end)
-        context = para.text
+        context = para.text.lower()
         for year in a.years:
             if year not in context:
                 return f"{year}年"
@@ -92,10 +95,10 @@ class FigureAnswers:
             if rare and rare not in context:
                 return f"“{rare}”"
         for text in {a.question, last_clause(a.question)}:
-            present = [t for t in content_terms(text) if t in self.text and not t.isdigit()]
+            present = [t for t in content_terms(text) if t in self.text_lower and not t.isdigit()]
             if present and sum(t in context for t in present) * 3 < len(present):
                 return "“" + "”“".join(t for t in present if t not in context) + "”"
-        if last_clause(a.question) != a.question and any(t not in self.text for t in content_terms(last_clause(a.question))) \
+        if last_clause(a.question) != a.question and any(t not in self.text_lower for t in content_terms(last_clause(a.question))) \
                 and not any(t in context for t in content_terms(last_clause(a.question))):
             return "“" + "”“".join(content_terms(last_clause(a.question))) + "”"
         return None

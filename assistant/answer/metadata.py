@@ -13,7 +13,8 @@ class MetadataAnswers:
     def _about_masthead(self, a: Analysis) -> bool:
         """A metadata question asks about the document itself: none of its content words is something
         only the body of the text talks about (哪几部条例 is a question about the body)."""
-        body = [t for t in content_terms(a.question) if t in self.text and t not in self._masthead]
+        masthead = self._masthead.lower()
+        body = [t for t in content_terms(a.question) if t in self.text_lower and t not in masthead]
         return not body
 
     def metadata_answer(self, a: Analysis) -> Composed | None:

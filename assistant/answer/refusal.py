@@ -48,13 +48,13 @@ class Refusals:
         if a.english:
             expanded = self.expand(a.question).split()
             terms = [t for t in expanded if len(t) >= 2]
-        top_text = "".join(self.sentence_by_id[h.id].text for h in hits[:3])
+        top_text = "".join(self.sentence_by_id[h.id].text for h in hits[:3]).lower()
         dense = sorted((h.dense for h in hits), reverse=True)
         return {
             "dense_top": dense[0] if dense else 0.0,
             "dense_margin": (dense[0] - dense[-1]) if len(dense) > 1 else 0.0,
             "bm25_top": float(np.log1p(max((h.bm25 for h in hits), default=0.0))),
-            "doc_coverage": (sum(t in self.text for t in terms) / len(terms)) if terms else 0.0,
+            "doc_coverage": (sum(t in self.text_lower for t in terms) / len(terms)) if terms else 0.0,
             "evidence_coverage": (sum(t in top_text for t in terms) / len(terms)) if terms else 0.0,
             "unknown_body": float(bool(a.unknown)),
             "known_body": float(bool(a.actors or a.mentioned)),
@@ -71,11 +71,11 @@ class Refusals:
             return []
         missing = []
         for term in content_terms(a.question):
-            if term in self.text:
+            if term in self.text_lower:
                 continue
             # A word whose every two-character piece is in the text is a rephrasing, not a new topic.
             pieces = [term[i:i + 2] for i in range(len(term) - 1)]
-            if pieces and all(p in self.text for p in pieces):
+            if pieces and all(p in self.text_lower for p in pieces):
                 continue
             missing.append(term)
         return missing

@@ -101,8 +101,6 @@ def test_transport_bureau_lists_both_duties_verbatim_and_cited(assistant, source
         assert source[c.start:c.end] == c.quote and f"[{c.n}]" in answer.answer
 
 
-@pytest.mark.xfail(reason="engine v2 regression (十三五PM2.5降幅 leads with the good-days figure), issue 9 open",
-                   strict=False)
 def test_number_answers_lead_with_the_number(assistant):
     assert assistant.ask("优良天数目标是多少？").answer.startswith("**确保实现中心城市空气质量优良天数全年不少于325天的目标**")
     assert assistant.ask("十三五PM2.5降幅").answer.lstrip("*").startswith(("PM2.5浓度年均下降3.6", "3.6"))

@@ -42,3 +42,12 @@ def test_refusal_offers_body_passages_not_the_masthead(compose, assistant):
     masthead = {TITLE_LABEL, DISTRIBUTION_LABEL}
     by_start = {s.start: s for s in assistant.searcher.sentences}
     assert all(by_start[r["start"]].path[:1] and by_start[r["start"]].path[0] not in masthead for r in out.related)
+
+
+def test_latin_terms_match_whatever_their_case(assistant):
+    """Question terms come lower-cased from the tokenizer; the document writes PM10, PM2.5."""
+    for question in ("pm10同比上升了多少", "PM10同比上升了多少？"):
+        answer = assistant.ask(question)
+        assert answer.answerable and "8.1%" in answer.answer, question
+    lead = assistant.ask("十三五期间pm2.5年均降了多少？").answer.lstrip("*")
+    assert lead.startswith(("PM2.5浓度年均下降3.6", "3.6")), lead
