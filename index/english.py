@@ -16,10 +16,16 @@ def build_english(corpus, words: list[str]) -> dict:
     from index.gloss import Glossary, reverse_index
     from index.romanize import pinyin_index
 
+    from index import gloss, romanize
+
     chars = {ch for b in corpus.bodies for f in b.surface_forms for ch in f}
     exact, loose = reverse_index(chars)
-    return {"version": ENGLISH_VERSION, "glossary": Glossary(words).to_state(), "reverse": exact, "loose": loose,
+    data = {"version": ENGLISH_VERSION, "glossary": Glossary(words).to_state(), "reverse": exact, "loose": loose,
             "pinyin": pinyin_index(words)}
+    # Answering reads english.json only: the parsed dictionary (~50 MB) is not kept once it is written.
+    for cached in (gloss.cedict_entries, gloss._dictionary, romanize._readings):
+        cached.cache_clear()
+    return data
 
 
 def write_english(path: Path, data: dict) -> None:
