@@ -6,6 +6,7 @@ first use: ``Assistant.retriever`` (a standard ``BaseRetriever``) and the option
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,7 +23,8 @@ from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, SENTENCE_FEATU
                               AnswerabilityModel, AnswerTypeModel, ModelMissing, SelectionModel)
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, last_clause, strip_markup, task_hops
-from index.build import Index, open_index
+from index.build import DICTIONARY, Index, open_index
+from index.tokens import dictionary as tokenizer_dictionary
 
 __all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion"]
 
@@ -32,6 +34,16 @@ MAX_READ = 4  # passages ranked for the LLM reader, besides the engine's own cit
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "…"
+
+
+def _own_tokenizer(method):
+    """Run an answering step with this assistant's own tokenizer dictionary: an index opened later in the
+    same process (another corpus) must not change how this one reads questions (index.tokens.dictionary)."""
+    @functools.wraps(method)
+    def wrapped(self, *args, **kwargs):
+        with tokenizer_dictionary(self.index.path / DICTIONARY):
+            return method(self, *args, **kwargs)
+    return wrapped
 
 
 @dataclass
@@ -159,6 +171,7 @@ class Assistant:
                 for d in self.index.corpus.documents]
 
     # ---- the steps -------------------------------------------------------------------------
+    @_own_tokenizer
     def _retrieve_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
         question = state["standalone_question"]
@@ -184,6 +197,7 @@ class Assistant:
         state["timings_ms"]["retrieve"] = round((time.perf_counter() - t0) * 1000, 2)
         return state
 
+    @_own_tokenizer
     def _compose_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
         state["composed"] = self.composer.compose(state["analysis"], state["evidence"])
@@ -264,8 +278,8 @@ class Assistant:
                        read: bool = True) -> Iterator["str | Answer"]:
         """The LLM reply's tokens as they come (when an LLM is configured), then the settled ``Answer``."""
         t0 = time.perf_counter()
-        standalone = self._standalone(cleaned, conversation)
         last = conversation.last
+        standalone = self._standalone(cleaned, conversation)
         state = self._compose_step(self._retrieve_step(
             {"question": cleaned, "standalone_question": standalone, "timings_ms": {},
              "previous_vector": last.vector if last is not None else None}))
@@ -279,6 +293,7 @@ class Assistant:
                      timings, composed.related, composed.route, composed.actors, composed.items,
                      state["analysis"].answer_type, llm=state.get("llm", {}), vector=state["query"].vector)
 
+    @_own_tokenizer
     def _standalone(self, question: str, conversation: Conversation) -> str:
         """Resolve a follow-up against the earlier answers (their standalone questions, bodies, items)."""
         previous = conversation.last

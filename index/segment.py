@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from index.numerals import NUMERAL
 
-SEGMENTER_VERSION = "2"
+SEGMENTER_VERSION = "3"
 
 SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’）》」』)"
@@ -118,7 +118,9 @@ def _paragraph_path(text: str, state: dict) -> tuple[str, list[str]]:
         state["distribution"] = True
         return "distribution", [DISTRIBUTION_LABEL]
     if not state.get("body"):
-        if any(ch in text for ch in "。！？") and len(text) > 40:
+        # The body starts at the first paragraph with a sentence end: masthead lines (title, issuer,
+        # date, 同志们：) have none, and a notice's body may be one short sentence.
+        if any(ch in text for ch in "。！？"):
             state["body"] = True
         else:
             return "title", [TITLE_LABEL]

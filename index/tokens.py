@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from index.language import read_words
@@ -56,8 +58,11 @@ def _compact_jieba(path: str):
     return tokenizer
 
 
+_scoped: ContextVar[str | None] = ContextVar("tokenizer_dictionary", default=None)
+
+
 def _jieba():
-    path = _active["dictionary"]
+    path = _scoped.get() or _active["dictionary"]
     return _compact_jieba(path) if path else _full_jieba()
 
 
@@ -90,6 +95,17 @@ def write_dictionary(path, texts: list[str], terms: list[str] = ()) -> None:
 def use_dictionary(path) -> None:
     """Tokenize with the compact dictionary of an opened index (``None``: jieba's full dictionary)."""
     _active["dictionary"] = str(path) if path else None
+
+
+@contextmanager
+def dictionary(path):
+    """Tokenize with ``path`` inside the block, in this thread only: an index opened later in the same
+    process (another corpus) must not change how an earlier one reads its questions."""
+    token = _scoped.set(str(path))
+    try:
+        yield
+    finally:
+        _scoped.reset(token)
 
 
 def tokenize(text: str) -> list[str]:

@@ -46,3 +46,16 @@ def test_tokens_drop_function_words():
     tokens = tokenize("县水利局要牵头制定保洁方案")
     assert "保洁" in tokens and "方案" in tokens
     assert "要" not in content_terms("县水利局要牵头制定保洁方案")
+
+
+def test_an_index_opened_later_does_not_change_how_an_earlier_one_reads(assistant, settings, tmp_path):
+    """Each assistant tokenizes with its own index's dictionary, whatever else the process opened since."""
+    from assistant import Assistant
+
+    before = assistant.ask("市交通局要做什么？")
+    other = tmp_path / "other.txt"
+    other.write_text("关于加强校园安全工作的通知\n市教育局要加强校园安全检查，每学期不少于两次。\n", encoding="utf-8")
+    second = Assistant.open(settings.with_(home=tmp_path / "home", corpus=(str(other),)))
+    assert second.ask("市教育局要做什么？").answerable
+    after = assistant.ask("市交通局要做什么？")
+    assert after.answer == before.answer and [c.start for c in after.citations] == [c.start for c in before.citations]
