@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from index.language import read_words
 from index.bodies import BODIES_VERSION, Body, derive_bodies, load_lexicon
 from index.chunk import Passage, chunk
 from index.facts import Duty, Figure, extract_duties, extract_figures
@@ -40,6 +41,12 @@ class SourceDoc:
         title = (self.metadata.get("title") or {}).get("value") if self.metadata else None
         return title or self.name
 
+    def noun(self) -> str:
+        """What kind of document this is, as its title ends (…的讲话 → 讲话, …的通知 → 通知); else 文件."""
+        title = ((self.metadata.get("title") or {}).get("value") or "").rstrip("》」”\"'　 。")
+        kinds = [k for k in read_words("document_kinds.txt") if title.endswith(k)]
+        return min(kinds, key=len) if kinds else "文件"
+
 
 @dataclass
 class Corpus:
@@ -53,6 +60,12 @@ class Corpus:
     bodies: list[Body]
     documents: list[SourceDoc]
     sha256: str
+
+    @property
+    def noun(self) -> str:
+        """How answers call the loaded documents: their kind when they share one (讲话), else 文件."""
+        nouns = {d.noun() for d in self.documents}
+        return nouns.pop() if len(nouns) == 1 else "文件"
 
     @classmethod
     def load(cls, paths: list[str | Path] | None = None) -> "Corpus":

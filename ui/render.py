@@ -160,7 +160,7 @@ WELCOME = ('<div class="welcome">'
            '<p><strong>就载入的文件提问</strong>（中文或英文均可）。回答只引用原文，'
            '每句后的 <span class="cite-demo">[n]</span> 是引用：指向或聚焦可看原句与出处，'
            '点按可在全文中定位并高亮。</p>'
-           '<p>文件没有涉及的内容会明确说明“讲话未涉及”，不会编造。</p></div>')
+           '<p>文件没有涉及的内容会明确说明“原文未涉及”，不会编造。</p></div>')
 
 
 def _conv(inner: str) -> str:
@@ -199,7 +199,7 @@ def render_turn(i: int, t: dict) -> str:
     if ans.get("standalone_question") and ans["standalone_question"] != ans["question"]:
         body.append(f'<div class="resolved">（理解为：{esc(ans["standalone_question"])}）</div>')
     if not ans["answerable"]:
-        body.append('<div class="badge">讲话未涉及</div>')
+        body.append('<div class="badge">原文未涉及</div>')
     body.append(f'<div class="answer-body">{render_answer(shown, ans["citations"])}</div>')
     if "partial" not in t:
         if ans.get("related"):
@@ -238,7 +238,7 @@ def render_cite_set(i: int, ans: dict, hidden: bool = False) -> str:
     parts = [f'<div class="cite-set" data-turn="{i}"{" hidden" if hidden else ""}>'
              f'<div class="cites-title">引用 · 第{i + 1}问 · {esc(ans["question"])}</div>']
     if not ans["citations"]:
-        parts.append('<p class="muted">这个回答没有引用（讲话未涉及）。</p>')
+        parts.append('<p class="muted">这个回答没有引用（原文未涉及）。</p>')
     else:
         parts.append("<ol>")
         for c in ans["citations"]:
@@ -290,7 +290,7 @@ def conversation_markdown(turns: list[dict], title: str = "") -> str:
         if ans["standalone_question"] != ans["question"]:
             out += [f"（理解为：{_md_text(ans['standalone_question'])}）", ""]
         if not ans["answerable"]:
-            out += ["*讲话未涉及*", ""]
+            out += ["*原文未涉及*", ""]
         out += [ans["answer"], ""]
         if ans["citations"]:
             out += ["**引用**", ""]

@@ -45,6 +45,7 @@ class Answerer:
         self.duty_selection = duty_selection          # fitted models (assistant.models.SelectionModel)
         self.sentence_selection = sentence_selection
         self.text = corpus.text
+        self.noun = corpus.noun  # 讲话, 通知, 报告 …: how answers call the document
         # Question terms come lower-cased from the tokenizer (pm2.5, vocs): they are looked up lower-cased.
         self.text_lower = corpus.text.lower()
         self.duties: list[Duty] = corpus.duties

@@ -51,7 +51,7 @@ class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, 
             named = [h for h in hits[:6 if rare else 3] if _names_someone(self.sentence_by_id[h.id].text)
                      and (rare is None or rare in self.sentence_by_id[h.id].text)]
             if not named:
-                return self._refuse("讲话没有说明由哪个部门或谁负责这件事。", hits, route="who-refusal")
+                return self._refuse(f"{self.noun}没有说明由哪个部门或谁负责这件事。", hits, route="who-refusal")
             return self.general_answer(a, replace(ev, hits=named + [h for h in hits if h not in named]))
         if a.intent == "list":
             answer = self.list_answer(a, ev)
@@ -59,11 +59,11 @@ class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, 
                 return answer
         slogan = self._unexpanded_slogan(a)
         if slogan:
-            return self._refuse(f"讲话只提到“{slogan}”，没有展开说明它具体包括什么。", hits, route="slogan-refusal")
+            return self._refuse(f"{self.noun}只提到“{slogan}”，没有展开说明它具体包括什么。", hits, route="slogan-refusal")
         if a.intent == "number" or (a.number and a.actors):
             answer = self.number_answer(a, ev)
             if answer:
                 return answer
             if a.intent == "number" and _ASKS_COUNT_OR_DATE.search(a.question) and not re.search(r"哪几|哪些", a.question):
-                return self._refuse("讲话中没有给出这个数字或日期。", hits, route="number-refusal")
+                return self._refuse(f"{self.noun}中没有给出这个数字或日期。", hits, route="number-refusal")
         return self.general_answer(a, ev)

@@ -24,7 +24,7 @@ class DutyAnswers:
                 continue
             actor = self.registry.get(name)
             scope = f"{name}（含{'、'.join(actor.covers)}）" if actor.covers else name
-            lines = [f"讲话对{scope}提出{len(duties)}项要求："]
+            lines = [f"{self.noun}对{scope}提出{len(duties)}项要求："]
             for topic, group in _by_topic(duties):
                 lines.append(f"\n**{topic}**")
                 for d in group:
@@ -32,7 +32,7 @@ class DutyAnswers:
                     lines.append(f"- {_quote(d.task)}[{n}]")
             shared = [n for n in self._tasked_actors() if self.registry.get(n).kind == "collective" and n != name]
             if actor.kind in ("bureau", "office", "county") and shared:
-                lines.append(f"\n（讲话对“{'”“'.join(shared[:2])}”还提出了共性要求，可另行查询。）")
+                lines.append(f"\n（{self.noun}对“{'”“'.join(shared[:2])}”还提出了共性要求，可另行查询。）")
             blocks.append("\n".join(lines))
         answerable = any(self.duties_of(n) for n in a.actors) or bool(citer.citations)
         return Composed("\n\n".join(blocks), answerable, citer, route="duty", actors=list(a.actors))
@@ -43,9 +43,9 @@ class DutyAnswers:
         shared = [d for d in self.duties if all(set(d.actors) & {n, *self.registry.get(n).covers} for n in a.actors)]
         names = "、".join(a.actors)
         if not shared:
-            return Composed(f"讲话没有把同一项任务同时交给{names}。可分别查询各自的任务。", True, citer,
+            return Composed(f"{self.noun}没有把同一项任务同时交给{names}。可分别查询各自的任务。", True, citer,
                             route="duty", actors=list(a.actors))
-        lines = [f"讲话同时交给{names}的任务有{len(shared)}项："]
+        lines = [f"{self.noun}同时交给{names}的任务有{len(shared)}项："]
         for d in shared:
             lines.append(f"- {_quote(d.task)}[{citer.cite(d.start, d.end, d.section)}]")
         return Composed("\n".join(lines), True, citer, route="duty", actors=list(a.actors))
@@ -54,8 +54,8 @@ class DutyAnswers:
         # An actor named only inside others' duties (市考核办): say so and show those sentences.
         mentions = [d for d in self.duties if any(f in d.task for f in self.registry.get(name).surface_forms)]
         if not mentions:
-            return f"讲话没有给{name}布置具体任务。"
-        lines = [f"讲话没有直接给{name}布置任务，只在以下要求中提到它："]
+            return f"{self.noun}没有给{name}布置具体任务。"
+        lines = [f"{self.noun}没有直接给{name}布置任务，只在以下要求中提到它："]
         for d in mentions:
             lines.append(f"- {_quote(d.task)}[{citer.cite(d.start, d.end, d.section)}]")
         return "\n".join(lines)

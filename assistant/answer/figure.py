@@ -55,12 +55,12 @@ class FigureAnswers:
                     best = (score, fig)
         if best is None:
             if want_target:
-                return self._refuse("讲话中没有给出这方面的目标值。", hits, route="number-refusal")
+                return self._refuse(f"{self.noun}中没有给出这方面的目标值。", hits, route="number-refusal")
             return None
         fig = best[1]
         mismatch = self._figure_mismatch(a, fig)
         if mismatch:
-            return self._refuse(f"讲话中没有给出{mismatch}的这个数字。最接近的内容见下方相关原文。",
+            return self._refuse(f"{self.noun}中没有给出{mismatch}的这个数字。最接近的内容见下方相关原文。",
                                 [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
         # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
         same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind

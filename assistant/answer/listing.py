@@ -50,9 +50,9 @@ class ListAnswers:
         citer = self._citer()
         intro = self._list_intro(best)
         if intro is not None:
-            lines = [f"讲话列出{len(best.items)}项：“{_quote(intro.text)}”[{citer.cite(intro.start, intro.end, intro.section)}]"]
+            lines = [f"{self.noun}列出{len(best.items)}项：“{_quote(intro.text)}”[{citer.cite(intro.start, intro.end, intro.section)}]"]
         else:
-            lines = [f"讲话列出{len(best.items)}项："]
+            lines = [f"{self.noun}列出{len(best.items)}项："]
         for k, (start, end, section) in enumerate(best.items, 1):
             lines.append(f"{k}. {_quote(self.text[start:end])}[{citer.cite(start, end, section)}]")
         return Composed("\n".join(lines), True, citer, route="list",
@@ -81,7 +81,7 @@ class ListAnswers:
         body = [s for s in self.sentences if s.paragraph == head.paragraph and s.start > head.start
                 and (s.path == head.path or len(head.path) == len(s.path))][:6]
         citer = self._citer()
-        lines = [f"讲话在“{head.section}”部分谈到："]
+        lines = [f"{self.noun}在“{head.section}”部分谈到："]
         for sent in [head] + body:
             lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
         return Composed("\n".join(lines), True, citer, route="item")

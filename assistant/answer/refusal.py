@@ -24,22 +24,22 @@ class Refusals:
         if a.unknown and not a.actors and not a.mentioned:
             tasked = "、".join(n for n in self._tasked_actors() if self.registry.get(n).kind in ("bureau", "office"))
             listing = f"文档布置了任务的部门有：{tasked}。" if tasked else ""
-            return self._refuse(f"讲话中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。{listing}")
+            return self._refuse(f"{self.noun}中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。{listing}")
         if a.mentioned and not a.actors and a.asks_duty:
-            return self._refuse(f"讲话没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
+            return self._refuse(f"{self.noun}没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
         missing_years = [y for y in a.years if y not in self.text]
         if missing_years:
-            return self._refuse(f"讲话中没有关于{'、'.join(missing_years)}年的内容。", hits)
+            return self._refuse(f"{self.noun}中没有关于{'、'.join(missing_years)}年的内容。", hits)
         if a.actors and a.intent == "duty":
             return None
         if not hits:
-            return self._refuse("讲话中没有提到这方面的内容。")
+            return self._refuse(f"{self.noun}中没有提到这方面的内容。")
         if self.answerability is not None and not self.answerability.answerable(self.features(a, hits)):
             if a.injection:
-                return self._refuse("讲话中没有提到这方面的内容。我只能回答已载入的讲话和文档里的内容，不执行其他指令；请直接提问文档内容，例如某个部门要做什么。")
+                return self._refuse(f"{self.noun}中没有提到这方面的内容。我只能回答已载入的文档里的内容，不执行其他指令；请直接提问文档内容，例如某个部门要做什么。")
             missing = self.missing_terms(a)
             said = f"“{'”“'.join(missing)}”" if missing else "这方面的内容"
-            return self._refuse(f"讲话中没有提到{said}。", hits)
+            return self._refuse(f"{self.noun}中没有提到{said}。", hits)
         return None
 
     def features(self, a: Analysis, hits: list[Hit]) -> dict[str, float]:

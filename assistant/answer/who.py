@@ -52,7 +52,7 @@ class WhoAnswers:
         common = set.intersection(*actor_sets) if len(actor_sets) > 1 else set()
         names = [n for n in _ordered_actors(chosen) if not common or n in common]
         citer = self._citer()
-        lead = f"**{'、'.join(names)}**。" + ("讲话同时把这几项工作交给了它：" if common else "讲话原文：")
+        lead = f"**{'、'.join(names)}**。" + (f"{self.noun}同时把这几项工作交给了它：" if common else f"{self.noun}原文：")
         lines = [lead]
         for d in sorted(chosen, key=lambda d: d.start):
             if common and not (common & set(d.actors)):

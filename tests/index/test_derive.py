@@ -56,6 +56,8 @@ def test_an_index_opened_later_does_not_change_how_an_earlier_one_reads(assistan
     other = tmp_path / "other.txt"
     other.write_text("关于加强校园安全工作的通知\n市教育局要加强校园安全检查，每学期不少于两次。\n", encoding="utf-8")
     second = Assistant.open(settings.with_(home=tmp_path / "home", corpus=(str(other),)))
-    assert second.ask("市教育局要做什么？").answerable
+    notice = second.ask("市教育局要做什么？")           # a one-sentence body is body text, and a 通知 is
+    assert notice.answerable and notice.answer.startswith("通知对市教育局提出1项要求")  # called a 通知
+    assert second.ask("市交通局要做什么？").answer.startswith("通知中没有提到市交通局")
     after = assistant.ask("市交通局要做什么？")
     assert after.answer == before.answer and [c.start for c in after.citations] == [c.start for c in before.citations]

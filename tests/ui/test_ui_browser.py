@@ -196,7 +196,7 @@ def test_not_in_speech_is_styled_distinctly(app_page):
     app_page.ask("火星上有什么？")
     bot = app_page.last_bot()
     assert "not-in-speech" in (bot.get_attribute("class") or "")
-    assert "讲话未涉及" in bot.inner_text()
+    assert "原文未涉及" in bot.inner_text()
 
 
 def _visible_set(page) -> str:
