@@ -19,8 +19,9 @@ from assistant.clean import InvalidQuestion, clean_history, clean_question
 from assistant.answer import Composer
 from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
-from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE,
-                              AnswerabilityModel, AnswerTypeModel, ModelMissing, SelectionModel)
+from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_FEATURES, FIGURE_SELECTION_FILE,
+                              SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, AnswerabilityModel, AnswerTypeModel,
+                              ModelMissing, SelectionModel)
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, last_clause, strip_markup, task_hops
 from index.build import DICTIONARY, Index, open_index
@@ -376,15 +377,16 @@ class Assistant:
         return [f.to_dict() for f in self.index.corpus.figures]
 
 
-def _selection_models() -> tuple[SelectionModel | None, SelectionModel | None]:
-    """The fitted duty and sentence selection models (None until ``assistant train`` has written them)."""
+def _selection_models() -> list[SelectionModel | None]:
+    """The fitted duty, sentence and figure selection models (None until ``assistant train`` wrote them)."""
     out = []
-    for name, features in ((DUTY_SELECTION_FILE, DUTY_FEATURES), (SENTENCE_SELECTION_FILE, SENTENCE_FEATURES)):
+    for name, features in ((DUTY_SELECTION_FILE, DUTY_FEATURES), (SENTENCE_SELECTION_FILE, SENTENCE_FEATURES),
+                           (FIGURE_SELECTION_FILE, FIGURE_FEATURES)):
         try:
             out.append(SelectionModel.load(name, features))
         except ModelMissing:
             out.append(None)
-    return out[0], out[1]
+    return out
 
 
 def _answer_type_model(index: Index) -> AnswerTypeModel:

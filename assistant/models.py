@@ -40,6 +40,10 @@ DUTY_FEATURES = ("bm25_rel", "bm25_log", "dense", "dense_gap", "lead_topic")
 # A further hit against the best one: fused score relative to it, same paragraph, next to it, its rank,
 # and its cosine and BM25 relative to the best hit's.
 SENTENCE_FEATURES = ("score_rel", "same_paragraph", "adjacent", "rank", "dense_rel", "bm25_rel")
+FIGURE_SELECTION_FILE = "figure_selection.json"
+# A figure in a candidate sentence: how many question words its measure holds (all, and the last clause's),
+# its sentence's rank and cosine, whether it is a target, and whether it is the first figure of its sentence.
+FIGURE_FEATURES = ("measure_overlap", "focus_overlap", "rank_inv", "dense", "target", "first_in_sentence")
 
 
 class ModelMissing(RuntimeError):

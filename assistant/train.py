@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from assistant.models import (ANSWER_TYPE_FILE, ANSWERABILITY_FILE, DUTY_FEATURES, DUTY_SELECTION_FILE, FEATURES,
+                              FIGURE_FEATURES, FIGURE_SELECTION_FILE,
                               SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, TYPES, AnswerabilityModel,
                               AnswerTypeModel, SelectionModel, artefact_path)
 
@@ -175,13 +177,15 @@ def _fit_selection(X: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> d
                    "candidates": int(len(y)), "positives": int(y.sum())}
 
 
-def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS, root: Path = Path(".")) -> tuple[dict, dict]:
-    """Fit the duty and sentence selection models on the gold quotes of the development sets."""
+def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS,
+                  root: Path = Path(".")) -> tuple[dict, dict, dict]:
+    """Fit the duty, sentence and figure selection models on the gold quotes (figures: the must-include
+    facts) of the development sets. The figure model only ranks (the likeliest figure answers)."""
     from assistant.answer.composer import _lexical_winner_first
 
     paths = [root / s for s in sets if (root / s).is_file()]
     composer = assistant.composer
-    dX, dy, sX, sy, questions = [], [], [], [], 0
+    dX, dy, sX, sy, fX, fy, questions = [], [], [], [], [], [], 0
     for item in _items(paths):
         quotes = item.get("gold_quotes") or []
         if not quotes or not answerable_gold(item):
@@ -193,6 +197,15 @@ def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS, root: Path 
             for part in evidence.hop_queries or [evidence.query]:
                 dX.append(composer.duty_candidates(part))
                 dy.extend(int(quoted(d.task, quotes)) for d in composer.duties)
+        if analysis.intent == "number" or (analysis.number and analysis.actors):
+            wants = composer.figure_query(analysis)
+            as_composed = replace(evidence, hits=_lexical_winner_first(analysis, evidence.hits))
+            found = list(composer.figure_candidates(analysis, as_composed, *wants[:4]))
+            labels = [int(any(_normal(f.text) in _normal(m) for m in item.get("must_include") or []))
+                      for f, _ in found]
+            if len(found) >= 2 and any(labels):  # only a choice between figures teaches the ranking
+                fX.append(np.array([row for _, row in found]))
+                fy.extend(labels)
         hits = _lexical_winner_first(analysis, evidence.hits)
         if len(hits) >= 2 and quoted(composer.sentence_by_id[hits[0].id].text, quotes):
             rows = composer.sentence_candidates(hits)
@@ -201,7 +214,8 @@ def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS, root: Path 
     digest = {"data": [str(p) for p in paths], "data_sha256": _digest(paths), "questions": questions}
     duty = _fit_selection(np.vstack(dX), np.array(dy), DUTY_FEATURES) | digest
     sentence = _fit_selection(np.vstack(sX), np.array(sy), SENTENCE_FEATURES) | digest
-    return duty, sentence
+    figure = _fit_selection(np.vstack(fX), np.array(fy), FIGURE_FEATURES) | digest
+    return duty, sentence, figure
 
 
 def train(root: Path = Path("."), progress=print) -> dict:
@@ -221,14 +235,17 @@ def train(root: Path = Path("."), progress=print) -> dict:
     # selection models), so the same data always gives the same artefacts.
     assistant.composer.answerability = None
     assistant.composer.duty_selection = assistant.composer.sentence_selection = None
+    assistant.composer.figure_selection = None
     ans = fit_answerability(assistant, root=root)
     _write(ANSWERABILITY_FILE, ans)
     progress(f"answerability: {ans['questions']} questions, threshold {ans['threshold']}, "
              f"false refusals {ans['false_refusal_rate']}, refusal recall {ans['refusal_recall']}")
-    duty, sentence = fit_selection(assistant, root=root)
+    duty, sentence, figure = fit_selection(assistant, root=root)
     _write(DUTY_SELECTION_FILE, duty)
     _write(SENTENCE_SELECTION_FILE, sentence)
-    for name, fitted in (("duty selection", duty), ("sentence selection", sentence)):
+    _write(FIGURE_SELECTION_FILE, figure)
+    for name, fitted in (("duty selection", duty), ("sentence selection", sentence), ("figure selection", figure)):
         progress(f"{name}: {fitted['candidates']} candidates ({fitted['positives']} quoted), threshold "
                  f"{fitted['threshold']}, F{fitted['beta']:g} {fitted['f_beta']} (precision {fitted['precision']}, recall {fitted['recall']})")
-    return {"answer_type": data, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence}
+    return {"answer_type": data, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence,
+            "figure_selection": figure}

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from assistant.answer.base import Composed, _quote, _section_at, _terms_with_expansions
+from assistant.answer.selection import figure_features
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis, last_clause
 from index.facts import TARGET_CUES, Figure
@@ -15,44 +18,9 @@ class FigureAnswers:
 
     def number_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
         hits = ev.hits
-        want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|几点到|几点钟|when|date|what year|what time",
-                                   a.question, re.I))
-        # Whole words (and their glossary terms) found in a figure's clause; search-mode pieces would
-        # count 空气质量 three times.
-        q_terms = _terms_with_expansions(a.question, self.expand)
-        focus_terms = _terms_with_expansions(last_clause(a.question), self.expand)
-        # A question asking for a target wants a figure the text sets as one, about the asked measure.
-        want_target = any(c in a.question.lower() for c in TARGET_CUES)
-        measure_terms = [t for t in q_terms if t not in TARGET_CUES]
-        best: tuple[float, Figure] | None = None
-        candidates = hits[:3]
-        focus = last_clause(a.question)
-        if focus != a.question and content_terms(focus):
-            # A merged follow-up ("…反馈了多少问题，几个没整改完？"): the last clause's own best sentences first.
-            own = ev.focus_hits
-            candidates = own + [h for h in candidates if h.id not in {o.id for o in own}]
-        if a.actors:
-            # "公安局…每月几次？": the number is in one of that actor's tasks.
-            own = {d.sentence_id for n in a.actors for d in self.duties_of(n)}
-            order = {h.id: i for i, h in enumerate(hits)}
-            candidates = [Hit(sid, 0.0) for sid in sorted(own, key=lambda sid: order.get(sid, len(order)))]
-        for rank, hit in enumerate(candidates):
-            sent = self.sentence_by_id[hit.id]
-            for fig in self.figures:
-                if fig.sentence_start != sent.start or (fig.kind == "date") != want_date:
-                    continue
-                if want_target and fig.kind != "target":
-                    continue
-                # The last clause holds the ask ("…，还有几个没整改完？"): its words count double. Terms are
-                # lower-cased by the tokenizer (pm2.5), so the measure is compared lower-cased too.
-                measure = fig.measure.lower()
-                overlap = sum(t in measure for t in measure_terms) + sum(t in measure for t in focus_terms
-                                                                         if t not in TARGET_CUES)
-                if overlap == 0 and (rank > 0 or want_target):
-                    continue
-                score = overlap + 1.5 / (rank + 1)
-                if best is None or score > best[0]:
-                    best = (score, fig)
+        want_date, want_target, measure_terms, focus_terms, q_terms = self.figure_query(a)
+        found = list(self.figure_candidates(a, ev, want_date, want_target, measure_terms, focus_terms))
+        best = (None, self._best_figure([f for f, _ in found], [r for _, r in found])) if found else None
         if best is None:
             if want_target:
                 return self._refuse(f"{self.noun}中没有给出这方面的目标值。", hits, route="number-refusal")
@@ -77,6 +45,61 @@ class FigureAnswers:
                 shown.append(label)
         lead = "、".join(f"**{x}**" for x in shown)
         return Composed(f"{lead}[{n}]\n\n> {_quote(fig.sentence)}[{n}]", True, citer, route="number")
+
+    def figure_query(self, a: Analysis) -> tuple[bool, bool, list[str], set[str], set[str]]:
+        """What a number question asks for: a date?, a target?, its measure words, its last clause's words,
+        and all its words (with their glossary terms)."""
+        want_date = bool(re.search(r"哪天|哪年|什么时候|日期|时间|几点到|几点钟|when|date|what year|what time",
+                                   a.question, re.I))
+        # Whole words (and their glossary terms) found in a figure's clause; search-mode pieces would
+        # count 空气质量 three times.
+        q_terms = _terms_with_expansions(a.question, self.expand)
+        focus_terms = _terms_with_expansions(last_clause(a.question), self.expand)
+        # A question asking for a target wants a figure the text sets as one, about the asked measure.
+        want_target = any(c in a.question.lower() for c in TARGET_CUES)
+        measure_terms = [t for t in q_terms if t not in TARGET_CUES]
+        return want_date, want_target, measure_terms, focus_terms, q_terms
+
+    def figure_candidates(self, a: Analysis, ev: Evidence, want_date: bool, want_target: bool,
+                          measure_terms: list[str], focus_terms: set[str]):
+        """(figure, ``FIGURE_FEATURES`` row) for every figure that may answer: in the best sentences (the
+        last clause's own first, or the asked body's tasks), of the asked kind, about the asked measure."""
+        hits = ev.hits
+        candidates = hits[:3]
+        focus = last_clause(a.question)
+        if focus != a.question and content_terms(focus):
+            # A merged follow-up ("…反馈了多少问题，几个没整改完？"): the last clause's own best sentences first.
+            own = ev.focus_hits
+            candidates = own + [h for h in candidates if h.id not in {o.id for o in own}]
+        if a.actors:
+            # "公安局…每月几次？": the number is in one of that actor's tasks.
+            own = {d.sentence_id for n in a.actors for d in self.duties_of(n)}
+            order = {h.id: i for i, h in enumerate(hits)}
+            candidates = [Hit(sid, 0.0) for sid in sorted(own, key=lambda sid: order.get(sid, len(order)))]
+        for rank, hit in enumerate(candidates):
+            sent = self.sentence_by_id[hit.id]
+            first = True
+            for fig in self.figures:
+                if fig.sentence_start != sent.start:
+                    continue
+                is_first, first = first, False
+                if (fig.kind == "date") != want_date or (want_target and fig.kind != "target"):
+                    continue
+                # Terms are lower-cased by the tokenizer (pm2.5), so the measure is compared lower-cased too.
+                measure = fig.measure.lower()
+                overlap = sum(t in measure for t in measure_terms)
+                focus_overlap = sum(t in measure for t in focus_terms if t not in TARGET_CUES)
+                if overlap + focus_overlap == 0 and (rank > 0 or want_target):
+                    continue
+                yield fig, figure_features(overlap, focus_overlap, rank, hit.dense, fig.kind == "target", is_first)
+
+    def _best_figure(self, figures: list[Figure], rows: list[list[float]]) -> Figure:
+        """The likeliest figure by the fitted selection model (ties: the earlier candidate); without it,
+        the one whose measure holds most question words, then the best-ranked sentence."""
+        if self.figure_selection is None:
+            return max(zip(figures, rows), key=lambda fr: (fr[1][0] + fr[1][1], fr[1][2]))[0]
+        p = self.figure_selection.scores(np.array(rows))
+        return figures[min(range(len(p)), key=lambda i: (-round(float(p[i]), 6), i))]
 
     def _figure_mismatch(self, a: Analysis, fig: Figure) -> str | None:
         """Why a figure does not answer the question: a year, place or body the question names is not in

@@ -27,3 +27,9 @@ def sentence_features(top: Hit, hit: Hit, rank: int, top_paragraph: int, paragra
     return [hit.score / top.score if top.score else 0.0, float(paragraph == top_paragraph),
             float(abs(index - top_index) == 1), float(rank), hit.dense / top.dense if top.dense else 0.0,
             hit.bm25 / top.bm25 if top.bm25 else 0.0]
+
+
+def figure_features(measure_overlap: int, focus_overlap: int, rank: int, dense: float, target: bool,
+                    first: bool) -> list[float]:
+    """One row for a figure of a candidate sentence (``FIGURE_FEATURES``)."""
+    return [float(measure_overlap), float(focus_overlap), 1.0 / (rank + 1), dense, float(target), float(first)]

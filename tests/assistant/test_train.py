@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE,
-                              ModelMissing, SelectionModel, artefact_path)
+from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_SELECTION_FILE, SENTENCE_FEATURES,
+                              SENTENCE_SELECTION_FILE, ModelMissing, SelectionModel, artefact_path)
 from assistant.train import _fit_selection, fit_selection, quoted
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,8 +48,10 @@ def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch):
     composer = assistant.composer
     monkeypatch.setattr(composer, "duty_selection", None)       # as `assistant train` fits
     monkeypatch.setattr(composer, "sentence_selection", None)
-    duty, sentence = fit_selection(assistant, root=REPO)
-    for name, fitted in ((DUTY_SELECTION_FILE, duty), (SENTENCE_SELECTION_FILE, sentence)):
+    monkeypatch.setattr(composer, "figure_selection", None)
+    duty, sentence, figure = fit_selection(assistant, root=REPO)
+    for name, fitted in ((DUTY_SELECTION_FILE, duty), (SENTENCE_SELECTION_FILE, sentence),
+                         (FIGURE_SELECTION_FILE, figure)):
         shipped = json.loads(artefact_path(name).read_text(encoding="utf-8"))
         assert fitted["data_sha256"] == shipped["data_sha256"], f"{name}: the sets changed; run assistant train"
         assert fitted["candidates"] == shipped["candidates"] and fitted["positives"] == shipped["positives"]
@@ -66,8 +68,9 @@ def test_who_answers_quote_every_task_the_model_keeps(assistant):
         assert c.quote == assistant.source(c.doc or None)[c.start:c.end]
 
 
-def test_without_fitted_selection_models_who_answers_quote_one_task(assistant, monkeypatch):
-    monkeypatch.setattr(assistant.composer, "duty_selection", None)
-    monkeypatch.setattr(assistant.composer, "sentence_selection", None)
+def test_without_fitted_selection_models_answers_still_come(assistant, monkeypatch):
+    for name in ("duty_selection", "sentence_selection", "figure_selection"):
+        monkeypatch.setattr(assistant.composer, name, None)
     answer = assistant.ask("谁负责秸秆禁烧？")
     assert answer.answerable and len(answer.citations) >= 1
+    assert "3.6" in assistant.ask("十三五期间PM2.5浓度年均下降多少？").answer

@@ -10,8 +10,8 @@ import pytest
 MIN_ACCURACY = 0.82
 MIN_CITATION_VALIDITY = 1.0
 MIN_REFUSAL_RECALL = 0.67
-# holdout, holdout2, blind3, blind4, blind5, blind6: development sets (measured 0.808, 0.787, 0.815, 0.738,
-# 0.745, 0.756; first sights were blind3 0.726, blind4 0.766, blind5 0.745, blind6 0.756).
+# holdout, holdout2, blind3, blind4, blind5, blind6: development sets (measured 0.808, 0.787, 0.808, 0.766,
+# 0.752, 0.763; first sights were blind3 0.726, blind4 0.766, blind5 0.745, blind6 0.756).
 HOLDOUT_MIN_ACCURACY = {"eval/holdout.jsonl": 0.77, "eval/holdout2.jsonl": 0.73, "eval/blind3.jsonl": 0.77,
                         "eval/blind4.jsonl": 0.70, "eval/blind5.jsonl": 0.71,
                         "eval/blind6.jsonl": 0.72}
