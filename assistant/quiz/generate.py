@@ -108,6 +108,7 @@ def generate(assistant) -> list[Question]:
 class _Generator:
     def __init__(self, assistant):
         self.src = _Source(assistant)
+        self.noun = assistant.index.corpus.noun  # 讲话, 通知 …: how the quiz calls the document
         self.names = ActorNames(assistant.registry)
         self.duties = assistant.duties()
         self.figures = assistant.figures()
@@ -156,7 +157,7 @@ class _Generator:
             fact_item = {"answer": f["text"], "accepted": [f["text"]], "citation": self.src.cite(f["start"], f["end"])}
             self.questions.append(Question(
                 id=f"tf-{f['id']}-true", kind="true_false", level=KINDS["true_false"],
-                prompt=f"判断对错：讲话中说“{statement}”。", answer="对", accepted=TRUE_WORDS[:6],
+                prompt=f"判断对错：{self.noun}中说“{statement}”。", answer="对", accepted=TRUE_WORDS[:6],
                 citation=citation, topic=topic, options=["对", "错"], answer_type="bool", fact=f["id"],
                 items=[dict(fact_item)], explain=f"原文就是“{f['text']}”。"))
             others = {m.group(0) for m in re.finditer(r"\d+(?:\.\d+)?", s_text)}
@@ -165,7 +166,7 @@ class _Generator:
                 continue
             self.questions.append(Question(
                 id=f"tf-{f['id']}-false", kind="true_false", level=KINDS["true_false"],
-                prompt=f"判断对错：讲话中说“{pre}{wrong}{post}”。", answer="错", accepted=FALSE_WORDS[:6],
+                prompt=f"判断对错：{self.noun}中说“{pre}{wrong}{post}”。", answer="错", accepted=FALSE_WORDS[:6],
                 citation=citation, topic=topic, options=["对", "错"], answer_type="bool", fact=f["id"],
                 items=[dict(fact_item)], explain=f"原文是“{f['text']}”，不是“{wrong}{unit}”。"))
 
@@ -251,7 +252,7 @@ class _Generator:
                 who = "哪几方（多个主体）" if many else "谁"
                 self.questions.append(Question(
                     id=f"who-{did}", kind="who", level=KINDS["who"],
-                    prompt=f"{lead}讲话要求{who}{info['short']}？{where}", answer=joined,
+                    prompt=f"{lead}{self.noun}要求{who}{info['short']}？{where}", answer=joined,
                     accepted=[LETTERS[options.index(joined)], joined] + ([] if many else accepted_names),
                     citation=info["citation"], topic=info["topic"], options=options, answer_type="choice",
                     items=[dict(it) for it in items], fact=did))
@@ -260,7 +261,7 @@ class _Generator:
             who = f"哪{_cn(len(actors))}个单位（或群体）" if many else "哪个单位（或群体）"
             self.questions.append(Question(
                 id=f"reverse-{did}", kind="reverse", level=KINDS["reverse"],
-                prompt=f"{lead}讲话要求{who}{info['short']}？请写出名称（简称也可）。{where}", answer=joined,
+                prompt=f"{lead}{self.noun}要求{who}{info['short']}？请写出名称（简称也可）。{where}", answer=joined,
                 accepted=[joined] + accepted_names, citation=info["citation"], topic=info["topic"],
                 answer_type="actors", items=items, fact=did))
 
@@ -283,9 +284,9 @@ class _Generator:
                 opts.append(info["short"])
                 rng.shuffle(opts)
                 context = (joined, lead, where)
-                prompt = f"{lead}讲话对{joined}提出的要求是下面哪一项？{where}"
+                prompt = f"{lead}{self.noun}对{joined}提出的要求是下面哪一项？{where}"
                 if context in asked_task:  # a second duty in the same place: name the one already asked
-                    prompt = f"{lead}除了“{_clip(asked_task[context], 20)}”，讲话还要求{joined}做什么？{where}"
+                    prompt = f"{lead}除了“{_clip(asked_task[context], 20)}”，{self.noun}还要求{joined}做什么？{where}"
                 asked_task.setdefault(context, info["short"])
                 self.questions.append(Question(
                     id=f"task-{did}", kind="task", level=KINDS["task"],
@@ -297,10 +298,10 @@ class _Generator:
             sep = "：" if info["rest"].startswith(("对", "针对")) else ""
             self.questions.append(Question(
                 id=f"tf-{did}-true", kind="true_false", level=KINDS["true_false"],
-                prompt=f"判断对错：{lead}讲话要求{joined}{sep}{info['long']}。", answer="对",
+                prompt=f"判断对错：{lead}{self.noun}要求{joined}{sep}{info['long']}。", answer="对",
                 accepted=TRUE_WORDS[:6], citation=info["citation"], topic=info["topic"], options=["对", "错"],
                 answer_type="bool", fact=did, items=[dict(it) for it in items],
-                explain=f"讲话确实要求{joined}这样做。"))
+                explain=f"{self.noun}确实要求{joined}这样做。"))
             rng = _rng_for(f"tf-{did}-swap")
             swap = self._distractor_actors(info, pool, 1, rng, infos)
             if swap:
@@ -309,10 +310,10 @@ class _Generator:
                 wrong[i] = swap[0]
                 self.questions.append(Question(
                     id=f"tf-{did}-swap", kind="true_false", level=KINDS["true_false"],
-                    prompt=f"判断对错：{lead}讲话要求{'、'.join(wrong)}{sep}{info['long']}。", answer="错",
+                    prompt=f"判断对错：{lead}{self.noun}要求{'、'.join(wrong)}{sep}{info['long']}。", answer="错",
                     accepted=FALSE_WORDS[:6], citation=info["citation"], topic=info["topic"],
                     options=["对", "错"], answer_type="bool", fact=did, items=[dict(it) for it in items],
-                    explain=f"讲话点名的是{actors[i]}，不是{swap[0]}。"))
+                    explain=f"{self.noun}点名的是{actors[i]}，不是{swap[0]}。"))
 
     # ---- free recall ---------------------------------------------------------------------------------
     def _recall_questions(self) -> None:
@@ -324,9 +325,9 @@ class _Generator:
                      for i in mine]
             n = len(items)
             if n == 1:
-                prompt = f"讲话要求{actor}做什么？请写出要点。"
+                prompt = f"{self.noun}要求{actor}做什么？请写出要点。"
             else:
-                prompt = f"讲话点名要求{actor}做的有{_cn(n)}项，分别是什么？请逐项写出要点（用“；”分隔）。"
+                prompt = f"{self.noun}点名要求{actor}做的有{_cn(n)}项，分别是什么？请逐项写出要点（用“；”分隔）。"
             self.questions.append(Question(
                 id=f"recall-actor-{_slug(actor)}", kind="recall", level=KINDS["recall"], prompt=prompt,
                 answer="；".join(it["answer"] for it in items), accepted=[it["answer"] for it in items],
@@ -342,7 +343,7 @@ class _Generator:
             core = re.sub(r"^在|方面$", "", topic)
             self.questions.append(Question(
                 id=f"recall-topic-{_slug(core)}", kind="recall", level=KINDS["recall"],
-                prompt=f"{topic}，讲话点名了哪{_cn(len(names))}个单位（或群体）？请全部写出。",
+                prompt=f"{topic}，{self.noun}点名了哪{_cn(len(names))}个单位（或群体）？请全部写出。",
                 answer="、".join(names), accepted=["、".join(names)],
                 citation=_span_citation(self.src, [i["citation"] for i in mine]), topic=core,
                 answer_type="actors", items=items, fact=topic))
@@ -354,6 +355,8 @@ class _Generator:
         parts = [(s, e) for s, e, _ in parts_group.items] if parts_group else []
         part_titles = [_strip_end(text[s:e]) for s, e in parts]
         for g in self.groups:
+            if len(g.items) < 2:  # a document without parts has an empty "parts" group: nothing to recall
+                continue
             info = self._group_info(g, part_titles)
             if info is None:
                 continue
@@ -375,7 +378,7 @@ class _Generator:
                     id=f"structure-{gid}-{k + 1}", kind="structure", level=KINDS["structure"],
                     prompt=f"{desc}，第{_ordinal(k + 1)}项是哪一项？", answer=it["answer"],
                     accepted=[LETTERS[opts.index(it["answer"])], it["answer"]], citation=it["citation"],
-                    topic="讲话结构", options=opts, answer_type="choice", fact=gid))
+                    topic=f"{self.noun}结构", options=opts, answer_type="choice", fact=gid))
             # which part an item belongs to (options in speech order, so 第三部分 / 三 / 3 / C agree)
             if g.label == "parts" or not parts:
                 continue
@@ -389,9 +392,9 @@ class _Generator:
                 answer = part_titles[idx]
                 self.questions.append(Question(
                     id=f"structure-{gid}-{k + 1}-part", kind="structure", level=KINDS["structure"],
-                    prompt=f"“{it['answer']}”出自讲话的哪一部分？", answer=answer,
+                    prompt=f"“{it['answer']}”出自{self.noun}的哪一部分？", answer=answer,
                     accepted=[LETTERS[idx], answer, f"第{_ordinal(idx + 1)}部分", _ordinal(idx + 1), str(idx + 1)],
-                    citation=self.src.cite(ps, pe), topic="讲话结构", options=list(part_titles),
+                    citation=self.src.cite(ps, pe), topic=f"{self.noun}结构", options=list(part_titles),
                     answer_type="choice", items=[dict(it)], fact=gid,
                     explain=f"“{it['answer']}”在“{it['citation']['section']}”下。"))
 
@@ -416,10 +419,10 @@ class _Generator:
             before = src.doc.paragraphs[heading.index - 1].sentences[-1]
             lead = _strip_end(before.text)
             gid = "parts"
-            desc = f"讲话（“{lead}”）的{_cn(n)}个部分"
-            ask = f"讲话（“{lead}”）分为哪{_cn(n)}个部分？请写出各部分的主题。"
+            desc = f"{self.noun}（“{lead}”）的{_cn(n)}个部分"
+            ask = f"{self.noun}（“{lead}”）分为哪{_cn(n)}个部分？请写出各部分的主题。"
             lead_cite = src.cite(before.start, before.end)
-            topic = "讲话结构"
+            topic = f"{self.noun}结构"
         elif g.start < g.items[0][0] and g.label != "inline":  # an introducing paragraph ("…强调四个方面工作：")
             intro = next(p for p in src.doc.paragraphs if p.start == g.start)
             last = intro.sentences[-1]
@@ -435,8 +438,8 @@ class _Generator:
             para = next(p for p in src.doc.paragraphs if p.start == g.start)
             core = _topic_label(para.path)
             common = _common_bigram([it["answer"] for it in items])
-            desc = (f"讲话在“{core}”中指出的{_cn(n)}个“{common}”" if common
-                    else f"讲话在“{core}”中列出的{_cn(n)}点")
+            desc = (f"{self.noun}在“{core}”中指出的{_cn(n)}个“{common}”" if common
+                    else f"{self.noun}在“{core}”中列出的{_cn(n)}点")
             ask = f"{desc}是哪{_cn(n)}个？请逐项写出。"
             gid = f"inline-{g.start}"
             lead_cite = src.cite(para.start, para.end) if para.end - para.start <= 600 else \
@@ -447,7 +450,7 @@ class _Generator:
             head = next(p for p in src.doc.paragraphs if p.kind == "body" and p.text.startswith(parent))
             theme = re.search(r"(?:全市)?([\u4e00-\u9fff]{2,6}?防治)工作", head.text)
             desc = (f"{theme.group(1)}的{_cn(n)}个方面" if theme else f"“{parent}”一节部署的{_cn(n)}个方面")
-            ask = f"“{parent}”一节中，讲话分{_cn(n)}个方面部署了{theme.group(1) if theme else '工作'}，是哪{_cn(n)}个方面？"
+            ask = f"“{parent}”一节中，{self.noun}分{_cn(n)}个方面部署了{theme.group(1) if theme else '工作'}，是哪{_cn(n)}个方面？"
             gid = f"topics-{g.start}"
             lead_cite = src.cite(head.sentences[0].start, head.sentences[0].end)
             topic = _topic_label(first.path[:2])
@@ -457,7 +460,7 @@ class _Generator:
             core = _topic_label([part])
             markers = "、".join(re.match(r"^(第[一二三四五六七八九十]+|[一二三四五六七八九十]+[是要])",
                                          text[s:e]).group(1) for s, e, _ in g.items)
-            desc = f"讲话第{_ordinal(k)}部分（{core}）中的{_cn(n)}点要求（{markers}）"
+            desc = f"{self.noun}第{_ordinal(k)}部分（{core}）中的{_cn(n)}点要求（{markers}）"
             ask = f"{desc}是什么？请逐项写出。"
             gid = f"sections-{g.start}"
             head = next(p for p in src.doc.paragraphs if p.kind == "heading" and p.text == part)
