@@ -143,6 +143,11 @@ class Assistant:
         """A document's canonical text, which its citations' offsets point into (default: the first)."""
         return self.index.corpus.document(doc).text
 
+    def own_tokenizer(self):
+        """A ``with`` block in which tokenizing uses this assistant's index dictionary (``assistant train``
+        calls the answerers' parts directly, outside the answering steps that set it)."""
+        return tokenizer_dictionary(self.index.path / DICTIONARY)
+
     @property
     def streams(self) -> bool:
         """Whether answers arrive as streamed text (an LLM reader is configured) rather than all at once."""
@@ -345,6 +350,7 @@ class Assistant:
             duties = [d for n in names for d in self.composer.duties_of(n)]
         return [d.to_dict() for d in duties]
 
+    @_own_tokenizer
     def quiz(self, n: int = 10, seed: int | None = None, kind: str | None = None, level: int | None = None,
              ids: list[str] | None = None):
         """A self-quiz drawn from questions generated from the duty map, figures and the document's lists
@@ -353,12 +359,14 @@ class Assistant:
 
         return make_quiz(self.quiz_bank(), n, seed, kind, level, ids=ids)
 
+    @_own_tokenizer
     def quiz_bank(self):
         """Every quiz question the documents support (the same on every run)."""
         from assistant.quiz import generate
 
         return generate(self)
 
+    @_own_tokenizer
     def grade(self, question, response: str | None):
         """Grade a quiz response; names of bodies may be given in any form the documents use."""
         from assistant.quiz import ActorNames, grade

@@ -83,6 +83,11 @@ def answerable_gold(item: dict) -> bool:
 
 def fit_answerability(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, root: Path = Path(".")) -> dict:
     """Fit the answerability model on the evidence features of labelled development questions."""
+    with assistant.own_tokenizer():
+        return _fit_answerability(assistant, sets, root)
+
+
+def _fit_answerability(assistant, sets: tuple[str, ...], root: Path) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     from assistant.core import Conversation
@@ -181,6 +186,11 @@ def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS,
                   root: Path = Path(".")) -> tuple[dict, dict, dict]:
     """Fit the duty, sentence and figure selection models on the gold quotes (figures: the must-include
     facts) of the development sets. The figure model only ranks (the likeliest figure answers)."""
+    with assistant.own_tokenizer():  # the answerers' parts are called directly here
+        return _fit_selection_models(assistant, sets, root)
+
+
+def _fit_selection_models(assistant, sets: tuple[str, ...], root: Path) -> tuple[dict, dict, dict]:
     from assistant.answer.composer import _lexical_winner_first
 
     paths = [root / s for s in sets if (root / s).is_file()]
