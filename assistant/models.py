@@ -99,32 +99,6 @@ class AnswerTypeModel:
 
 
 @dataclass
-class AnswerabilityModel:
-    coef: np.ndarray
-    intercept: float
-    mean: np.ndarray
-    scale: np.ndarray
-    threshold: float
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "AnswerabilityModel":
-        return cls(np.asarray(data["coef"], dtype=np.float64), float(data["intercept"]),
-                   np.asarray(data["mean"], dtype=np.float64), np.asarray(data["scale"], dtype=np.float64),
-                   float(data["threshold"]))
-
-    @classmethod
-    def load(cls) -> "AnswerabilityModel":
-        return cls.from_dict(_read(ANSWERABILITY_FILE))
-
-    def score(self, features: dict[str, float]) -> float:
-        x = (np.array([features[f] for f in FEATURES], dtype=np.float64) - self.mean) / self.scale
-        return float(1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept))))
-
-    def answerable(self, features: dict[str, float]) -> bool:
-        return self.score(features) >= self.threshold
-
-
-@dataclass
 class SelectionModel:
     """Logistic regression over standardised candidate features, with a fitted keep threshold."""
 
@@ -153,3 +127,17 @@ class SelectionModel:
         """Probability that each row (one candidate's features, in ``features`` order) belongs in the answer."""
         z = ((np.asarray(X, dtype=np.float64) - self.mean) / self.scale) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
+
+
+class AnswerabilityModel(SelectionModel):
+    """The answerability logistic model: a ``SelectionModel`` over the evidence features (``FEATURES``)."""
+
+    @classmethod
+    def load(cls) -> "AnswerabilityModel":
+        return super().load(ANSWERABILITY_FILE, FEATURES)
+
+    def score(self, features: dict[str, float]) -> float:
+        return float(self.scores(np.array([[features[f] for f in self.features]]))[0])
+
+    def answerable(self, features: dict[str, float]) -> bool:
+        return self.score(features) >= self.threshold

@@ -90,26 +90,15 @@ def fit_answerability(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, roo
 def _fit_answerability(assistant, sets: tuple[str, ...], root: Path) -> dict:
     from sklearn.linear_model import LogisticRegression
 
-    from assistant.core import Conversation
-
     paths = [root / s for s in sets if (root / s).is_file()]
     X, y = [], []
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            item = json.loads(line)
-            conversation = Conversation()
-            for earlier in item.get("history") or []:
-                conversation.add(assistant._answer(earlier, conversation))
-            standalone = assistant._standalone(item["question"], conversation)
-            state = assistant._retrieve_step({"question": item["question"], "standalone_question": standalone,
-                                              "timings_ms": {}})
-            if not state["hits"]:
-                continue
-            feats = assistant.composer.features(state["analysis"], state["hits"])
-            X.append([feats[f] for f in FEATURES])
-            y.append(int(answerable_gold(item)))
+    for item in _items(paths):
+        state = _evidence(assistant, item)
+        if not state["hits"]:
+            continue
+        feats = assistant.composer.features(state["analysis"], state["hits"])
+        X.append([feats[f] for f in FEATURES])
+        y.append(int(answerable_gold(item)))
     X, y = np.array(X, dtype=np.float64), np.array(y)
     mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-9
     clf = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit((X - mean) / scale, y)
