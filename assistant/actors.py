@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from index.bodies import NOT_IN_NAME, Body, find_org_names, split_name
+from index.bodies import NOT_IN_NAME, SUFFIXES, Body, find_org_names, split_name
 
 # Organisation-shaped words in a question (no prefix needed): 教育局, 水利部门, 交通运输系统.
 _QUESTION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:委员会|办公室|部门|中心|系统|局|办|委|厅)")
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 _LEADING_NOISE = re.compile(r"^(?:那么|那|请问|问下|我们|咱们|关于|对于|给|让|和|跟|与|及|还有|市里|县里|区里)+")
 _GENERIC = {"部门", "有关部门", "相关部门", "哪个部门", "什么部门", "哪些部门", "哪个局", "什么局", "各部门", "职能部门"}
 # A two-character place name with its unit, at the start of the question or after a particle.
@@ -59,6 +60,35 @@ class BodyRegistry:
             if total and inside >= total:
                 cores[core] = b.name
         return cores
+
+    @cached_property
+    def _suffix_as_word(self) -> tuple[set[str], set[str]]:
+        """How the document uses organisation suffixes outside body names: the suffix with the character
+        before it (开局, 格局, 督办) and with the two after it (中心城 of 中心城市). A question writing the
+        same is using a word, not naming a body."""
+        named = [False] * len(self.text)
+        for form, _ in self._forms:
+            for m in re.finditer(re.escape(form), self.text):
+                named[m.start():m.end()] = [True] * (m.end() - m.start())
+        left, right = set(), set()
+        for suffix in SUFFIXES:
+            for m in re.finditer(re.escape(suffix), self.text):
+                a, b = m.span()
+                if not any(named[a:b]):
+                    left.add(self.text[max(a - 1, 0):b])
+                    right.add(self.text[a:b + 2])
+        # Only words: a suffix after or before punctuation or a particle is no evidence of a word.
+        left = {w for w in left if _HAN_ONLY.fullmatch(w) and not NOT_IN_NAME & set(w)}
+        right = {w for w in right if _HAN_ONLY.fullmatch(w) and not NOT_IN_NAME & set(w)}
+        return left, right
+
+    def _word_not_name(self, question: str, b: int, text: str) -> bool:
+        """Whether the organisation-shaped ``text`` (ending at ``b``) ends in a word that merely contains
+        a suffix, the way the document uses it outside names."""
+        suffix = next((s for s in SUFFIXES if text.endswith(s)), "")
+        s = b - len(suffix)
+        left, right = self._suffix_as_word
+        return bool(suffix) and (question[max(s - 1, 0):b] in left or question[s:b + 2] in right)
 
     # ---- what a question names ----------------------------------------------------------------
     def find(self, question: str) -> list[str]:
@@ -129,7 +159,7 @@ class BodyRegistry:
             if noise:
                 a, text = a + noise.end(), text[noise.end():]
             if (len(text) < 3 or any(taken[a:b]) or text in _GENERIC or re.search(r"[哪什么谁啥怎]", text)
-                    or NOT_IN_NAME & set(text[:-1])):
+                    or NOT_IN_NAME & set(text[:-1]) or self._word_not_name(question, b, text)):
                 continue
             spans.append((a, b, text))
         return spans

@@ -5,7 +5,8 @@
   predicts duty, who, figure, list, definition, metadata, yesno, general or out_of_scope.
 - ``AnswerabilityModel``: a logistic regression over evidence features (retrieval scores, how much of
   the question the document and the best evidence contain, unknown bodies, absent years, the
-  out-of-scope probability), with a threshold fitted to keep false refusals at or under 2 %.
+  out-of-scope probability, whether one sentence or a figure's sentence holds the question's words), with
+  a threshold fitted on out-of-fold scores to keep false refusals at or under 2 %.
 
 - ``SelectionModel``: which candidates join an answer, fitted on the development sets' gold quotes:
   ``duty_selection.json`` picks the tasks a "who" answer quotes (features ``DUTY_FEATURES`` of each
@@ -29,7 +30,12 @@ ANSWER_TYPE_FILE = "answer_type.json"
 ANSWERABILITY_FILE = "answerability.json"
 TYPES = ("duty", "who", "figure", "list", "definition", "metadata", "yesno", "general", "out_of_scope")
 FEATURES = ("dense_top", "dense_margin", "bm25_top", "doc_coverage", "evidence_coverage", "unknown_body",
-            "known_body", "missing_year", "out_of_scope", "english", "quoted_number")
+            "known_body", "missing_year", "out_of_scope", "english", "quoted_number",
+            # whether one sentence holds the question's words (not just the top three together), whether a
+            # figure question's best sentences hold a figure, how many question words the document lacks,
+            # and whether the question's most specific word is in the best sentences.
+            "sentence_coverage", "figure_asked", "figure_missing", "figure_coverage", "missing_terms",
+            "rarest_in_top", "rarest_in_top3")
 
 
 DUTY_SELECTION_FILE = "duty_selection.json"

@@ -4,8 +4,9 @@
   the regularisation strength is chosen by 5-fold cross-validation (fixed folds, so the fit is
   reproducible), and the cross-validated accuracy is recorded in the artefact.
 - Answerability: logistic regression over evidence features (``assistant.models.FEATURES``) of the
-  labelled development questions (eval/gold.jsonl, eval/holdout.jsonl, eval/holdout2.jsonl: dev sets);
-  the threshold is the largest one that keeps false refusals on them at or under 2 %.
+  labelled development questions (``ANSWERABILITY_SETS``). The threshold is the largest one that keeps
+  false refusals at or under 2 % on out-of-fold scores (each set scored by a model fitted on the others),
+  so it holds for questions the model was not fitted on, not only for its own data.
 - Selection: logistic regression over candidate features (``assistant.answer.selection``) labelled by
   the gold quotes of the development sets (``SELECTION_SETS``): which tasks a "who" answer quotes and
   which further sentences a general answer adds to its best one. The keep threshold is the one with
@@ -28,7 +29,8 @@ from assistant.models import (ANSWER_TYPE_FILE, ANSWERABILITY_FILE, DUTY_FEATURE
                               AnswerTypeModel, SelectionModel, artefact_path)
 
 EXAMPLES = "examples.jsonl"
-ANSWERABILITY_SETS = ("eval/gold.jsonl", "eval/holdout.jsonl", "eval/holdout2.jsonl")
+ANSWERABILITY_SETS = ("eval/gold.jsonl", "eval/holdout.jsonl", "eval/holdout2.jsonl", "eval/blind3.jsonl",
+                      "eval/blind4.jsonl", "eval/blind5.jsonl", "eval/blind6.jsonl")
 MAX_FALSE_REFUSALS = 0.02
 SELECTION_SETS = ("eval/gold.jsonl", "eval/holdout.jsonl", "eval/holdout2.jsonl", "eval/blind3.jsonl",
                   "eval/blind4.jsonl")
@@ -91,29 +93,39 @@ def _fit_answerability(assistant, sets: tuple[str, ...], root: Path) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     paths = [root / s for s in sets if (root / s).is_file()]
-    X, y = [], []
-    for item in _items(paths):
-        state = _evidence(assistant, item)
-        if not state["hits"]:
-            continue
-        feats = assistant.composer.features(state["analysis"], state["hits"])
-        X.append([feats[f] for f in FEATURES])
-        y.append(int(answerable_gold(item)))
-    X, y = np.array(X, dtype=np.float64), np.array(y)
-    mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-9
-    clf = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit((X - mean) / scale, y)
-    data = {"coef": clf.coef_[0].round(6).tolist(), "intercept": round(float(clf.intercept_[0]), 6),
-            "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "features": list(FEATURES)}
-    model = AnswerabilityModel.from_dict(data | {"threshold": 0.0})
-    scores = np.array([model.score(dict(zip(FEATURES, row))) for row in X])
-    pos = np.sort(scores[y == 1])
-    # The largest threshold whose false-refusal rate on the answerable questions stays ≤ 2 %.
+    X, y, group = [], [], []
+    for path in paths:
+        for item in _items([path]):
+            state = _evidence(assistant, item)
+            if not state["hits"]:
+                continue
+            feats = assistant.composer.features(state["analysis"], state["hits"])
+            X.append([feats[f] for f in FEATURES])
+            y.append(int(answerable_gold(item)))
+            group.append(str(path))
+    X, y, group = np.array(X, dtype=np.float64), np.array(y), np.array(group)
+
+    def fit(rows: np.ndarray) -> dict:
+        mean, scale = X[rows].mean(axis=0), X[rows].std(axis=0) + 1e-9
+        clf = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit((X[rows] - mean) / scale, y[rows])
+        return {"coef": clf.coef_[0].round(6).tolist(), "intercept": round(float(clf.intercept_[0]), 6),
+                "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "features": list(FEATURES),
+                "threshold": 0.0}
+
+    # Out-of-fold scores: each set scored by the model fitted on the other sets.
+    held_out = np.zeros(len(y))
+    for g in np.unique(group):
+        held_out[group == g] = AnswerabilityModel.from_dict(fit(group != g)).scores(X[group == g])
+    pos = np.sort(held_out[y == 1])
+    # The largest threshold whose out-of-fold false-refusal rate on answerable questions stays ≤ 2 %.
     k = int(np.floor(MAX_FALSE_REFUSALS * len(pos)))
     threshold = float(pos[k]) - 1e-6 if len(pos) else 0.5
-    refused = scores < threshold
+    refused = held_out < threshold
+    data = fit(np.ones(len(y), dtype=bool))
     data |= {"threshold": round(threshold, 6), "questions": len(y), "answerable": int(y.sum()),
              "false_refusal_rate": round(float(refused[y == 1].mean()), 4),
              "refusal_recall": round(float(refused[y == 0].mean()), 4) if (y == 0).any() else None,
+             "rates_are": "out-of-fold (leave one set out)",
              "data": [str(p) for p in paths], "data_sha256": _digest(paths)}
     return data
 

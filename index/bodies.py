@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BODIES_VERSION = "4"
+BODIES_VERSION = "5"
 
 # Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
 SUFFIXES = ("委员会办公室", "人民政府", "委员会", "办公室", "办公厅", "政府", "部门", "中心", "局", "办", "委", "厅")
@@ -142,6 +142,8 @@ def derive_bodies(text: str, lexicon: dict[str, list[str]] | None = None) -> lis
             forms.append(name[len(prefix):])                    # 市交通局 → 交通局, 县水利局 → 水利局
         if name.startswith("各县区"):
             forms.append(name[1:])                              # 各县区政府 → 县区政府
+        if "各" in name[1:]:
+            forms.append(name[0] + name[1:].replace("各", "", 1))  # 市直各部门 → 市直部门 (各 only distributes)
         if suffix in ("县", "区") and core:
             forms.append(core)                                  # 白河县 → 白河
         if collective:

@@ -3,6 +3,7 @@ names) and the fitted answerability score over evidence features."""
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 import numpy as np
 
@@ -48,8 +49,15 @@ class Refusals:
         if a.english:
             expanded = self.expand(a.question).split()
             terms = [t for t in expanded if len(t) >= 2]
-        top_text = "".join(self.sentence_by_id[h.id].text for h in hits[:3]).lower()
+        top = [self.sentence_by_id[h.id] for h in hits[:5]]
+        top_lower = [t.text.lower() for t in top]
+        top_text = "".join(top_lower[:3])
         dense = sorted((h.dense for h in hits), reverse=True)
+        coverage = [(sum(t in x for t in terms) / len(terms)) if terms else 0.0 for x in top_lower]
+        with_figure = [c for c, t in zip(coverage, top) if t.id in self._figure_sentences]
+        figure = a.probabilities.get("figure", 0.0)
+        best = coverage.index(max(coverage)) if coverage else 0
+        rarest = self._rarest_term(a)
         return {
             "dense_top": dense[0] if dense else 0.0,
             "dense_margin": (dense[0] - dense[-1]) if len(dense) > 1 else 0.0,
@@ -63,7 +71,19 @@ class Refusals:
             "english": float(a.english),
             # A number of two or more digits that the text itself uses ("325那个数是啥？").
             "quoted_number": float(any(n in self.text for n in re.findall(r"\d{2,}(?:\.\d+)?", a.question))),
+            "sentence_coverage": max(coverage, default=0.0),
+            "figure_asked": figure,
+            "figure_missing": figure * float(not top or top[best].id not in self._figure_sentences),
+            "figure_coverage": figure * max(with_figure, default=0.0),
+            "missing_terms": float(len(self.missing_terms(a))),
+            "rarest_in_top": float(bool(rarest) and bool(top_lower) and rarest in top_lower[0]),
+            "rarest_in_top3": float(bool(rarest) and any(rarest in x for x in top_lower[:3])),
         }
+
+    @cached_property
+    def _figure_sentences(self) -> set[str]:
+        """The sentences that hold one of the document's figures."""
+        return {self._sentence_at(f.start).id for f in self.figures}
 
     def missing_terms(self, a: Analysis) -> list[str]:
         """Content words of a Chinese question that occur nowhere in the document."""
