@@ -11,7 +11,8 @@
 - ``SelectionModel``: which candidates join an answer, fitted on the development sets' gold quotes:
   ``duty_selection.json`` picks the tasks a "who" answer quotes (features ``DUTY_FEATURES`` of each
   task against the question), ``sentence_selection.json`` the sentences a general answer adds to its
-  best one (``SENTENCE_FEATURES``). Each has a threshold fitted for the best F2 on those quotes.
+  best one (``SENTENCE_FEATURES``), ``list_selection.json`` the enumeration a list question asks for
+  (``LIST_FEATURES``). Each has a threshold fitted for the best F2 on those quotes.
 
 All are plain numpy at run time (no scikit-learn import on the answering path); ``assistant train``
 (``assistant.train``) fits them and writes the artefacts with a digest of the data they came from.
@@ -49,6 +50,14 @@ SENTENCE_FEATURES = ("score_rel", "same_paragraph", "adjacent", "rank", "dense_r
 FIGURE_SELECTION_FILE = "figure_selection.json"
 # A figure in a candidate sentence: how many question words its measure holds (all, and the last clause's),
 # its sentence's rank and cosine, whether it is a target, and whether it is the first figure of its sentence.
+LIST_SELECTION_FILE = "list_selection.json"
+# One of the document's enumerations against a list question: best hits on its items, on the sentence
+# that introduces it and on the heading above it; the question's share of bigrams in its items and intro and
+# in that heading; whether it lies in the part the question names, has the number of items the question
+# says, and is the document's parts when the question asks for its structure. (The cosines of the question
+# with the items and the heading were tried as features: they made no pick better on the development sets.)
+LIST_FEATURES = ("hit_item", "hit_intro", "hit_parent", "share_items", "share_parent", "part_match",
+                 "count_match", "parts", "structure")
 FIGURE_FEATURES = ("measure_overlap", "focus_overlap", "rank_inv", "dense", "target", "first_in_sentence")
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.models import (ANSWER_TYPE_FILE, ANSWERABILITY_FILE, DUTY_FEATURES, DUTY_SELECTION_FILE, FEATURES,
-                              FIGURE_FEATURES, FIGURE_SELECTION_FILE,
+                              FIGURE_FEATURES, FIGURE_SELECTION_FILE, LIST_FEATURES, LIST_SELECTION_FILE,
                               SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, TYPES, AnswerabilityModel,
                               AnswerTypeModel, SelectionModel, artefact_path)
 
@@ -184,19 +184,20 @@ def _fit_selection(X: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> d
 
 
 def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS,
-                  root: Path = Path(".")) -> tuple[dict, dict, dict]:
-    """Fit the duty, sentence and figure selection models on the gold quotes (figures: the must-include
-    facts) of the development sets. The figure model only ranks (the likeliest figure answers)."""
+                  root: Path = Path(".")) -> tuple[dict, dict, dict, dict]:
+    """Fit the duty, sentence, figure and list selection models on the gold quotes (figures: the
+    must-include facts; lists: the gold items) of the development sets. The figure model only ranks (the
+    likeliest figure answers); the list model's likeliest enumeration answers if it clears the threshold."""
     with assistant.own_tokenizer():  # the answerers' parts are called directly here
         return _fit_selection_models(assistant, sets, root)
 
 
-def _fit_selection_models(assistant, sets: tuple[str, ...], root: Path) -> tuple[dict, dict, dict]:
+def _fit_selection_models(assistant, sets: tuple[str, ...], root: Path) -> tuple[dict, dict, dict, dict]:
     from assistant.answer.composer import _lexical_winner_first
 
     paths = [root / s for s in sets if (root / s).is_file()]
     composer = assistant.composer
-    dX, dy, sX, sy, fX, fy, questions = [], [], [], [], [], [], 0
+    dX, dy, sX, sy, fX, fy, lX, ly, questions = [], [], [], [], [], [], [], [], 0
     for item in _items(paths):
         quotes = item.get("gold_quotes") or []
         if not quotes or not answerable_gold(item):
@@ -204,6 +205,15 @@ def _fit_selection_models(assistant, sets: tuple[str, ...], root: Path) -> tuple
         questions += 1
         state = _evidence(assistant, item)
         analysis, evidence = state["analysis"], state["evidence"]
+        gold_items = [_normal(i) for i in item.get("items") or [] if _normal(i)]
+        if analysis.intent == "list" or gold_items:
+            # An enumeration is the answer when it holds at least half of the gold items.
+            hits = _lexical_winner_first(analysis, evidence.hits)
+            for group, row in composer.group_candidates(analysis, hits):
+                texts = [_normal(composer.text[s:e]) for s, e, _ in group.items]
+                held = sum(any(i in t for t in texts) for i in gold_items)
+                lX.append(row)
+                ly.append(int(bool(gold_items) and 2 * held >= len(gold_items)))
         if analysis.intent == "who":
             for part in evidence.hop_queries or [evidence.query]:
                 dX.append(composer.duty_candidates(part))
@@ -226,7 +236,8 @@ def _fit_selection_models(assistant, sets: tuple[str, ...], root: Path) -> tuple
     duty = _fit_selection(np.vstack(dX), np.array(dy), DUTY_FEATURES) | digest
     sentence = _fit_selection(np.vstack(sX), np.array(sy), SENTENCE_FEATURES) | digest
     figure = _fit_selection(np.vstack(fX), np.array(fy), FIGURE_FEATURES) | digest
-    return duty, sentence, figure
+    listing = _fit_selection(np.array(lX), np.array(ly), LIST_FEATURES) | digest
+    return duty, sentence, figure, listing
 
 
 def train(root: Path = Path("."), progress=print) -> dict:
@@ -246,17 +257,19 @@ def train(root: Path = Path("."), progress=print) -> dict:
     # selection models), so the same data always gives the same artefacts.
     assistant.composer.answerability = None
     assistant.composer.duty_selection = assistant.composer.sentence_selection = None
-    assistant.composer.figure_selection = None
+    assistant.composer.figure_selection = assistant.composer.list_selection = None
     ans = fit_answerability(assistant, root=root)
     _write(ANSWERABILITY_FILE, ans)
     progress(f"answerability: {ans['questions']} questions, threshold {ans['threshold']}, "
              f"false refusals {ans['false_refusal_rate']}, refusal recall {ans['refusal_recall']}")
-    duty, sentence, figure = fit_selection(assistant, root=root)
+    duty, sentence, figure, listing = fit_selection(assistant, root=root)
     _write(DUTY_SELECTION_FILE, duty)
     _write(SENTENCE_SELECTION_FILE, sentence)
     _write(FIGURE_SELECTION_FILE, figure)
-    for name, fitted in (("duty selection", duty), ("sentence selection", sentence), ("figure selection", figure)):
+    _write(LIST_SELECTION_FILE, listing)
+    for name, fitted in (("duty selection", duty), ("sentence selection", sentence), ("figure selection", figure),
+                         ("list selection", listing)):
         progress(f"{name}: {fitted['candidates']} candidates ({fitted['positives']} quoted), threshold "
                  f"{fitted['threshold']}, F{fitted['beta']:g} {fitted['f_beta']} (precision {fitted['precision']}, recall {fitted['recall']})")
     return {"answer_type": data, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence,
-            "figure_selection": figure}
+            "figure_selection": figure, "list_selection": listing}

@@ -38,13 +38,14 @@ class Answerer:
     """The document's facts and sentences, with the helpers every answer type uses."""
 
     def __init__(self, corpus, registry, sentences, vectors, expand, answerability=None, duty_selection=None,
-                 sentence_selection=None, figure_selection=None):
+                 sentence_selection=None, figure_selection=None, list_selection=None):
         self.corpus = corpus
         self.registry = registry
         self.answerability = answerability
         self.duty_selection = duty_selection          # fitted models (assistant.models.SelectionModel)
         self.sentence_selection = sentence_selection
         self.figure_selection = figure_selection
+        self.list_selection = list_selection
         self.text = corpus.text
         self.noun = corpus.noun  # 讲话, 通知, 报告 …: how answers call the document
         # Question terms come lower-cased from the tokenizer (pm2.5, vocs): they are looked up lower-cased.

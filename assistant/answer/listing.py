@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from assistant.answer.base import _FRAME_BIGRAMS, Composed, _quote
+from assistant.answer.selection import list_features
 from assistant.retrieve.hits import Evidence
 from assistant.understand import Analysis
 from index.enumerations import Group
@@ -15,34 +18,49 @@ from index.segment import Sentence
 class ListAnswers:
     """Mixed into ``Composer`` (see ``assistant.answer.base.Answerer`` for the data it reads)."""
 
-    def list_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
-        hits = ev.hits
-        structure = re.search(r"几个部分|几部分|哪几部分|哪几个部分|结构|几点意见|四点意见|框架|outline|\bparts\b|main points",
-                              a.question, re.I)
-        best, best_score = None, 0.0
+    def group_candidates(self, a: Analysis, hits) -> list[tuple[Group, list[float]]]:
+        """Every enumeration of the document with its features against the question (``LIST_FEATURES``)."""
+        structure = bool(_STRUCTURE.search(a.question))
         count = _count_word(a.question)
         part = _part_number(a.question)
+        question = f"{a.question} {self.expand(a.question)}"
+        starts = [self.sentence_by_id[h.id].start for h in hits[:5]]
+        out = []
         for g in self.groups:
-            if structure and g.label == "parts":
-                best, best_score = g, 99.0
-                break
-            if g.label == "parts":
+            if not g.items:
                 continue
             item_starts = {start for start, _, _ in g.items}
-            # Hits on an item heading or on the sentence that introduces the list ("我重点强调四个方面工作：").
-            starts = [self.sentence_by_id[h.id].start for h in hits[:5]]
-            score = sum(1.0 / (r + 1) for r, st in enumerate(starts) if st in item_starts)
-            score += sum(0.5 / (r + 1) for r, st in enumerate(starts) if g.start <= st < g.items[0][0])
             intro = self.text[g.start:g.items[0][0]]
-            # The heading above the list counts too: "大气治理分了哪几个方面" → 四是要巩固提升空气质量….
             parent = self._parent_heading(g)
-            question = f"{a.question} {self.expand(a.question)}"
-            score += 2.0 * _bigram_share(question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60] + parent)
-            score += 1.0 if part and self._in_part(g, part) else 0.0
-            score += 0.5 if count == len(g.items) else 0.0
-            if score > best_score:
-                best, best_score = g, score
-        if best is None or best_score < 1.5:
+            parent_at = self.text.find(parent, 0, g.items[0][0]) if parent else -1
+            out.append((g, list_features(
+                hit_item=sum(1.0 / (r + 1) for r, st in enumerate(starts) if st in item_starts),
+                hit_intro=sum(1.0 / (r + 1) for r, st in enumerate(starts) if g.start <= st < g.items[0][0]),
+                hit_parent=sum(1.0 / (r + 1) for r, st in enumerate(starts) if parent_at >= 0 and st == parent_at),
+                share_items=_bigram_share(question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60]),
+                share_parent=_bigram_share(question, parent),
+                part_match=bool(part) and self._in_part(g, part), count_match=count == len(g.items),
+                parts=g.label == "parts", structure=structure)))
+        return out
+
+    def _best_group(self, a: Analysis, hits) -> Group | None:
+        """The enumeration the question asks for: the fitted list selection model's likeliest one, if it
+        clears the model's threshold (without the model, the features' plain sum must reach 1.5)."""
+        found = self.group_candidates(a, hits)
+        if not found:
+            return None
+        rows = np.array([row for _, row in found])
+        if self.list_selection is not None:
+            p = self.list_selection.scores(rows)
+            threshold = self.list_selection.threshold
+        else:
+            p, threshold = rows.sum(axis=1), 1.5
+        best = int(np.argmax(p))  # first maximum: ties go to document order
+        return found[best][0] if p[best] >= threshold else None
+
+    def list_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
+        best = self._best_group(a, ev.hits)
+        if best is None:
             return None
         item = _named_item(a.question, best, self.text)
         if item is not None:
@@ -87,6 +105,8 @@ class ListAnswers:
         return Composed("\n".join(lines), True, citer, route="item")
 
 
+# A question about the document's structure (its parts) rather than one list in it.
+_STRUCTURE = re.compile(r"几个部分|几部分|哪几部分|哪几个部分|结构|几点意见|四点意见|框架|outline|\bparts\b|main points", re.I)
 _COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
 
 

@@ -1,5 +1,6 @@
 """Candidate features for the fitted selection models (``assistant.models.SelectionModel``): which tasks a
-"who" answer quotes and which sentences a general answer adds to its best one. The same functions feed
+"who" answer quotes, which sentences a general answer adds to its best one, which figure answers and
+which enumeration a list question asks for. The same functions feed
 ``assistant train`` and the answerers, so fitting and answering see identical numbers."""
 from __future__ import annotations
 
@@ -33,3 +34,10 @@ def figure_features(measure_overlap: int, focus_overlap: int, rank: int, dense: 
                     first: bool) -> list[float]:
     """One row for a figure of a candidate sentence (``FIGURE_FEATURES``)."""
     return [float(measure_overlap), float(focus_overlap), 1.0 / (rank + 1), dense, float(target), float(first)]
+
+
+def list_features(hit_item: float, hit_intro: float, hit_parent: float, share_items: float, share_parent: float,
+                  part_match: bool, count_match: bool, parts: bool, structure: bool) -> list[float]:
+    """One row for an enumeration of the document against a list question (``LIST_FEATURES``)."""
+    return [hit_item, hit_intro, hit_parent, share_items, share_parent, float(part_match), float(count_match),
+            float(parts), float(parts and structure)]

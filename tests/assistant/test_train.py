@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_SELECTION_FILE, SENTENCE_FEATURES,
+from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_SELECTION_FILE, LIST_SELECTION_FILE,
+                              SENTENCE_FEATURES,
                               SENTENCE_SELECTION_FILE, ModelMissing, SelectionModel, artefact_path)
 from assistant.train import _fit_selection, fit_selection, quoted
 
@@ -49,9 +50,10 @@ def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch):
     monkeypatch.setattr(composer, "duty_selection", None)       # as `assistant train` fits
     monkeypatch.setattr(composer, "sentence_selection", None)
     monkeypatch.setattr(composer, "figure_selection", None)
-    duty, sentence, figure = fit_selection(assistant, root=REPO)
+    monkeypatch.setattr(composer, "list_selection", None)
+    duty, sentence, figure, listing = fit_selection(assistant, root=REPO)
     for name, fitted in ((DUTY_SELECTION_FILE, duty), (SENTENCE_SELECTION_FILE, sentence),
-                         (FIGURE_SELECTION_FILE, figure)):
+                         (FIGURE_SELECTION_FILE, figure), (LIST_SELECTION_FILE, listing)):
         shipped = json.loads(artefact_path(name).read_text(encoding="utf-8"))
         assert fitted["data_sha256"] == shipped["data_sha256"], f"{name}: the sets changed; run assistant train"
         assert fitted["candidates"] == shipped["candidates"] and fitted["positives"] == shipped["positives"]
@@ -69,8 +71,19 @@ def test_who_answers_quote_every_task_the_model_keeps(assistant):
 
 
 def test_without_fitted_selection_models_answers_still_come(assistant, monkeypatch):
-    for name in ("duty_selection", "sentence_selection", "figure_selection"):
+    for name in ("duty_selection", "sentence_selection", "figure_selection", "list_selection"):
         monkeypatch.setattr(assistant.composer, name, None)
     answer = assistant.ask("谁负责秸秆禁烧？")
     assert answer.answerable and len(answer.citations) >= 1
+    parts = assistant.ask("讲话分了哪几个部分？").answer
+    assert "成绩不易" in parts and "责任重大" in parts
     assert "3.6" in assistant.ask("十三五期间PM2.5浓度年均下降多少？").answer
+
+
+def test_a_list_question_naming_a_section_gets_the_list_under_it(assistant):
+    """The enumeration under the heading a question names (第二，要直面问题 → 一是…四是), all of it."""
+    answer = assistant.ask("“直面问题”那部分列了哪几个问题？")
+    for item in ("思想认识还不高", "工作成效还不稳", "污染治理还不力", "执法监管还不严"):
+        assert item in answer.answer
+    for c in answer.citations:
+        assert c.quote == assistant.source(c.doc or None)[c.start:c.end]
