@@ -19,7 +19,8 @@ from assistant.clean import InvalidQuestion, clean_history, clean_question
 from assistant.answer import Composer
 from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
-from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_FEATURES, FIGURE_SELECTION_FILE,
+from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_FEATURES, FIGURE_CHECK_FILE,
+                              FIGURE_FEATURES, FIGURE_SELECTION_FILE,
                               LIST_FEATURES, LIST_SELECTION_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, AnswerabilityModel, AnswerTypeModel,
                               ModelMissing, SelectionModel)
 from assistant.retrieve import Searcher
@@ -386,10 +387,11 @@ class Assistant:
 
 
 def _selection_models() -> list[SelectionModel | None]:
-    """The fitted duty, sentence, figure and list selection models (None until ``assistant train`` wrote them)."""
+    """The fitted duty, sentence, figure and list selection models and the figure check (None until ``assistant train`` wrote them)."""
     out = []
     for name, features in ((DUTY_SELECTION_FILE, DUTY_FEATURES), (SENTENCE_SELECTION_FILE, SENTENCE_FEATURES),
-                           (FIGURE_SELECTION_FILE, FIGURE_FEATURES), (LIST_SELECTION_FILE, LIST_FEATURES)):
+                           (FIGURE_SELECTION_FILE, FIGURE_FEATURES), (LIST_SELECTION_FILE, LIST_FEATURES),
+                           (FIGURE_CHECK_FILE, FIGURE_CHECK_FEATURES)):
         try:
             out.append(SelectionModel.load(name, features))
         except ModelMissing:

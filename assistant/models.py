@@ -8,6 +8,10 @@
   out-of-scope probability, whether one sentence or a figure's sentence holds the question's words), with
   a threshold fitted on out-of-fold scores to keep false refusals at or under 2 %.
 
+- ``figure_check.json`` (a ``SelectionModel``): whether the figure a number question would be answered
+  with answers it (商洛的优良天数 ≠ 安康的), fitted on the number questions of the development sets,
+  unanswerable ones included, with an out-of-fold threshold that keeps false refusals at or under 2 %.
+
 - ``SelectionModel``: which candidates join an answer, fitted on the development sets' gold quotes:
   ``duty_selection.json`` picks the tasks a "who" answer quotes (features ``DUTY_FEATURES`` of each
   task against the question), ``sentence_selection.json`` the sentences a general answer adds to its
@@ -58,6 +62,13 @@ LIST_SELECTION_FILE = "list_selection.json"
 # with the items and the heading were tried as features: they made no pick better on the development sets.)
 LIST_FEATURES = ("hit_item", "hit_intro", "hit_parent", "share_items", "share_parent", "part_match",
                  "count_match", "parts", "structure")
+FIGURE_CHECK_FILE = "figure_check.json"
+# The figure a number question would be answered with, against the question: the share of the question's
+# words (those the document uses) in the figure's paragraph, sentence and measure, and of its last
+# clause's words in the paragraph; whether its most specific word is in the sentence; how many of its
+# words the document lacks; the figure selection model's score; an English question.
+FIGURE_CHECK_FEATURES = ("paragraph_coverage", "sentence_coverage", "measure_coverage", "clause_coverage",
+                         "rarest_in_sentence", "missing_terms", "selection_score", "english")
 FIGURE_FEATURES = ("measure_overlap", "focus_overlap", "rank_inv", "dense", "target", "first_in_sentence")
 
 

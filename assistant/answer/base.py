@@ -38,7 +38,8 @@ class Answerer:
     """The document's facts and sentences, with the helpers every answer type uses."""
 
     def __init__(self, corpus, registry, sentences, vectors, expand, answerability=None, duty_selection=None,
-                 sentence_selection=None, figure_selection=None, list_selection=None):
+                 sentence_selection=None, figure_selection=None, list_selection=None,
+                 figure_check=None):
         self.corpus = corpus
         self.registry = registry
         self.answerability = answerability
@@ -46,6 +47,7 @@ class Answerer:
         self.sentence_selection = sentence_selection
         self.figure_selection = figure_selection
         self.list_selection = list_selection
+        self.figure_check = figure_check
         self.text = corpus.text
         self.noun = corpus.noun  # 讲话, 通知, 报告 …: how answers call the document
         # Question terms come lower-cased from the tokenizer (pm2.5, vocs): they are looked up lower-cased.

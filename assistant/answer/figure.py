@@ -6,7 +6,7 @@ import re
 import numpy as np
 
 from assistant.answer.base import Composed, _quote, _section_at, _terms_with_expansions
-from assistant.answer.selection import figure_features
+from assistant.answer.selection import figure_check_features, figure_features
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis, last_clause
 from index.facts import TARGET_CUES, Figure
@@ -20,13 +20,12 @@ class FigureAnswers:
         hits = ev.hits
         want_date, want_target, measure_terms, focus_terms, q_terms = self.figure_query(a)
         found = list(self.figure_candidates(a, ev, want_date, want_target, measure_terms, focus_terms))
-        best = (None, self._best_figure([f for f, _ in found], [r for _, r in found])) if found else None
-        if best is None:
+        if not found:
             if want_target:
                 return self._refuse(f"{self.noun}中没有给出这方面的目标值。", hits, route="number-refusal")
             return None
-        fig = best[1]
-        mismatch = self._figure_mismatch(a, fig)
+        fig, score = self._best_figure([f for f, _ in found], [r for _, r in found])
+        mismatch = self._figure_mismatch(a, fig) or self._figure_unsupported(a, fig, score)
         if mismatch:
             return self._refuse(f"{self.noun}中没有给出{mismatch}的这个数字。最接近的内容见下方相关原文。",
                                 [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
@@ -93,13 +92,38 @@ class FigureAnswers:
                     continue
                 yield fig, figure_features(overlap, focus_overlap, rank, hit.dense, fig.kind == "target", is_first)
 
-    def _best_figure(self, figures: list[Figure], rows: list[list[float]]) -> Figure:
-        """The likeliest figure by the fitted selection model (ties: the earlier candidate); without it,
-        the one whose measure holds most question words, then the best-ranked sentence."""
+    def _best_figure(self, figures: list[Figure], rows: list[list[float]]) -> tuple[Figure, float]:
+        """The likeliest figure by the fitted selection model (ties: the earlier candidate) with its score;
+        without it, the one whose measure holds most question words, then the best-ranked sentence."""
         if self.figure_selection is None:
-            return max(zip(figures, rows), key=lambda fr: (fr[1][0] + fr[1][1], fr[1][2]))[0]
+            return max(zip(figures, rows), key=lambda fr: (fr[1][0] + fr[1][1], fr[1][2]))[0], 1.0
         p = self.figure_selection.scores(np.array(rows))
-        return figures[min(range(len(p)), key=lambda i: (-round(float(p[i]), 6), i))]
+        best = min(range(len(p)), key=lambda i: (-round(float(p[i]), 6), i))
+        return figures[best], float(p[best])
+
+    def figure_check_row(self, a: Analysis, fig: Figure, score: float) -> list[float]:
+        """The ``FIGURE_CHECK_FEATURES`` of the figure a number question would be answered with."""
+        para = next(p for p in self.corpus.doc.paragraphs if p.start <= fig.start < p.end)
+        present = [t for t in content_terms(a.question) if t in self.text_lower and not t.isdigit()]
+        clause = [t for t in content_terms(last_clause(a.question)) if t in self.text_lower and not t.isdigit()]
+        return figure_check_features(present, clause, para.text.lower(), fig.sentence.lower(), fig.measure.lower(),
+                                     self._rarest_term(a), len(self.missing_terms(a)), score, a.english)
+
+    def _figure_unsupported(self, a: Analysis, fig: Figure, score: float) -> str | None:
+        """The question's words the figure's paragraph lacks, when the fitted figure check says the figure
+        does not answer the question (without the model: when under a third of them are there)."""
+        para = next(p for p in self.corpus.doc.paragraphs if p.start <= fig.start < p.end)
+        context = para.text.lower()
+        present = [t for t in content_terms(a.question) if t in self.text_lower and not t.isdigit()]
+        absent = [t for t in present if t not in context]
+        if self.figure_check is not None:
+            unsupported = self.figure_check.scores(np.array([self.figure_check_row(a, fig, score)]))[0] \
+                < self.figure_check.threshold
+        else:
+            unsupported = bool(present) and (len(present) - len(absent)) * 3 < len(present)
+        if not unsupported:
+            return None
+        return "“" + "”“".join(absent) + "”" if absent else "这方面"
 
     def _figure_mismatch(self, a: Analysis, fig: Figure) -> str | None:
         """Why a figure does not answer the question: a year, place or body the question names is not in
@@ -117,10 +141,6 @@ class FigureAnswers:
             rare = self._rarest_term(a)
             if rare and rare not in context:
                 return f"“{rare}”"
-        for text in {a.question, last_clause(a.question)}:
-            present = [t for t in content_terms(text) if t in self.text_lower and not t.isdigit()]
-            if present and sum(t in context for t in present) * 3 < len(present):
-                return "“" + "”“".join(t for t in present if t not in context) + "”"
         if last_clause(a.question) != a.question and any(t not in self.text_lower for t in content_terms(last_clause(a.question))) \
                 and not any(t in context for t in content_terms(last_clause(a.question))):
             return "“" + "”“".join(content_terms(last_clause(a.question))) + "”"

@@ -41,3 +41,16 @@ def list_features(hit_item: float, hit_intro: float, hit_parent: float, share_it
     """One row for an enumeration of the document against a list question (``LIST_FEATURES``)."""
     return [hit_item, hit_intro, hit_parent, share_items, share_parent, float(part_match), float(count_match),
             float(parts), float(parts and structure)]
+
+
+def figure_check_features(question_terms: list[str], clause_terms: list[str], paragraph: str, sentence: str,
+                          measure: str, rarest: str | None, missing: int, selection_score: float,
+                          english: bool) -> list[float]:
+    """One row for the figure a number question would be answered with (``FIGURE_CHECK_FEATURES``).
+    ``question_terms`` / ``clause_terms``: the question's (last clause's) words that the document uses."""
+    def share(terms: list[str], text: str) -> float:
+        return sum(t in text for t in terms) / len(terms) if terms else 1.0
+
+    return [share(question_terms, paragraph), share(question_terms, sentence), share(question_terms, measure),
+            share(clause_terms, paragraph), float(rarest is None or rarest in sentence), float(missing),
+            selection_score, float(english)]

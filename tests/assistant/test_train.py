@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_SELECTION_FILE, LIST_SELECTION_FILE,
-                              SENTENCE_FEATURES,
+from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_FILE, FIGURE_SELECTION_FILE,
+                              LIST_SELECTION_FILE, SENTENCE_FEATURES,
                               SENTENCE_SELECTION_FILE, ModelMissing, SelectionModel, artefact_path)
-from assistant.train import _fit_selection, fit_selection, quoted
+from assistant.train import _fit_selection, fit_figure_check, fit_selection, quoted
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,6 +59,15 @@ def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch):
         assert fitted["candidates"] == shipped["candidates"] and fitted["positives"] == shipped["positives"]
         assert np.allclose(fitted["coef"], shipped["coef"], atol=1e-4)
         assert abs(fitted["threshold"] - shipped["threshold"]) < 1e-3
+    # The figure check judges the figure the (refitted) figure selection model picks.
+    monkeypatch.setattr(composer, "figure_selection", SelectionModel.from_dict(figure))
+    monkeypatch.setattr(composer, "figure_check", None)
+    monkeypatch.setattr(composer, "answerability", None)
+    check = fit_figure_check(assistant, root=REPO)
+    shipped = json.loads(artefact_path(FIGURE_CHECK_FILE).read_text(encoding="utf-8"))
+    assert check["data_sha256"] == shipped["data_sha256"] and check["questions"] == shipped["questions"]
+    assert np.allclose(check["coef"], shipped["coef"], atol=1e-4)
+    assert abs(check["threshold"] - shipped["threshold"]) < 1e-3
 
 
 def test_who_answers_quote_every_task_the_model_keeps(assistant):
@@ -71,7 +80,7 @@ def test_who_answers_quote_every_task_the_model_keeps(assistant):
 
 
 def test_without_fitted_selection_models_answers_still_come(assistant, monkeypatch):
-    for name in ("duty_selection", "sentence_selection", "figure_selection", "list_selection"):
+    for name in ("duty_selection", "sentence_selection", "figure_selection", "list_selection", "figure_check"):
         monkeypatch.setattr(assistant.composer, name, None)
     answer = assistant.ask("谁负责秸秆禁烧？")
     assert answer.answerable and len(answer.citations) >= 1
@@ -87,3 +96,11 @@ def test_a_list_question_naming_a_section_gets_the_list_under_it(assistant):
         assert item in answer.answer
     for c in answer.citations:
         assert c.quote == assistant.source(c.doc or None)[c.start:c.end]
+
+
+def test_a_figure_of_another_place_does_not_answer(assistant):
+    """The fitted figure check: the document gives 安康's good-air-days target, not 商洛's."""
+    other = assistant.ask("商洛市今年优良天数目标定了多少天？")
+    assert not other.answerable and "325" not in other.answer.split("最接近")[0]
+    own = assistant.ask("今年中心城市优良天数目标定了多少天？")
+    assert own.answerable and "325" in own.answer
