@@ -28,8 +28,7 @@ import numpy as np
 from assistant.models import (ANSWER_TYPE_FILE, ANSWERABILITY_FILE, DUTY_FEATURES, DUTY_SELECTION_FILE, FEATURES,
                               FIGURE_CHECK_FEATURES, FIGURE_CHECK_FILE,
                               FIGURE_FEATURES, FIGURE_SELECTION_FILE, LIST_FEATURES, LIST_SELECTION_FILE,
-                              SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, TYPES, AnswerabilityModel,
-                              AnswerTypeModel, SelectionModel, artefact_path)
+                              SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, TYPES, AnswerTypeModel, SelectionModel, artefact_path)
 
 EXAMPLES = "examples.jsonl"
 ANSWERABILITY_SETS = ("eval/gold.jsonl", "eval/holdout.jsonl", "eval/holdout2.jsonl", "eval/blind3.jsonl",
