@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from assistant.answer.base import Composed, _quote, _section_at, _terms_with_expansions
+from assistant.answer.base import _ASKS_COUNT_OR_DATE, Composed, _quote, _section_at, _terms_with_expansions
 from assistant.answer.selection import figure_check_features, figure_features
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis, last_clause
@@ -26,6 +26,8 @@ class FigureAnswers:
             return None
         fig, score = self._best_figure([f for f, _ in found], [r for _, r in found])
         mismatch = self._figure_mismatch(a, fig) or self._figure_unsupported(a, fig, score)
+        if mismatch and not _ASKS_COUNT_OR_DATE.search(a.question):
+            return None  # "开局咋样？" asks how things stand, not for a number: the general answer reads on
         if mismatch:
             return self._refuse(f"{self.noun}中没有给出{mismatch}的这个数字。最接近的内容见下方相关原文。",
                                 [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
