@@ -188,6 +188,10 @@ class Assistant:
         # (without the cue they are also the last clause the figure answerer ranks: one embedding).
         merged = own != question and question.endswith("，" + strip_cue(own))
         type_vector = embed(strip_cue(own)) if merged else None
+        if merged and self.type_model.predict(type_vector)[0] == "out_of_scope":
+            # "今天天气怎么样？" after a question is a new, out-of-scope question, not a follow-up to it.
+            question, merged, type_vector = own, False, None
+            state["standalone_question"] = own
         previous = state.get("previous_vector")
         if merged and previous is not None:
             # The merged question's vector from the two it joins: the earlier turn's is already known.
@@ -296,7 +300,7 @@ class Assistant:
         citations = composed.citer.citations
         verify(composed.answer, citations, self.source)
         timings = state["timings_ms"] | {"total": round((time.perf_counter() - t0) * 1000, 2)}
-        yield Answer(cleaned, standalone, composed.answer, composed.answerable, citations, state["backend"],
+        yield Answer(cleaned, state["standalone_question"], composed.answer, composed.answerable, citations, state["backend"],
                      timings, composed.related, composed.route, composed.actors, composed.items,
                      state["analysis"].answer_type, llm=state.get("llm", {}), vector=state["query"].vector)
 

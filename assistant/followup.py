@@ -28,8 +28,10 @@ def is_followup(question: str, registry: BodyRegistry) -> bool:
     core = re.sub(r"[\W_]", "", question)
     if _CUE.search(question) or len(core) <= MAX_BARE_FOLLOWUP:
         return True
-    # "具体数字是多少？" / "具体要怎么抓？": nothing in it names a topic.
-    return not registry.find(question) and not content_terms(question) and not re.search(r"[A-Za-z]{3,}", question)
+    # "具体数字是多少？" / "多久查一次？": none of its words names a topic of the document.
+    text = registry.text.lower()
+    return (not registry.find(question) and not any(t in text for t in content_terms(question))
+            and not re.search(r"[A-Za-z]{3,}", question))
 
 
 def _replace_actor(previous: str, old: str, new: str, registry: BodyRegistry) -> str:

@@ -23,6 +23,19 @@ def test_a_bare_follow_up_joins_the_earlier_question(registry):
     assert out == "机动车路检路查谁负责，每月几次？"
 
 
+def test_a_question_without_a_word_of_the_document_leans_on_the_earlier_one(registry):
+    # 多久 and 频次 are nowhere in the document: on its own the question names no topic of it.
+    assert resolve("多久查一次？", "机动车路检路查谁负责？", registry) == "机动车路检路查谁负责，多久查一次？"
+    assert is_followup("频次有要求吗？", registry)
+
+
+def test_an_out_of_scope_question_after_one_is_not_merged_into_it(assistant):
+    answer = assistant.ask("今天天气怎么样？", history=["市交通局要做什么？"])
+    assert not answer.answerable and answer.standalone_question == "今天天气怎么样？"
+    follow = assistant.ask("多久查一次？", history=["机动车路检路查谁负责？"])
+    assert follow.answerable and "每月不少于" in follow.answer
+
+
 def test_a_standalone_question_is_left_alone(registry):
     assert not is_followup("市交通局要做什么？", registry)
     assert resolve("优良天数目标是多少？", "市交通局要做什么？", registry) == "优良天数目标是多少？"
