@@ -44,6 +44,9 @@ class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, 
             return self.duty_answer(a)
         if a.intent == "who":
             answer = self.who_answer(a, ev)
+            if answer and len(a.actors) == 1 and answer.actors == a.actors:
+                # "整改办负责什么？" names the body a "who" answer would find: it asks for that body's tasks.
+                return self.duty_answer(a)
             if answer:
                 return answer
             rare = self._rarest_term(a)
