@@ -207,7 +207,8 @@ def _evidence(assistant, item: dict) -> dict:
 def _fit_selection(X: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> dict:
     from sklearn.linear_model import LogisticRegression
 
-    mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-9
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale = np.where(scale > 1e-6, scale, 1.0)  # a feature constant in the data: left as it is (coef 0)
     clf = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced").fit((X - mean) / scale, y)
     data = {"features": list(features), "coef": clf.coef_[0].round(6).tolist(),
             "intercept": round(float(clf.intercept_[0]), 6), "mean": mean.round(6).tolist(),
