@@ -21,7 +21,7 @@ from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
 from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_FEATURES, FIGURE_CHECK_FILE,
                               FIGURE_FEATURES, FIGURE_SELECTION_FILE,
-                              LIST_FEATURES, LIST_SELECTION_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, AnswerabilityModel, AnswerTypeModel,
+                              LIST_FEATURES, LIST_SELECTION_FILE, METADATA_FIELD_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, AnswerabilityModel, AnswerTypeModel,
                               ModelMissing, SelectionModel)
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, last_clause, strip_markup, task_hops
@@ -115,7 +115,8 @@ class Assistant:
             answerability = None  # `assistant train` writes it; without it only the fact-based refusals apply
         s = self.searcher
         self.composer = Composer(index.corpus, self.registry, s.sentences, s.vectors, s.expand, answerability,
-                                 *_selection_models())
+                                 *_selection_models(), metadata_fields=_metadata_field_model(index),
+                                 embed=index.embedder.embed_query_vector)
         self.reader = None
         if settings.llm:
             from assistant.llm.reader import Reader
@@ -401,6 +402,15 @@ def _selection_models() -> list[SelectionModel | None]:
         except ModelMissing:
             out.append(None)
     return out
+
+
+def _metadata_field_model(index: Index) -> AnswerTypeModel | None:
+    """The fitted masthead-field model (None until ``assistant train`` wrote it for this embedding model:
+    metadata answers then give the whole masthead)."""
+    try:
+        return AnswerTypeModel.load(index.embedder.model_id, METADATA_FIELD_FILE)
+    except ModelMissing:
+        return None
 
 
 def _answer_type_model(index: Index) -> AnswerTypeModel:

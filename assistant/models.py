@@ -3,6 +3,8 @@
 - ``AnswerTypeModel``: a multinomial logistic regression over the question's mE5 vector, fitted on the
   labelled examples in ``index/models/examples.jsonl`` (zh + en, separate from every eval set). It
   predicts duty, who, figure, list, definition, metadata, yesno, general or out_of_scope.
+- ``metadata_field.json`` (an ``AnswerTypeModel``): which masthead field a metadata question asks for,
+  fitted on ``index/models/metadata_examples.jsonl`` (zh + en, generic, separate from every eval set).
 - ``AnswerabilityModel``: a logistic regression over evidence features (retrieval scores, how much of
   the question the document and the best evidence contain, unknown bodies, absent years, the
   out-of-scope probability, whether one sentence or a figure's sentence holds the question's words), with
@@ -33,6 +35,11 @@ import numpy as np
 MODELS_PACKAGE = "index.models"
 ANSWER_TYPE_FILE = "answer_type.json"
 ANSWERABILITY_FILE = "answerability.json"
+# Which masthead field a metadata question asks for (the same kind of model as the answer type, fitted on
+# index/models/metadata_examples.jsonl): "all" the header, "other" something no masthead field gives.
+METADATA_FIELD_FILE = "metadata_field.json"
+METADATA_EXAMPLES = "metadata_examples.jsonl"
+METADATA_FIELDS = ("title", "speaker", "date", "issuer", "issue", "distribution", "all", "other")
 TYPES = ("duty", "who", "figure", "list", "definition", "metadata", "yesno", "general", "out_of_scope")
 FEATURES = ("dense_top", "dense_margin", "bm25_top", "doc_coverage", "evidence_coverage", "unknown_body",
             "known_body", "missing_year", "out_of_scope", "english", "quoted_number",
@@ -107,10 +114,10 @@ class AnswerTypeModel:
                    np.asarray(data["intercept"], dtype=np.float32), data["embedding_model"])
 
     @classmethod
-    def load(cls, embedding_model: str) -> "AnswerTypeModel":
-        data = _read(ANSWER_TYPE_FILE)
+    def load(cls, embedding_model: str, name: str = ANSWER_TYPE_FILE) -> "AnswerTypeModel":
+        data = _read(name)
         if data.get("embedding_model") != embedding_model:
-            raise ModelMissing(f"answer-type model was fitted for {data.get('embedding_model')}, not {embedding_model}")
+            raise ModelMissing(f"{name} was fitted for {data.get('embedding_model')}, not {embedding_model}")
         return cls.from_dict(data)
 
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.models import (ANSWER_TYPE_FILE, ANSWERABILITY_FILE, DUTY_FEATURES, DUTY_SELECTION_FILE, FEATURES,
+                              METADATA_EXAMPLES, METADATA_FIELD_FILE, METADATA_FIELDS,
                               FIGURE_CHECK_FEATURES, FIGURE_CHECK_FILE,
                               FIGURE_FEATURES, FIGURE_SELECTION_FILE, LIST_FEATURES, LIST_SELECTION_FILE,
                               SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, TYPES, AnswerTypeModel, SelectionModel, artefact_path)
@@ -60,20 +61,29 @@ def _write(name: str, data: dict) -> Path:
 
 def fit_answer_type(embedder) -> tuple[AnswerTypeModel, dict]:
     """Fit the answer-type model on the examples file with ``embedder``'s query vectors."""
+    return _fit_question_classes(embedder, EXAMPLES, "type", TYPES)
+
+
+def fit_metadata_field(embedder) -> tuple[AnswerTypeModel, dict]:
+    """Fit the masthead-field model on its examples file with ``embedder``'s query vectors."""
+    return _fit_question_classes(embedder, METADATA_EXAMPLES, "field", METADATA_FIELDS)
+
+
+def _fit_question_classes(embedder, examples: str, key: str, allowed: tuple[str, ...]) -> tuple[AnswerTypeModel, dict]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-    path = artefact_path(EXAMPLES)
+    path = artefact_path(examples)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     X = np.stack([embedder.embed_query_vector(r["text"]) for r in rows])
-    y = np.array([r["type"] for r in rows])
+    y = np.array([r[key] for r in rows])
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     scores = {c: float(cross_val_score(LogisticRegression(C=c, max_iter=3000), X, y, cv=folds).mean())
               for c in (1.0, 4.0, 16.0, 64.0)}
     best_c = max(scores, key=lambda c: (round(scores[c], 6), -c))
     clf = LogisticRegression(C=best_c, max_iter=3000).fit(X, y)
     classes = [str(c) for c in clf.classes_]
-    assert set(classes) <= set(TYPES), classes
+    assert set(classes) <= set(allowed), classes
     import sklearn
 
     data = {"classes": classes, "coef": clf.coef_.round(6).tolist(), "intercept": clf.intercept_.round(6).tolist(),
@@ -296,6 +306,10 @@ def train(root: Path = Path("."), progress=print) -> dict:
     model, data = fit_answer_type(embedder)
     _write(ANSWER_TYPE_FILE, data)
     progress(f"answer type: {data['examples']} examples, C={data['C']}, cv accuracy {max(data['cv_accuracy'].values()):.3f}")
+    _, fields = fit_metadata_field(embedder)
+    _write(METADATA_FIELD_FILE, fields)
+    progress(f"metadata field: {fields['examples']} examples, C={fields['C']}, "
+             f"cv accuracy {max(fields['cv_accuracy'].values()):.3f}")
     from assistant.core import Assistant
 
     assistant = Assistant.open(settings)
@@ -324,5 +338,5 @@ def train(root: Path = Path("."), progress=print) -> dict:
     _write(FIGURE_CHECK_FILE, check)
     progress(f"figure check: {check['questions']} number questions, threshold {check['threshold']}, "
              f"false refusals {check['false_refusal_rate']}, refusal recall {check['refusal_recall']} (out of fold)")
-    return {"answer_type": data, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence,
+    return {"answer_type": data, "metadata_field": fields, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence,
             "figure_selection": figure, "list_selection": listing, "figure_check": check}

@@ -39,7 +39,7 @@ class Answerer:
 
     def __init__(self, corpus, registry, sentences, vectors, expand, answerability=None, duty_selection=None,
                  sentence_selection=None, figure_selection=None, list_selection=None,
-                 figure_check=None):
+                 figure_check=None, metadata_fields=None, embed=None):
         self.corpus = corpus
         self.registry = registry
         self.answerability = answerability
@@ -48,6 +48,8 @@ class Answerer:
         self.figure_selection = figure_selection
         self.list_selection = list_selection
         self.figure_check = figure_check
+        self.metadata_fields = metadata_fields    # assistant.models.AnswerTypeModel over masthead fields
+        self.embed = embed                        # text → query vector (the metadata answer's clauses)
         self.text = corpus.text
         self.noun = corpus.noun  # 讲话, 通知, 报告 …: how answers call the document
         # Question terms come lower-cased from the tokenizer (pm2.5, vocs): they are looked up lower-cased.

@@ -1,6 +1,8 @@
 """Metadata answers: title, speaker, date, issuer and issue number from each document's masthead."""
 from __future__ import annotations
 
+import re
+
 from assistant.answer.base import Composed, _quote
 from assistant.understand import Analysis
 from index.segment import DISTRIBUTION_LABEL
@@ -17,26 +19,56 @@ class MetadataAnswers:
         body = [t for t in content_terms(a.question) if t in self.text_lower and t not in masthead]
         return not body
 
+    def asked_fields(self, a: Analysis) -> list[str]:
+        """The masthead fields a metadata question asks for, by the fitted field model, one per clause
+        ("谁讲的？啥时候？" → speaker, date). ["all"] without the model."""
+        if self.metadata_fields is None or a.vector is None:
+            return ["all"]
+        clauses = [c for c in re.split(r"[？?，,；;。]", a.question) if len(c.strip()) >= 2]
+        vectors = [self.embed(c) for c in clauses] if len(clauses) > 1 and self.embed else [a.vector]
+        fields = []
+        for vector in vectors:
+            p = self.metadata_fields.probabilities(vector)
+            top = max(p.values())
+            # Every field within half the likeliest one's probability: a question may ask for two at once.
+            fields += [f for f in self.metadata_fields.classes if p[f] >= 0.5 * top]
+        # Something no field gives ("在哪开的") is refused only when nothing else may be meant.
+        return list(dict.fromkeys(f for f in fields if f != "other")) or ["other"]
+
     def metadata_answer(self, a: Analysis) -> Composed | None:
-        """Title, speaker, date, issuer and issue number, as each document's masthead gives them, and the
-        distribution lines (主送/抄送) that close it."""
+        """The masthead fields the question asks for (title, speaker, date, issuer, issue number), as each
+        document's masthead gives them, and the distribution lines (主送/抄送) that close it; a refusal when
+        it asks for something no masthead field gives (where the meeting was held)."""
+        asked = self.asked_fields(a)
+        everything = "all" in asked
         citer = self._citer()
         labels = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号"}
-        blocks = []
+        blocks, given = [], set()
         documents = self.corpus.documents
         for doc in documents:
             lines = []
             for key, label in labels.items():
                 field_ = (doc.metadata or {}).get(key)
                 if field_:
+                    given.add(label)
+                # The title always leads: it names the document (and, for a speech, its meeting).
+                if field_ and (everything or key in asked or (key == "title" and asked != ["other"])):
                     n = citer.cite(doc.start + field_["start"], doc.start + field_["end"], "标题")
                     lines.append(f"- {label}：{field_['value']}[{n}]")
             for sent in self.sentences:
                 if sent.path[:1] == [DISTRIBUTION_LABEL] and doc.start <= sent.start < doc.end:
-                    lines.append(f"- {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
+                    given.add("主送/抄送")
+                    if everything or "distribution" in asked:
+                        lines.append(f"- {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
             if lines:
                 head = f"**{doc.label()}**\n" if len(documents) > 1 else ""
                 blocks.append(head + "\n".join(lines))
         if not blocks:
-            return None
+            if not given:
+                return None
+            return self._refuse(f"{self.noun}的版头没有给出这一信息；它给出的是：{'、'.join(sorted(given, key=_ORDER.index))}。",
+                                route="metadata-refusal")
         return Composed("文档的版头信息：\n" + "\n\n".join(blocks), True, citer, route="metadata")
+
+
+_ORDER = ["标题", "讲话人", "日期", "发文机关", "期号", "主送/抄送"]
