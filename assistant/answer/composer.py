@@ -56,6 +56,9 @@ class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, 
             if not named:
                 return self._refuse(f"{self.noun}没有说明由哪个部门或谁负责这件事。", hits, route="who-refusal")
             return self.general_answer(a, replace(ev, hits=named + [h for h in hits if h not in named]))
+        counted = self._unlisted_count(a)
+        if counted:
+            return self._refuse(f"{self.noun}只提到“{counted}”，没有列出具体是哪些。", hits, route="count-refusal")
         if a.intent == "list":
             answer = self.list_answer(a, ev)
             if answer:

@@ -10,7 +10,17 @@ import numpy as np
 from assistant.answer.base import Composed
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis
+from index.numerals import parse_int
 from index.tokens import content_terms
+
+
+# A question asking what the members of something are.
+_ASKS_MEMBERS = re.compile(r"具体|哪些|哪几|哪[一二三四五六七八九十两\d]|分别|指什么|指的是|包括|是什么|是啥|都有谁|what (are|is)")
+# A number, a measure word and the noun it counts (12个硫铁矿点, 3个生态环境问题).
+_COUNTED_PHRASE = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|项|条|处|件|座|家|名|类|批|部|点)([\u4e00-\u9fff]{2,8})")
+# Text right after a counted phrase that introduces its items.
+_INTRODUCES = re.compile(r"[^。；]{0,10}[：:即]|[^。；]{0,10}(?:分别|包括)")
+_LIST_FOLLOWS = 300  # characters: an enumeration that starts this close after the phrase spells it out
 
 
 class Refusals:
@@ -100,9 +110,34 @@ class Refusals:
             missing.append(term)
         return missing
 
+    def _unlisted_count(self, a: Analysis) -> str | None:
+        """A counted noun phrase the question asks to list (12个硫铁矿点分别在哪) that the document only
+        counts: nothing after it introduces the items (a colon, 即, 包括), and no enumeration of that many
+        items follows it (我讲四点意见。→ its four parts)."""
+        if not _ASKS_MEMBERS.search(a.question):
+            return None
+        for m in _COUNTED_PHRASE.finditer(a.question):
+            number, unit, noun = m.groups()
+            count = parse_int(number)
+            pattern = rf"{re.escape(number)}\s*{re.escape(unit)}\s*{re.escape(noun[:2])}"
+            places = list(re.finditer(pattern, self.text))
+            if not places or count is None:
+                continue
+            spelled = any(_INTRODUCES.match(self.text[p.end():p.end() + 14]) or any(
+                len(g.items) == count and 0 <= g.items[0][0] - p.end() <= _LIST_FOLLOWS for g in self.groups)
+                for p in places)
+            if not spelled:
+                # As the document writes it, as far as the question's noun goes (12个硫铁矿点).
+                start, end = places[0].start(), places[0].end()
+                while end < len(self.text) and end - places[0].end() + 2 < len(noun) \
+                        and self.text[end] == noun[end - places[0].end() + 2]:
+                    end += 1
+                return self.text[start:end]
+        return None
+
     def _unexpanded_slogan(self, a: Analysis) -> str | None:
         """A numbered slogan the question asks to spell out (“五个一流”具体是什么) that the speech only names."""
-        if not re.search(r"具体|哪些|哪几|哪[一二三四五六七八九十两\d]|分别|指什么|指的是|包括|是什么|是啥|what (are|is)", a.question):
+        if not _ASKS_MEMBERS.search(a.question):
             return None
         for m in re.finditer(r"[“\"「]([^”\"」]{2,12})[”\"」]", a.question):
             term = m.group(1)

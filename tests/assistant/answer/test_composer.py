@@ -51,3 +51,11 @@ def test_latin_terms_match_whatever_their_case(assistant):
         assert answer.answerable and "8.1%" in answer.answer, question
     lead = assistant.ask("十三五期间pm2.5年均降了多少？").answer.lstrip("*")
     assert lead.startswith(("PM2.5浓度年均下降3.6", "3.6")), lead
+
+
+def test_a_count_the_document_never_spells_out_is_refused(assistant):
+    """"六项监测指标都有哪些？": the text counts them and names none; a count it spells out is answered."""
+    counted = assistant.ask("六项监测指标都有哪些？")
+    assert not counted.answerable and "六项监测指标" in counted.answer
+    listed = assistant.ask("讲话重点强调的四个方面工作是哪些？")
+    assert listed.answerable and "白石河" in listed.answer and "“一泓清水永续北上”" in listed.answer
