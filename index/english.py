@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ENGLISH_VERSION = "2"
+ENGLISH_VERSION = "3"
 FILE = "english.json"
 
 

@@ -103,6 +103,8 @@ def stem(word: str) -> str:
         word = word[:-2]
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if len(word) > 9 and word.endswith("ification"):
+        word = word[:-9] + "ify"  # rectification → rectify, classification → classify
     for _ in range(2):
         for suffix in _DERIVATIONAL:
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -333,7 +335,8 @@ def reverse_index(first_chars: set[str]) -> tuple[dict[str, list[str]], dict[str
             continue
         for gloss in clean_definitions(definitions):
             stems = content_stems(gloss)
-            if 1 <= len(stems) <= 2 and len(gloss.split()) <= 3:
+            # At most two content words ("to rectify and improve" is two: rectify, improve).
+            if 1 <= len(stems) <= 2 and len(gloss.split()) <= 4:
                 exact.setdefault(" ".join(stems), set()).add(word)
     loose: dict[str, set[str]] = {}
     for key, words in exact.items():

@@ -195,3 +195,8 @@ def test_every_citation_quotes_the_source_exactly(assistant, source, question, h
     for c in answer.citations:
         assert source[c.start:c.end] == c.quote
     verify(answer.answer, answer.citations, source)
+
+
+def test_an_english_office_name_through_a_two_word_gloss(assistant):
+    """市整改办 in English: CC-CEDICT glosses 整改 "to rectify and improve" (two content words)."""
+    assert assistant.registry.find("What must the rectification office do?") == ["市整改办"]

@@ -180,3 +180,12 @@ def test_warm_build_is_fast(glossary):
     start = time.perf_counter()
     Glossary(terms)
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_derived_english_word_reaches_its_verb():
+    """"rectification" is "to rectify" (CC-CEDICT's 整改: "to rectify and improve")."""
+    from index.gloss import content_stems, stem
+
+    assert stem("rectification") == stem("rectify") == "rectify"
+    assert stem("classification") == "classify"
+    assert content_stems("to rectify and improve") == ["rectify", "improv"]
