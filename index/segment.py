@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from index.numerals import NUMERAL
 
-SEGMENTER_VERSION = "3"
+SEGMENTER_VERSION = "4"
 
 SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’）》」』)"
@@ -24,7 +24,7 @@ _INLINE_ITEM = re.compile(f"^{NUMERAL}是")
 _CLOSING = re.compile(r"^同志们")
 _DISTRIBUTION = re.compile(r"^(主送|抄送)：")
 TITLE_LABEL = "标题"
-OPENING_LABEL = "开场白"
+OPENING_LABEL = "开头"  # before the first part heading: a speech's opening remarks, a notice's preamble
 CLOSING_LABEL = "结束语"
 DISTRIBUTION_LABEL = "主送抄送"
 
