@@ -64,6 +64,8 @@ def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: An
     intent = _INTENT[answer_type]
     if intent == "duty" and not actors:
         intent = "general"
+    if intent == "list" and actors and _opens_with(question, actors[0], registry):
+        intent = "duty"  # "城管那边分了哪些活？": a list asked of the body the question opens with is its tasks
     return Analysis(
         question=question, english=is_english(question), actors=actors,
         unknown=registry.unknown(question),
@@ -73,6 +75,14 @@ def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: An
         years=_YEAR.findall(question), asks_duty=answer_type == "duty",
         answer_type=answer_type, probabilities=probs, vector=vector,
     )
+
+
+def _opens_with(question: str, name: str, registry: BodyRegistry) -> bool:
+    """Whether the question opens with the body (its subject), after a leading 那/请问 and the like."""
+    body = registry.get(name)
+    forms = registry.forms_of(name) + ([body.core] if len(body.core) >= 2 else [])
+    opening = re.sub(r"^(?:那么|那|请问|问下|关于|对于)", "", question)
+    return any(opening.startswith(f) for f in forms)
 
 
 def task_hops(question: str) -> list[str]:

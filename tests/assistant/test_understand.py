@@ -39,3 +39,9 @@ def test_text_helpers():
     assert task_hops("谁既管汽修检查又管道路清扫？") == ["管汽修检查", "管道路清扫？"]
     assert task_hops("市交通局要做什么？") == ["市交通局要做什么？"]
     assert last_clause("机动车路检路查谁负责，多久查一次？") == "多久查一次？"
+
+
+def test_a_list_asked_of_the_body_a_question_opens_with_is_its_tasks(analyse_q):
+    assert analyse_q("城管那边分了哪些活？").intent == "duty"
+    # Asking *which* bodies spoke is not asking for one body's tasks.
+    assert analyse_q("会上哪些县区和部门作了发言？").intent != "duty"
