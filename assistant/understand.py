@@ -16,6 +16,10 @@ from assistant.models import AnswerTypeModel
 _INTENT = {"duty": "duty", "who": "who", "figure": "number", "list": "list", "definition": "general",
            "metadata": "metadata", "yesno": "general", "general": "general", "out_of_scope": "general"}
 _MARKUP = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<[^>]{0,200}>|https?://\S+|\b(?:javascript|data):\S*", re.I)
+# Words that ask for a number or a date (多少, 第几, 几次, 哪天, how many …); "哪几个" asks which ones.
+ASKS_NUMBER = re.compile(r"几点到几点|几点钟|几点开始|多少|第几|几月|几[个座次天年项处件名口位条批]|哪天|哪一天|哪年|"
+                         r"哪一年|什么时候|何时|日期|百分|how many|how much|how often|when|what date|what year|"
+                         r"percent", re.I)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -64,8 +68,11 @@ def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: An
     intent = _INTENT[answer_type]
     if intent == "duty" and not actors:
         intent = "general"
-    if intent == "list" and actors and _opens_with(question, actors[0], registry):
-        intent = "duty"  # "城管那边分了哪些活？": a list asked of the body the question opens with is its tasks
+    if intent in ("list", "number") and actors and _opens_with(question, actors[0], registry) \
+            and not (intent == "number" and asks_number(last_clause(question))):
+        # "城管那边分了哪些活？": a list (or, read as a figure, no number asked) of the body the question
+        # opens with is its tasks.
+        intent = "duty"
     return Analysis(
         question=question, english=is_english(question), actors=actors,
         unknown=registry.unknown(question),
@@ -75,6 +82,11 @@ def analyse(question: str, vector: np.ndarray, registry: BodyRegistry, model: An
         years=_YEAR.findall(question), asks_duty=answer_type == "duty",
         answer_type=answer_type, probabilities=probs, vector=vector,
     )
+
+
+def asks_number(question: str) -> bool:
+    """Whether a question asks for a number or a date ("哪几个部门" asks which ones, not how many)."""
+    return bool(ASKS_NUMBER.search(question)) and not re.search(r"哪几|哪些", question)
 
 
 def _opens_with(question: str, name: str, registry: BodyRegistry) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from assistant.cite import Citer
 from assistant.retrieve.bm25 import BM25Ranker
 from assistant.retrieve.hits import Hit
-from assistant.understand import Analysis
+from assistant.understand import ASKS_NUMBER, Analysis
 from index.enumerations import derive_enumerations
 from index.facts import Duty, Figure
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence
@@ -126,8 +126,7 @@ def _quote(text: str) -> str:
 _FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
 
 
-_ASKS_COUNT_OR_DATE = re.compile(r"几点到几点|几点钟|几点开始|多少|第几|几月|几[个座次天年项处件名口位条批]|哪天|哪一天|哪年|哪一年|什么时候|何时|日期|"
-                                 r"how many|how much|when|what date|what year", re.I)
+_ASKS_COUNT_OR_DATE = ASKS_NUMBER  # (assistant.understand)
 _BODY_WORDS = re.compile(r"[市县区省]|局|办|委|部门|政府|同志|书记|市长|单位|机构|各级")
 
 

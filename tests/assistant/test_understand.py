@@ -45,3 +45,8 @@ def test_a_list_asked_of_the_body_a_question_opens_with_is_its_tasks(analyse_q):
     assert analyse_q("城管那边分了哪些活？").intent == "duty"
     # Asking *which* bodies spoke is not asking for one body's tasks.
     assert analyse_q("会上哪些县区和部门作了发言？").intent != "duty"
+
+
+def test_a_figure_read_question_of_a_body_that_asks_no_number_is_its_tasks(analyse_q):
+    assert analyse_q("生态环境局今年在大气这块分了哪些活？").intent == "duty"
+    assert analyse_q("公安局的路检路查每月搞几次？").intent != "duty"     # a number is asked
