@@ -4,17 +4,18 @@ import json
 import pytest
 
 # Gates sit at least 0.03 below the figures measured on this machine, so a near-tie flipping elsewhere cannot
-# fail a fresh checkout. Never raise a gate by tuning to the set it gates. Measured 2026-11-29, after the
-# hand-set selection ratios of the who and general answers gave way to fitted selection models:
-# gold (dev): accuracy 0.851, refusal recall 0.700.
+# fail a fresh checkout. Never raise a gate by tuning to the set it gates. Gates set 2026-11-29 after the
+# fitted selection models (gold then 0.851, refusal recall 0.700); measured again at the end of that day's
+# engine changes: gold (dev) accuracy 0.892, refusal recall 0.800. The gates were not raised.
 MIN_ACCURACY = 0.82
 MIN_CITATION_VALIDITY = 1.0
 MIN_REFUSAL_RECALL = 0.67
-# holdout, holdout2, blind3, blind4, blind5, blind6: development sets (measured 0.808, 0.787, 0.808, 0.766,
-# 0.752, 0.763; first sights were blind3 0.726, blind4 0.766, blind5 0.745, blind6 0.756).
+# holdout, holdout2, blind3 … blind6: development sets, measured 0.858, 0.825, 0.856, 0.844, 0.809, 0.827
+# (first sights were blind3 0.726, blind4 0.766, blind5 0.745, blind6 0.756). blind7: 0.807 at first sight
+# (eval/scores/blind7-first-sight.json); its gate sits 0.037 below that single score.
 HOLDOUT_MIN_ACCURACY = {"eval/holdout.jsonl": 0.77, "eval/holdout2.jsonl": 0.73, "eval/blind3.jsonl": 0.77,
                         "eval/blind4.jsonl": 0.70, "eval/blind5.jsonl": 0.71,
-                        "eval/blind6.jsonl": 0.72}
+                        "eval/blind6.jsonl": 0.72, "eval/blind7.jsonl": 0.77}
 
 
 def test_eval_command_writes_report_chart_and_results(run_cli, tmp_path):
