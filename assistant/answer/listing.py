@@ -55,7 +55,8 @@ class ListAnswers:
             threshold = self.list_selection.threshold
         else:
             p, threshold = rows.sum(axis=1), 1.5
-        best = int(np.argmax(p))  # first maximum: ties go to document order
+        # Near-ties (within 1e-6) go to document order, so every machine picks the same list.
+        best = min(range(len(p)), key=lambda i: (-round(float(p[i]), 6), i))
         return found[best][0] if p[best] >= threshold else None
 
     def list_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
@@ -106,7 +107,7 @@ class ListAnswers:
 
 
 # A question about the document's structure (its parts) rather than one list in it.
-_STRUCTURE = re.compile(r"几个部分|几部分|哪几部分|哪几个部分|结构|几点意见|四点意见|框架|outline|\bparts\b|main points", re.I)
+_STRUCTURE = re.compile(r"几个部分|几部分|哪几部分|哪几个部分|结构|点意见|框架|outline|\bparts\b|main points", re.I)
 _COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
 
 
