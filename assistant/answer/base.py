@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from assistant.cite import Citer
 from assistant.retrieve.bm25 import BM25Ranker
 from assistant.retrieve.hits import Hit
-from assistant.understand import ASKS_NUMBER, Analysis
+from assistant.understand import Analysis
 from index.enumerations import derive_enumerations
 from index.facts import Duty, Figure
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence
@@ -61,12 +61,18 @@ class Answerer:
         self.sentence_by_id = {s.id: s for s in sentences}
         self.row = {s.id: i for i, s in enumerate(sentences)}
         self._starts = [s.start for s in sentences]
+        self._paragraph_starts = [p.start for p in corpus.doc.paragraphs]
         self.vectors = vectors                  # sentence vectors, rows in ``sentences`` order
         self.expand = expand                    # English question → the document's Chinese terms
         self.groups = derive_enumerations(corpus.doc)
         self._masthead = "".join(s.text for s in sentences if s.path[:1] in ([TITLE_LABEL], [DISTRIBUTION_LABEL]))
         self._sentences_lower = [s.text.lower() for s in sentences]
         self._duty_bm25 = BM25Ranker([tokenize(f"{d.topic} {d.task}") for d in self.duties])
+
+    def _paragraph_at(self, pos: int):
+        """The paragraph that holds a text position."""
+        i = bisect_right(self._paragraph_starts, pos) - 1
+        return self.corpus.doc.paragraphs[max(i, 0)]
 
     def _sentence_at(self, pos: int) -> Sentence:
         """The sentence that holds a text position."""
@@ -126,7 +132,6 @@ def _quote(text: str) -> str:
 _FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
 
 
-_ASKS_COUNT_OR_DATE = ASKS_NUMBER  # (assistant.understand)
 _BODY_WORDS = re.compile(r"[市县区省]|局|办|委|部门|政府|同志|书记|市长|单位|机构|各级")
 
 

@@ -5,11 +5,9 @@ each answerer lives in its own module and reads only the evidence and the docume
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from assistant.answer.base import (
-    _ASKS_COUNT_OR_DATE,
     Answerer,
     Composed,
     _lexical_winner_first,
@@ -23,7 +21,7 @@ from assistant.answer.metadata import MetadataAnswers
 from assistant.answer.refusal import Refusals
 from assistant.answer.who import WhoAnswers
 from assistant.retrieve.hits import Evidence
-from assistant.understand import Analysis
+from assistant.understand import Analysis, asks_number
 
 
 class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, FigureAnswers, GeneralAnswers,
@@ -70,6 +68,6 @@ class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, 
             answer = self.number_answer(a, ev)
             if answer:
                 return answer
-            if a.intent == "number" and _ASKS_COUNT_OR_DATE.search(a.question) and not re.search(r"哪几|哪些", a.question):
+            if a.intent == "number" and asks_number(a.question):
                 return self._refuse(f"{self.noun}中没有给出这个数字或日期。", hits, route="number-refusal")
         return self.general_answer(a, ev)

@@ -5,10 +5,10 @@ import re
 
 import numpy as np
 
-from assistant.answer.base import _ASKS_COUNT_OR_DATE, Composed, _quote, _section_at, _terms_with_expansions
+from assistant.answer.base import Composed, _quote, _section_at, _terms_with_expansions
 from assistant.answer.selection import figure_check_features, figure_features
 from assistant.retrieve.hits import Evidence, Hit
-from assistant.understand import Analysis, last_clause
+from assistant.understand import ASKS_NUMBER, Analysis, last_clause
 from index.facts import TARGET_CUES, Figure
 from index.tokens import content_terms
 
@@ -26,7 +26,7 @@ class FigureAnswers:
             return None
         fig, score = self._best_figure([f for f, _ in found], [r for _, r in found])
         mismatch = self._figure_mismatch(a, fig) or self._figure_unsupported(a, fig, score)
-        if mismatch and not _ASKS_COUNT_OR_DATE.search(a.question):
+        if mismatch and not ASKS_NUMBER.search(a.question):
             return None  # "开局咋样？" asks how things stand, not for a number: the general answer reads on
         if mismatch:
             return self._refuse(f"{self.noun}中没有给出{mismatch}的这个数字。最接近的内容见下方相关原文。",
@@ -103,20 +103,22 @@ class FigureAnswers:
         best = min(range(len(p)), key=lambda i: (-round(float(p[i]), 6), i))
         return figures[best], float(p[best])
 
+    def _present_terms(self, text: str) -> list[str]:
+        """A text's content words that the document uses (numbers aside)."""
+        return [t for t in content_terms(text) if t in self.text_lower and not t.isdigit()]
+
     def figure_check_row(self, a: Analysis, fig: Figure, score: float) -> list[float]:
         """The ``FIGURE_CHECK_FEATURES`` of the figure a number question would be answered with."""
-        para = next(p for p in self.corpus.doc.paragraphs if p.start <= fig.start < p.end)
-        present = [t for t in content_terms(a.question) if t in self.text_lower and not t.isdigit()]
-        clause = [t for t in content_terms(last_clause(a.question)) if t in self.text_lower and not t.isdigit()]
-        return figure_check_features(present, clause, para.text.lower(), fig.sentence.lower(), fig.measure.lower(),
-                                     self._rarest_term(a), len(self.missing_terms(a)), score, a.english)
+        return figure_check_features(self._present_terms(a.question), self._present_terms(last_clause(a.question)),
+                                     self._paragraph_at(fig.start).text.lower(), fig.sentence.lower(),
+                                     fig.measure.lower(), self._rarest_term(a), len(self.missing_terms(a)), score,
+                                     a.english)
 
     def _figure_unsupported(self, a: Analysis, fig: Figure, score: float) -> str | None:
         """The question's words the figure's paragraph lacks, when the fitted figure check says the figure
         does not answer the question (without the model: when under a third of them are there)."""
-        para = next(p for p in self.corpus.doc.paragraphs if p.start <= fig.start < p.end)
-        context = para.text.lower()
-        present = [t for t in content_terms(a.question) if t in self.text_lower and not t.isdigit()]
+        context = self._paragraph_at(fig.start).text.lower()
+        present = self._present_terms(a.question)
         absent = [t for t in present if t not in context]
         if self.figure_check is not None:
             unsupported = self.figure_check.scores(np.array([self.figure_check_row(a, fig, score)]))[0] \
@@ -130,8 +132,7 @@ class FigureAnswers:
     def _figure_mismatch(self, a: Analysis, fig: Figure) -> str | None:
         """Why a figure does not answer the question: a year, place or body the question names is not in
         its sentence, or most of the question's words are elsewhere (商洛市的优良天数 ≠ 安康的)."""
-        para = next(p for p in self.corpus.doc.paragraphs if p.start <= fig.start < p.end)
-        context = para.text.lower()
+        context = self._paragraph_at(fig.start).text.lower()
         for year in a.years:
             if year not in context:
                 return f"{year}年"
