@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+# Categories whose questions the document cannot answer: the right answer is a refusal.
+REFUSAL_CATEGORIES = ("unanswerable", "injection")
+
+
 def plain(text: str) -> str:
-    """Answer text without markdown emphasis, citation markers and whitespace, for containment checks."""
-    text = re.sub(r"\[\d+\]", "", text).replace("**", "")
+    """Answer text without markdown emphasis, citation markers, whitespace and width differences
+    (％ and %, ５ and 5 count alike), for containment checks."""
+    text = unicodedata.normalize("NFKC", re.sub(r"\[\d+\]", "", text).replace("**", ""))
     return re.sub(r"\s+", "", text)
 
 
@@ -40,7 +46,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def score_item(item: dict, got: dict, source: str) -> dict:
     """Scores of one answer against one gold item."""
     # An item of any category whose reference answer is a refusal ("讲话中没有…") expects a refusal.
-    answerable_gold = item["category"] != "unanswerable" and not (
+    answerable_gold = item["category"] not in REFUSAL_CATEGORIES and not (
         not item.get("must_include") and item["answer"].startswith("讲话中没有"))
     answer = plain(got.get("answer", ""))
     cits = got.get("citations", [])

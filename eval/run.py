@@ -82,9 +82,12 @@ DEFINITIONS = [
 
 def set_status(gold_path: Path | None) -> tuple[str, str]:
     """(status, note) of a question set from eval/sets.json: development or blind."""
-    name = (gold_path or GOLD).name
+    path = Path(gold_path or GOLD).resolve()
+    # Keyed by the path under eval/ (reports/blind/fujian.jsonl), or by the bare name (gold.jsonl).
+    name = path.relative_to(SETS.parent).as_posix() if path.is_relative_to(SETS.parent) else path.name
     try:
-        entry = json.loads(SETS.read_text(encoding="utf-8")).get(name)
+        sets = json.loads(SETS.read_text(encoding="utf-8"))
+        entry = sets.get(name, sets.get(path.name))
     except (OSError, ValueError):
         entry = None
     if not isinstance(entry, dict):

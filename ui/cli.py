@@ -263,6 +263,28 @@ def bench(out: Optional[Path] = typer.Option(None, "--out", help="Also write the
     console.print(f"({results['warm_asks']} warm asks over the gold questions)", highlight=False)
 
 
+@app.command("eval-reports")
+def eval_reports(sets: Optional[list[Path]] = typer.Option(None, "--set", help="Question set (repeat); default: "
+                                                         "the development sets in eval/reports/."),
+                 out: Path = typer.Option(Path("eval/out/reports"), "--out", help="Folder for report.md and results.json."),
+                 homes: Path = typer.Option(Path("eval/out/homes"), "--homes", help="One data dir per document.")):
+    """Accuracy across documents: each set's documents indexed alone, next to the naive hybrid baseline."""
+    from eval.reports import MissingDocument, run_reports
+
+    try:
+        with terminal.progress("eval") as advance:
+            result = run_reports(sets, homes=homes, out=out, progress=advance)
+    except MissingDocument as exc:
+        _fail(str(exc), code=1)
+    t = terminal.table("category", "count", "accuracy", "baseline", numeric=("count", "accuracy", "baseline"),
+                       names=("category",), title="eval-reports")
+    for cat, m in list(result["categories"].items()) + [("all", result["overall"])]:
+        base = result["baseline"] if m is result["overall"] else result["baseline_categories"].get(cat, {})
+        t.add_row(cat, str(m["n"]), _num(m.get("accuracy")), _num(base.get("accuracy")))
+    console.print(t)
+    console.print(f"failures: {len(result['failures'])} — report: {out / 'report.md'}", highlight=False)
+
+
 @app.command("llm-bench")
 def llm_bench(sets: Optional[list[Path]] = typer.Option(None, "--set", help="Question set (repeat); default: "
                                                        "eval/gold.jsonl and eval/blind4.jsonl."),
