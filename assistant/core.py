@@ -19,6 +19,7 @@ from assistant.clean import InvalidQuestion, clean_history, clean_question
 from assistant.answer import Composer
 from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
+from assistant.names import CommonNames
 from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_FEATURES, FIGURE_CHECK_FILE,
                               FIGURE_FEATURES, FIGURE_SELECTION_FILE,
                               LIST_FEATURES, LIST_SELECTION_FILE, METADATA_FIELD_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, AnswerabilityModel, AnswerTypeModel,
@@ -109,6 +110,7 @@ class Assistant:
         self.searcher = Searcher(index)
         self.registry = self.searcher.registry
         self.type_model = _answer_type_model(index)
+        self.common_names = CommonNames(index.corpus.text)
         try:
             answerability = AnswerabilityModel.load()
         except ModelMissing:
@@ -182,9 +184,10 @@ class Assistant:
     @_own_tokenizer
     def _retrieve_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
-        question = state["standalone_question"]
+        # GDP, CPI, 交通厅 … read in the documents' own words (地区生产总值 …); the answer shows the reading.
+        question = state["standalone_question"] = self.common_names(state["standalone_question"])
         embed = self.index.embedder.embed_query_vector
-        own = state["question"]
+        own = self.common_names(state["question"])
         # A follow-up merged onto the previous question ("…，多久查一次？") asks what its own words ask
         # (without the cue they are also the last clause the figure answerer ranks: one embedding).
         merged = own != question and question.endswith("，" + strip_cue(own))

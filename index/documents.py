@@ -7,6 +7,7 @@ one tree; ``Corpus.locate`` turns a combined offset back into ``(document, local
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -114,8 +115,8 @@ class Corpus:
         bodies = derive_bodies(combined, lexicon)
         digest = hashlib.sha256("\n".join(f"{d.id}:{d.sha256}" for d in documents).encode()
                                 + BODIES_VERSION.encode()).hexdigest()
-        return cls(combined, doc, chunk(doc), extract_duties(doc, bodies), extract_figures(doc), bodies,
-                   documents, digest)
+        return cls(combined, doc, chunk(doc), extract_duties(doc, bodies), extract_figures(doc, _years(documents)),
+                   bodies, documents, digest)
 
     def locate(self, pos: int) -> SourceDoc:
         """The document that holds combined offset ``pos``."""
@@ -132,6 +133,18 @@ class Corpus:
             if d.id == doc_id:
                 return d
         raise KeyError(f"没有文档 {doc_id!r}；已载入：{', '.join(d.id for d in self.documents)}")
+
+
+def _years(documents: list[SourceDoc]) -> dict[str, int]:
+    """Each document's own year: from its date, else from its title (2025年…政府工作报告)."""
+    out = {}
+    for d in documents:
+        for key in ("date", "title"):
+            found = re.search(r"(\d{4})\s*年", (d.metadata.get(key) or {}).get("value") or "")
+            if found:
+                out[d.id] = int(found.group(1))
+                break
+    return out
 
 
 def _shifted(tree: Document, offset: int, first_index: int, doc_id: str) -> list[Paragraph]:

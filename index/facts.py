@@ -11,9 +11,10 @@ import re
 from dataclasses import asdict, dataclass
 
 from index.bodies import Body
+from index.language import read_words
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Document, Sentence
 
-FACTS_VERSION = "5"
+FACTS_VERSION = "6"
 
 _LEAD = r"(?:(?:一方面|另一方面|同时|当前最为要紧的工作|此外)[，：])*"
 _MODAL = r"(?:务必要|务必|必须|一定要|要)"
@@ -134,7 +135,7 @@ QUALIFIERS = ("年均", "同比", "全年", "截至", "累计", "不少于", "�
               "达到", "下降", "增加", "减少", "提高", "降低")
 _TARGET_WORDS = ("不少于", "确保", "目标", "力争", "按期", "要")
 # How a question asks for a target value (the kind "target" above): official wording and English.
-TARGET_CUES = ("目标", "要达到", "控制在", "力争", "确保", "target", "goal")
+TARGET_CUES = tuple(sorted(read_words("target_cues.txt")))
 _RESULT_WORDS = ("年均", "达到", "位列", "完工", "取缔", "进入", "表彰", "增加", "下降", "第")
 _STATUS_WORDS = ("截至", "同比", "尚未", "已经")
 
@@ -147,10 +148,14 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     return left, (min(rights) if rights else len(text))
 
 
-def _figure_kind(sentence: str, clause: str, para_path: list[str]) -> str:
+def _figure_kind(sentence: str, clause: str, para_path: list[str], lead: str = "") -> str:
     if any(w in sentence for w in _STATUS_WORDS) and "截至" in sentence or "尚未" in clause:
         return "status"
     if any(w in clause for w in ("不少于", "确保", "目标")) or ("确保" in sentence and "达标" in sentence):
+        return "target"
+    # A run of figures introduced as targets ("主要预期目标是：…增长5%左右，…", a field line "年度目标：…")
+    # or under a heading that names them so: every figure of the run is a target.
+    if "目标" in lead or any("目标" in label for label in para_path[-1:]):
         return "target"
     if any(w in clause for w in _RESULT_WORDS):
         return "result"
@@ -162,7 +167,9 @@ def _figure_kind(sentence: str, clause: str, para_path: list[str]) -> str:
 def _figure(doc: Document, sent: Sentence, a: int, b: int, value: str, unit: str, kind: str | None) -> Figure:
     left, right = _clause_bounds(sent.text, a)
     clause = sent.text[left:right]
-    kind = kind or _figure_kind(sent.text, clause, sent.path)
+    colon = sent.text.find("：")
+    lead = sent.text[:colon] if 0 <= colon < a else ""
+    kind = kind or _figure_kind(sent.text, clause, sent.path, lead)
     start, end = sent.start + a, sent.start + b
     qualifier = "、".join(q for q in QUALIFIERS if q in clause)
     period = _PERIOD.search(sent.text)
@@ -173,10 +180,29 @@ def _figure(doc: Document, sent: Sentence, a: int, b: int, value: str, unit: str
 _PERIOD = re.compile(r"\d{4}年|“[一二三四五六七八九十]+五”(?:期间|以来)?|今年|去年|明年|全年|过去一年|五年来")
 
 
-def extract_figures(doc: Document) -> list[Figure]:
-    """Every number in the speech body with unit, measure (its clause), kind and sentence."""
+_YEAR = re.compile(r"(\d{4})年")
+
+
+def _plan_section(sent: Sentence, year: int | None) -> bool:
+    """Whether a sentence sits under a heading about the document's own year or later ("二、2025年工作安排"
+    in a report given in January 2025): its figures are what is planned, not what was done."""
+    if year is None:
+        return False
+    for label in reversed(sent.path):
+        found = [int(y) for y in _YEAR.findall(label)]
+        if found:
+            return min(found) >= year
+    return False
+
+
+def extract_figures(doc: Document, years: dict[str, int] | None = None) -> list[Figure]:
+    """Every number in the document body with unit, measure (its clause), kind and sentence. ``years``: each
+    document's own year (from its date), so that figures under a heading about that year or later are targets."""
+    years = years or {}
     figures: list[Figure] = []
     for sent in doc.sentences:
+        year = years.get(getattr(doc.paragraphs[sent.paragraph], "doc", None) or "") if years else None
+        plan = _plan_section(sent, year)
         dates = [m.span() for m in _DATE.finditer(sent.text)]
         found = [(a, b, sent.text[a:b], "", "date") for a, b in dates]
         if sent.path and sent.path[0] in (TITLE_LABEL, DISTRIBUTION_LABEL):
@@ -189,8 +215,12 @@ def extract_figures(doc: Document) -> list[Figure]:
             if len(value) >= 4 and not unit:
                 continue
             found.append((m.start(), m.end(), value, unit, None))
+        past = any(int(y) < year for y in _YEAR.findall(sent.text)) if plan else False
         for a, b, value, unit, kind in sorted(found):
-            figures.append(_figure(doc, sent, a, b, value, unit, kind))
+            fig = _figure(doc, sent, a, b, value, unit, kind)
+            if plan and not past and fig.kind in ("count", "result"):
+                fig.kind = "target"
+            figures.append(fig)
     for n, fig in enumerate(figures, 1):
         fig.id = f"f{n:03d}"
     return figures

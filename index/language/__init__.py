@@ -13,3 +13,11 @@ from importlib import resources
 def read_words(name: str) -> frozenset[str]:
     text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=None)
+def read_groups(name: str) -> tuple[tuple[str, ...], ...]:
+    """A file of ``|``-separated groups of names, one group a line (``#`` comments)."""
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    return tuple(tuple(n.strip() for n in line.split("|") if n.strip())
+                 for line in text.splitlines() if line.strip() and not line.startswith("#"))

@@ -1,0 +1,43 @@
+"""Common names: a question that says GDP, CPI or 交通厅 is read in the words the loaded documents write.
+
+The groups of equivalent names are general official language (``index/language/common_names.txt``);
+which name of a group the documents use is read from their text when the assistant opens. A name the
+documents never write is replaced by the first name of its group that they do write, so retrieval, the
+figure and duty answerers and the refusal checks all see the document's own term.
+"""
+from __future__ import annotations
+
+import re
+
+from index.language import read_groups
+
+FILE = "common_names.txt"
+
+
+class CommonNames:
+    """Rewrites a question's common names into the documents' own (a callable: ``names(question)``)."""
+
+    def __init__(self, text: str, groups: tuple[tuple[str, ...], ...] | None = None):
+        lowered = text.lower()
+        self.swaps: dict[str, str] = {}
+        for group in groups if groups is not None else read_groups(FILE):
+            present = next((n for n in group if n.lower() in lowered), None)
+            if present is None:
+                continue
+            for name in group:
+                if name.lower() not in lowered:
+                    self.swaps.setdefault(name.lower(), present)
+        # Longest names first (人均GDP before GDP); a Latin name only as a whole word (GDP, not GDPR).
+        alternatives = [_bounded(n) for n in sorted(self.swaps, key=len, reverse=True)]
+        self._pattern = re.compile("|".join(alternatives), re.I) if alternatives else None
+
+    def __call__(self, question: str) -> str:
+        if self._pattern is None:
+            return question
+        return self._pattern.sub(lambda m: self.swaps[m.group(0).lower()], question)
+
+
+def _bounded(name: str) -> str:
+    left = r"(?<![A-Za-z])" if name[:1].isascii() and name[:1].isalpha() else ""
+    right = r"(?![A-Za-z])" if name[-1:].isascii() and name[-1:].isalpha() else ""
+    return left + re.escape(name) + right
