@@ -135,7 +135,9 @@ QUALIFIERS = ("年均", "同比", "全年", "截至", "累计", "不少于", "�
               "达到", "下降", "增加", "减少", "提高", "降低")
 _TARGET_WORDS = ("不少于", "确保", "目标", "力争", "按期", "要")
 # How a question asks for a target value (the kind "target" above): official wording and English.
-TARGET_CUES = tuple(sorted(read_words("target_cues.txt")))
+TARGET_CUES = tuple(sorted(w.lstrip("~") for w in read_words("target_cues.txt")))
+WEAK_TARGET_CUES = tuple(sorted(w[1:] for w in read_words("target_cues.txt") if w.startswith("~")))
+PAST_CUES = tuple(sorted(read_words("past_cues.txt")))
 _RESULT_WORDS = ("年均", "达到", "位列", "完工", "取缔", "进入", "表彰", "增加", "下降", "第")
 _STATUS_WORDS = ("截至", "同比", "尚未", "已经")
 

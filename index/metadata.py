@@ -67,6 +67,9 @@ _NAME = r"[" + _CJK + r"]{2,4}"
 _COMRADE = re.compile(r"([" + _CJK + r"]+)同志")
 _PAREN_NAME = re.compile(r"^[（(]\s*(" + _NAME + r")\s*[)）]$")
 _POST_NAME = re.compile(r"(?:" + "|".join(sorted(_POSTS, key=len, reverse=True)) + r")[\s\u3000]*(" + _NAME + r")$")
+# A post and a name before 作 (作政府工作报告, 作讲话) in a dateline: "省长周乃翔作政府工作报告".
+_POST_DELIVERS = re.compile(r"(?:" + "|".join(sorted(_POSTS, key=len, reverse=True)) + r")[\s\u3000]*(["
+                            + _CJK + r"]{2,4}?)(?:同志)?作")
 _DISTRIBUTION = re.compile(r"^\s*(?:主送|抄送|抄报|分送)\s*[：:]")
 _NOT_A_NAME = re.compile(r"[年月日第期号]|^(?:同志|各位|大家)")
 
@@ -118,10 +121,22 @@ def _is_body(line: _Line) -> bool:
 def _masthead(lines: list[_Line]) -> list[_Line]:
     head = []
     for line in lines:
-        if _is_body(line) or len(head) >= MAX_MASTHEAD_LINES:
+        if len(head) >= MAX_MASTHEAD_LINES:
+            break
+        if _is_body(line):
+            if _is_dateline(line):
+                head.append(line)  # the dateline of a speech or report ends the masthead
             break
         head.append(line)
     return head
+
+
+def _is_dateline(line: _Line) -> bool:
+    """A short sentence that opens with a date and names who delivered the text ("2025年1月14日在…会议上
+    …同志作政府工作报告。"): masthead, though it reads like a body sentence."""
+    date = _find_date(line)
+    return (len(line.text) <= 2 * BODY_MIN_CHARS + 20 and date is not None and date.start - line.start <= 2
+            and (_COMRADE.search(line.text) or _POST_DELIVERS.search(line.text)) is not None)
 
 
 def _search(patterns: list[re.Pattern], line: _Line) -> Field | None:
@@ -188,7 +203,7 @@ def _find_speaker(line: _Line) -> Field | None:
         if name:
             end = m.end(1)
             return Field(name, line.start + end - len(name), line.start + end)
-    for pattern in (_PAREN_NAME, _POST_NAME):
+    for pattern in (_PAREN_NAME, _POST_NAME, _POST_DELIVERS):
         m = pattern.search(line.text)
         if m and not _NOT_A_NAME.search(m.group(1)):
             return line.field(m, 1)

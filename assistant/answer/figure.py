@@ -9,7 +9,7 @@ from assistant.answer.base import Composed, _quote, _section_at, _terms_with_exp
 from assistant.answer.selection import figure_check_features, figure_features
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import ASKS_NUMBER, Analysis, last_clause
-from index.facts import TARGET_CUES, Figure
+from index.facts import PAST_CUES, TARGET_CUES, WEAK_TARGET_CUES, Figure
 from index.tokens import content_terms
 
 
@@ -20,6 +20,11 @@ class FigureAnswers:
         hits = ev.hits
         want_date, want_target, measure_terms, focus_terms, q_terms = self.figure_query(a)
         found = list(self.figure_candidates(a, ev, want_date, want_target, measure_terms, focus_terms))
+        question = a.question.lower()
+        if not found and want_target and not any(c in question for c in TARGET_CUES if c not in WEAK_TARGET_CUES):
+            # Only a weak cue (今年) asked for a target: any figure of the asked measure may answer.
+            want_target = False
+            found = list(self.figure_candidates(a, ev, want_date, False, measure_terms, focus_terms))
         if not found:
             if want_target:
                 return self._refuse(f"{self.noun}中没有给出这方面的目标值。", hits, route="number-refusal")
@@ -57,7 +62,11 @@ class FigureAnswers:
         q_terms = _terms_with_expansions(a.question, self.expand)
         focus_terms = _terms_with_expansions(last_clause(a.question), self.expand)
         # A question asking for a target wants a figure the text sets as one, about the asked measure.
-        want_target = any(c in a.question.lower() for c in TARGET_CUES)
+        question = a.question.lower()
+        strong = any(c in question for c in TARGET_CUES if c not in WEAK_TARGET_CUES)
+        # A weak cue (今年) asks for a target unless the question asks what has happened (比去年同期少了几天).
+        weak = any(c in question for c in WEAK_TARGET_CUES) and not any(_cue(c, question) for c in PAST_CUES)
+        want_target = strong or weak
         measure_terms = [t for t in q_terms if t not in TARGET_CUES]
         return want_date, want_target, measure_terms, focus_terms, q_terms
 
@@ -132,7 +141,9 @@ class FigureAnswers:
     def _figure_mismatch(self, a: Analysis, fig: Figure) -> str | None:
         """Why a figure does not answer the question: a year, place or body the question names is not in
         its sentence, or most of the question's words are elsewhere (商洛市的优良天数 ≠ 安康的)."""
-        context = self._paragraph_at(fig.start).text.lower()
+        paragraph = self._paragraph_at(fig.start)
+        # The headings above count: a report's "一、2024年工作回顾" dates every figure under it.
+        context = (paragraph.text + " ".join(paragraph.path)).lower()
         for year in a.years:
             if year not in context:
                 return f"{year}年"
@@ -148,3 +159,10 @@ class FigureAnswers:
                 and not any(t in context for t in content_terms(last_clause(a.question))):
             return "“" + "”“".join(content_terms(last_clause(a.question))) + "”"
         return None
+
+
+def _cue(cue: str, question: str) -> bool:
+    """A cue in a question: a Latin cue as a whole word (did, not candidate), a Chinese one anywhere."""
+    if cue.isascii():
+        return re.search(rf"\b{re.escape(cue)}\b", question) is not None
+    return cue in question

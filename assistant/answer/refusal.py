@@ -23,6 +23,24 @@ _INTRODUCES = re.compile(r"[^。；]{0,10}[：:即]|[^。；]{0,10}(?:分别|包
 _LIST_FOLLOWS = 300  # characters: an enumeration that starts this close after the phrase spells it out
 
 
+_CLAUSE_END = re.compile(r"[，,。；;：:！？\n（(]")
+_ITEM_SEPARATOR = re.compile(r"[、]|(?<=.)(?:和|及|与|以及)(?=.)")
+
+
+def _listed_before(text: str, start: int, count: int | None) -> bool:
+    """Whether the clause right before ``start`` lists ``count`` items (钢铁、有色、化工、建材4个重点行业;
+    A、B和C三大工程): Chinese often names the items before counting them."""
+    if not count or count < 2:
+        return False
+    clause = text[max(0, start - 160):start]
+    ends = list(_CLAUSE_END.finditer(clause))
+    clause = clause[ends[-1].end():] if ends else clause
+    if "、" not in clause:
+        return False
+    parts = [x for x in _ITEM_SEPARATOR.split(clause) if x.strip()]
+    return len(parts) == count
+
+
 class Refusals:
     """Mixed into ``Composer`` (see ``assistant.answer.base.Answerer`` for the data it reads)."""
 
@@ -123,9 +141,10 @@ class Refusals:
             places = list(re.finditer(pattern, self.text))
             if not places or count is None:
                 continue
-            spelled = any(_INTRODUCES.match(self.text[p.end():p.end() + 14]) or any(
-                len(g.items) == count and 0 <= g.items[0][0] - p.end() <= _LIST_FOLLOWS for g in self.groups)
-                for p in places)
+            spelled = any(_INTRODUCES.match(self.text[p.end():p.end() + 14]) or _listed_before(self.text, p.start(), count)
+                          or any(len(g.items) == count and 0 <= g.items[0][0] - p.end() <= _LIST_FOLLOWS
+                                 for g in self.groups)
+                          for p in places)
             if not spelled:
                 # As the document writes it, as far as the question's noun goes (12个硫铁矿点).
                 start, end = places[0].start(), places[0].end()
@@ -144,7 +163,10 @@ class Refusals:
             if not re.search(r"[一二三四五六七八九十两\d]+[个项条点大字]", term) or f"“{term}”" not in self.text:
                 continue
             i = self.text.index(f"“{term}”") + len(term) + 2
-            # Spelled out when a colon or 即 right after it introduces the items.
-            if not re.match(r"[^。；]{0,6}[：即]", self.text[i:i + 8]):
+            count = re.search(r"[一二三四五六七八九十两\d]+", term)
+            # Spelled out when a colon or 即 right after it introduces the items, or its items come right
+            # before it (海岸线整治修复、…、美丽海湾建设“五大工程”).
+            if not re.match(r"[^。；]{0,6}[：即]", self.text[i:i + 8]) and not (
+                    count and _listed_before(self.text, i - len(term) - 2, parse_int(count.group(0)))):
                 return term
         return None
