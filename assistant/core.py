@@ -20,6 +20,7 @@ from assistant.answer import Composer
 from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
 from assistant.names import CommonNames
+from assistant.places import own_places
 from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_FEATURES, FIGURE_CHECK_FILE,
                               FIGURE_FEATURES, FIGURE_SELECTION_FILE,
                               LIST_FEATURES, LIST_SELECTION_FILE, METADATA_FIELD_FILE, SENTENCE_FEATURES, SENTENCE_SELECTION_FILE, AnswerabilityModel, AnswerTypeModel,
@@ -27,7 +28,7 @@ from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_F
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, last_clause, strip_markup, task_hops
 from index.build import DICTIONARY, Index, open_index
-from index.tokens import dictionary as tokenizer_dictionary
+from index.tokens import cut_words, dictionary as tokenizer_dictionary
 
 __all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion"]
 
@@ -110,7 +111,11 @@ class Assistant:
         self.searcher = Searcher(index)
         self.registry = self.searcher.registry
         self.type_model = _answer_type_model(index)
-        self.common_names = CommonNames(index.corpus.text)
+        docs = index.corpus.documents
+        # One document: the place it is about is implied in a question (with several, it picks the document).
+        own = own_places([(d.metadata.get(k) or {}).get("value") or "" for d in docs for k in ("title", "issuer")]) \
+            if len(docs) == 1 else frozenset()
+        self.common_names = CommonNames(index.corpus.text, own=own, cut=cut_words)
         try:
             answerability = AnswerabilityModel.load()
         except ModelMissing:

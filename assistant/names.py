@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.places import drop_own
 from index.language import read_groups
 
 FILE = "common_names.txt"
@@ -17,7 +18,10 @@ FILE = "common_names.txt"
 class CommonNames:
     """Rewrites a question's common names into the documents' own (a callable: ``names(question)``)."""
 
-    def __init__(self, text: str, groups: tuple[tuple[str, ...], ...] | None = None):
+    def __init__(self, text: str, groups: tuple[tuple[str, ...], ...] | None = None,
+                 own: frozenset[str] = frozenset(), cut=None):
+        # ``own``: the place the (one) document is about, implied in a question and dropped from it.
+        self.own, self._cut = own, cut
         lowered = text.lower()
         self.swaps: dict[str, str] = {}
         for group in groups if groups is not None else read_groups(FILE):
@@ -32,9 +36,9 @@ class CommonNames:
         self._pattern = re.compile("|".join(alternatives), re.I) if alternatives else None
 
     def __call__(self, question: str) -> str:
-        if self._pattern is None:
-            return question
-        return self._pattern.sub(lambda m: self.swaps[m.group(0).lower()], question)
+        if self._pattern is not None:
+            question = self._pattern.sub(lambda m: self.swaps[m.group(0).lower()], question)
+        return drop_own(question, self.own, self._cut) if self.own and self._cut else question
 
 
 def _bounded(name: str) -> str:

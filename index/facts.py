@@ -14,7 +14,7 @@ from index.bodies import Body
 from index.language import read_words
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Document, Sentence
 
-FACTS_VERSION = "6"
+FACTS_VERSION = "7"
 
 _LEAD = r"(?:(?:一方面|另一方面|同时|当前最为要紧的工作|此外)[，：])*"
 _MODAL = r"(?:务必要|务必|必须|一定要|要)"
@@ -124,8 +124,8 @@ def extract_duties(doc: Document, bodies: list[Body]) -> list[Duty]:
 
 
 # Generic Chinese measure words and units: a number's unit is whatever of these follows it.
-_UNIT = (r"个百分点|%|[万亿千百]?[余多]?(?:[微毫]?克/(?:立方)?米|毫克/升|立方米|平方米|平方公里|公顷|公里|千米|周年|"
-         r"[个天次项处名口件年期家座台辆吨亩元条批位所人户只头米倍份场轮宗起])")
+_UNIT = (r"个百分点|[%％]|[万亿千百]?[余多]?(?:[微毫]?克[/／](?:立方)?米|毫克[/／]升|立方米|平方米|平方公里|公顷|公里|千米|周年|"
+         r"千瓦时|千瓦|标准箱|公斤|美元|[个天次项处名口件年期家座台辆吨亩元条批位所人户只头米倍份场轮宗起斤岁])")
 _NUMBER = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)({_UNIT})?")
 # Dates, Chinese-numeral years and relative deadlines (年底前, 6月底前).
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{1,2}月底前?|"
@@ -214,7 +214,7 @@ def extract_figures(doc: Document, years: dict[str, int] | None = None) -> list[
             # Skip numbers inside dates, notation (PM2.5, PM10) and hotlines (12345).
             if any(a <= m.start() < b for a, b in dates) or sent.text[max(0, m.start() - 2):m.start()] == "PM":
                 continue
-            if len(value) >= 4 and not unit:
+            if len(value) >= 4 and not unit and "." not in value:  # a code or hotline (12345), not 726.8
                 continue
             found.append((m.start(), m.end(), value, unit, None))
         past = any(int(y) < year for y in _YEAR.findall(sent.text)) if plan else False

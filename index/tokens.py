@@ -120,6 +120,11 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def cut_words(text: str) -> list[str]:
+    """The text cut into words (precise mode) by the active dictionary; joined, they give the text back."""
+    return _jieba().lcut(text)
+
+
 def content_terms(text: str) -> list[str]:
     """The question's content words (precise mode): what must be covered for an answer to exist."""
     jieba = _jieba()

@@ -18,17 +18,33 @@ class FigureAnswers:
 
     def number_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
         hits = ev.hits
-        want_date, want_target, measure_terms, focus_terms, q_terms = self.figure_query(a)
-        found = list(self.figure_candidates(a, ev, want_date, want_target, measure_terms, focus_terms))
-        question = a.question.lower()
-        if not found and want_target and not any(c in question for c in TARGET_CUES if c not in WEAK_TARGET_CUES):
-            # Only a weak cue (今年) asked for a target: any figure of the asked measure may answer.
-            want_target = False
-            found = list(self.figure_candidates(a, ev, want_date, False, measure_terms, focus_terms))
+        found, want_target = self.figure_choices(a, ev)
         if not found:
             if want_target:
                 return self._refuse(f"{self.noun}中没有给出这方面的目标值。", hits, route="number-refusal")
             return None
+        return self._answer_figure(a, ev, found, self.figure_query(a)[4])
+
+    def figure_choices(self, a: Analysis, ev: Evidence) -> tuple[list, bool]:
+        """The candidate figures (with their selection rows) a number question may be answered with, and
+        whether it asks for a target. A past cue (去年) looks among results first; a weak target cue (今年)
+        alone falls back to any figure of the asked measure."""
+        want_date, want_target, measure_terms, focus_terms, _ = self.figure_query(a)
+        question = a.question.lower()
+        strong = any(c in question for c in TARGET_CUES if c not in WEAK_TARGET_CUES)
+        found = []
+        if not strong and any(_cue(c, question) for c in PAST_CUES):
+            # "去年粮食产量是多少？" asks what was achieved: the year's target (725亿斤以上) only if nothing else.
+            found = list(self.figure_candidates(a, ev, want_date, False, measure_terms, focus_terms, avoid_target=True))
+        found = found or list(self.figure_candidates(a, ev, want_date, want_target, measure_terms, focus_terms))
+        if not found and want_target and not strong:
+            # Only a weak cue (今年) asked for a target: any figure of the asked measure may answer.
+            want_target = False
+            found = list(self.figure_candidates(a, ev, want_date, False, measure_terms, focus_terms))
+        return found, want_target
+
+    def _answer_figure(self, a: Analysis, ev: Evidence, found: list, q_terms: set[str]) -> Composed | None:
+        hits = ev.hits
         fig, score = self._best_figure([f for f, _ in found], [r for _, r in found])
         mismatch = self._figure_mismatch(a, fig) or self._figure_unsupported(a, fig, score)
         if mismatch and not ASKS_NUMBER.search(a.question):
@@ -71,7 +87,7 @@ class FigureAnswers:
         return want_date, want_target, measure_terms, focus_terms, q_terms
 
     def figure_candidates(self, a: Analysis, ev: Evidence, want_date: bool, want_target: bool,
-                          measure_terms: list[str], focus_terms: set[str]):
+                          measure_terms: list[str], focus_terms: set[str], avoid_target: bool = False):
         """(figure, ``FIGURE_FEATURES`` row) for every figure that may answer: in the best sentences (the
         last clause's own first, or the asked body's tasks), of the asked kind, about the asked measure."""
         hits = ev.hits
@@ -93,7 +109,8 @@ class FigureAnswers:
                 if fig.sentence_start != sent.start:
                     continue
                 is_first, first = first, False
-                if (fig.kind == "date") != want_date or (want_target and fig.kind != "target"):
+                if (fig.kind == "date") != want_date or (want_target and fig.kind != "target") \
+                        or (avoid_target and fig.kind == "target"):
                     continue
                 # Terms are lower-cased by the tokenizer (pm2.5), so the measure is compared lower-cased too.
                 measure = fig.measure.lower()

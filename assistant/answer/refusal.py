@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from assistant.answer.base import Composed
+from assistant.places import absent_places
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis
 from index.numerals import parse_int
@@ -54,6 +55,9 @@ class Refusals:
             tasked = "、".join(n for n in self._tasked_actors() if self.registry.get(n).kind in ("bureau", "office"))
             listing = f"文档布置了任务的部门有：{tasked}。" if tasked else ""
             return self._refuse(f"{self.noun}中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。{listing}")
+        absent = self._absent_places(a)
+        if absent:
+            return self._refuse(f"{self.noun}中没有提到{'、'.join(absent)}。", hits)
         if a.mentioned and not a.actors and a.asks_duty:
             return self._refuse(f"{self.noun}没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
         missing_years = [y for y in a.years if y not in self.text]
@@ -127,6 +131,13 @@ class Refusals:
                 continue
             missing.append(term)
         return missing
+
+    def _absent_places(self, a: Analysis) -> list[str]:
+        """Places the question names that the documents never write (浙江 in another province's report);
+        the tagger runs only when some word of the question is not in the documents."""
+        if a.english or all(t in self.text_lower for t in content_terms(a.question)):
+            return []
+        return absent_places(a.question, self.text_lower)
 
     def _unlisted_count(self, a: Analysis) -> str | None:
         """A counted noun phrase the question asks to list (12个硫铁矿点分别在哪) that the document only

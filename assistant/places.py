@@ -1,0 +1,54 @@
+"""Places in questions: the documents' own place is implied ("去年四川GDP增长多少" of Sichuan's report asks
+"去年GDP增长多少"), and a place the documents never write cannot be answered about (浙江 in 河南's report).
+
+The own place is read from the title or issuer by the naming convention of government documents
+("2025年四川省政府工作报告", "安康市人民政府办公室"); a place a question names is found by jieba's
+part-of-speech tagger (``ns``), loaded on the first question that has a word the documents lack.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+# "<place>人民政府 / 政府" at the start of a title or issuer, after an optional year.
+_OWN = re.compile(r"^(?:\d{4}\s*年)?(?P<place>[\u4e00-\u9fff]{2,10}?)(?:人民政府|政府)")
+# Administrative suffixes: 四川省 is also called 四川, 内蒙古自治区 内蒙古.
+_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|省|市|县|区|州|盟)$")
+
+
+def short_form(place: str) -> str:
+    short = _SUFFIX.sub("", place)
+    return short if len(short) >= 2 else place
+
+
+def own_places(values: list[str]) -> frozenset[str]:
+    """The place(s) that a document's title or issuer says it is about, with their short forms."""
+    found = set()
+    for value in values:
+        m = _OWN.match(value or "")
+        if m:
+            found |= {m.group("place"), short_form(m.group("place"))}
+    return frozenset(found)
+
+
+def drop_own(question: str, own: frozenset[str], cut) -> str:
+    """The question without the words that only name the documents' own place (as whole words: 天津港 stays)."""
+    if not own:
+        return question
+    words = cut(question)
+    kept = [w for w in words if w not in own]
+    return "".join(kept) if len(kept) < len(words) and "".join(kept).strip("？?。！! ") else question
+
+
+def absent_places(question: str, text_lower: str) -> list[str]:
+    """Places the question names (jieba's ``ns`` tag) that the documents never write, in either form."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    out = []
+    for word, flag in jieba.posseg.lcut(question):
+        if flag == "ns" and len(word) >= 2 and word.lower() not in text_lower \
+                and short_form(word).lower() not in text_lower and word not in out:
+            out.append(word)
+    return out
