@@ -39,7 +39,7 @@ ANSWERABILITY_FILE = "answerability.json"
 # index/models/metadata_examples.jsonl): "all" the header, "other" something no masthead field gives.
 METADATA_FIELD_FILE = "metadata_field.json"
 METADATA_EXAMPLES = "metadata_examples.jsonl"
-METADATA_FIELDS = ("title", "speaker", "date", "issuer", "issue", "distribution", "all", "other")
+METADATA_FIELDS = ("title", "speaker", "date", "issuer", "issue", "occasion", "distribution", "all", "other")
 TYPES = ("duty", "who", "figure", "list", "definition", "metadata", "yesno", "general", "out_of_scope")
 FEATURES = ("dense_top", "dense_margin", "bm25_top", "doc_coverage", "evidence_coverage", "unknown_body",
             "known_body", "missing_year", "out_of_scope", "english", "quoted_number",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -94,34 +94,85 @@ def _fit_question_classes(embedder, examples: str, key: str, allowed: tuple[str,
 
 def answerable_gold(item: dict) -> bool:
     """The label the eval suite uses: an item expects an answer unless it expects a refusal."""
-    return item["category"] != "unanswerable" and not (
+    return item["category"] not in ("unanswerable", "injection") and not (
         not item.get("must_include") and item["answer"].startswith("讲话中没有"))
 
 
-def fit_answerability(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, root: Path = Path(".")) -> dict:
+@dataclass
+class Source:
+    """Labelled questions about one set of documents, with the assistant that reads those documents. Its
+    ``group`` is what out-of-fold scores leave out: a speech set, or a report (leave one document out)."""
+
+    assistant: object
+    items: list[dict]
+    group: str
+    path: Path
+    document: bool = False  # grouped by document (the work reports), not by set
+
+
+def report_sets(root: Path = Path(".")) -> tuple[str, ...]:
+    """The development sets written on other documents (each item names its ``doc``); blind sets live in
+    ``eval/reports/blind/`` and are never fitted on."""
+    return tuple(sorted(f"eval/reports/{p.name}" for p in (root / "eval" / "reports").glob("*.jsonl")))
+
+
+def sources(assistant, sets: tuple[str, ...], root: Path = Path("."), opener=None) -> list[Source]:
+    """The labelled questions of ``sets``: items without a ``doc`` are about ``assistant``'s documents;
+    items naming a ``doc`` are asked of ``opener(doc)`` (skipped without an opener)."""
+    out = []
+    for name in sets:
+        path = root / name
+        if not path.is_file():
+            continue
+        items = list(_items([path]))
+        own = [i for i in items if not i.get("doc")]
+        if own:
+            out.append(Source(assistant, own, str(path), path))
+        for doc in sorted({i["doc"] for i in items if i.get("doc")}) if opener else []:
+            out.append(Source(_features_only(opener(doc)), [i for i in items if i.get("doc") == doc], doc, path, True))
+    return out
+
+
+def _features_only(assistant):
+    """Nothing fitted earlier may shape a fit (earlier turns replay without the old models), so the same data
+    always gives the same artefacts."""
+    composer = assistant.composer
+    composer.answerability = composer.duty_selection = composer.sentence_selection = None
+    composer.figure_selection = composer.list_selection = composer.figure_check = None
+    return assistant
+
+
+def fit_answerability(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, root: Path = Path("."),
+                      data: list[Source] | None = None) -> dict:
     """Fit the answerability model on the evidence features of labelled development questions."""
-    with assistant.own_tokenizer():
-        return _fit_answerability(assistant, sets, root)
+    return _fit_answerability(data if data is not None else sources(assistant, sets, root))
 
 
-def _fit_answerability(assistant, sets: tuple[str, ...], root: Path) -> dict:
-    paths = [root / s for s in sets if (root / s).is_file()]
-    X, y, group = [], [], []
-    for path in paths:
-        for item in _items([path]):
-            state = _evidence(assistant, item)
-            if not state["hits"]:
-                continue
-            feats = assistant.composer.features(state["analysis"], state["hits"])
-            X.append([feats[f] for f in FEATURES])
-            y.append(int(answerable_gold(item)))
-            group.append(str(path))
+def _fit_answerability(data: list[Source]) -> dict:
+    X, y, group, by_document = [], [], [], []
+    for source in data:
+        with source.assistant.own_tokenizer():
+            for item in source.items:
+                state = _evidence(source.assistant, item)
+                if not state["hits"]:
+                    continue
+                feats = source.assistant.composer.features(state["analysis"], state["hits"])
+                X.append([feats[f] for f in FEATURES])
+                y.append(int(answerable_gold(item)))
+                group.append(source.group)
+                by_document.append(source.document)
     X, y, group = np.array(X, dtype=np.float64), np.array(y), np.array(group)
-    return _fit_out_of_fold(X, y, group, FEATURES) | {"data": [str(p) for p in paths], "data_sha256": _digest(paths)}
+    return _fit_out_of_fold(X, y, group, FEATURES, documents=np.array(by_document)) | _data_digest(data)
+
+
+def _data_digest(data: list[Source]) -> dict:
+    paths = sorted({s.path for s in data})
+    return {"data": [str(p) for p in paths], "data_sha256": _digest(paths),
+            "documents": sorted({s.group for s in data if s.document})}
 
 
 def _fit_out_of_fold(X: np.ndarray, y: np.ndarray, group: np.ndarray, features: tuple[str, ...],
-                     max_false_refusals: float = MAX_FALSE_REFUSALS) -> dict:
+                     max_false_refusals: float = MAX_FALSE_REFUSALS, documents: np.ndarray | None = None) -> dict:
     """Logistic regression on all rows, with the largest threshold whose false-refusal rate (positives
     scored under it) stays ≤ ``max_false_refusals`` on out-of-fold scores: each set scored by the model
     fitted on the others."""
@@ -141,48 +192,61 @@ def _fit_out_of_fold(X: np.ndarray, y: np.ndarray, group: np.ndarray, features: 
     k = int(np.floor(max_false_refusals * len(pos)))
     threshold = float(pos[k]) - 1e-6 if len(pos) else 0.5
     refused = held_out < threshold
-    return fit(np.ones(len(y), dtype=bool)) | {
+    out = fit(np.ones(len(y), dtype=bool)) | {
         "threshold": round(threshold, 6), "questions": len(y), "answerable": int(y.sum()),
         "false_refusal_rate": round(float(refused[y == 1].mean()), 4),
         "refusal_recall": round(float(refused[y == 0].mean()), 4) if (y == 0).any() else None,
-        "rates_are": "out-of-fold (leave one set out)"}
+        "rates_are": "out-of-fold (leave one set out; a report's questions: leave one document out)"}
+    if documents is not None and documents.any():
+        # The same out-of-fold rates over the questions on the other documents alone.
+        d = documents
+        out["documents_out_of_fold"] = {
+            "questions": int(d.sum()),
+            "false_refusal_rate": round(float(refused[d & (y == 1)].mean()), 4) if (d & (y == 1)).any() else None,
+            "refusal_recall": round(float(refused[d & (y == 0)].mean()), 4) if (d & (y == 0)).any() else None}
+    return out
 
 
-def fit_figure_check(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, root: Path = Path(".")) -> dict:
+def fit_figure_check(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, root: Path = Path("."),
+                     data: list[Source] | None = None) -> dict:
     """Fit the figure check on the number questions of the development sets: does the figure the
     engine would answer with hold a must-include fact (1), or is it another figure, or is the question
     unanswerable (0)? Needs the fitted figure selection model in place (it picks the figure)."""
-    with assistant.own_tokenizer():
-        return _fit_figure_check(assistant, sets, root)
+    return _fit_figure_check(data if data is not None else sources(assistant, sets, root))
 
 
-def _fit_figure_check(assistant, sets: tuple[str, ...], root: Path) -> dict:
+def _fit_figure_check(data: list[Source]) -> dict:
+    X, y, group, by_document = [], [], [], []
+    for source in data:
+        with source.assistant.own_tokenizer():
+            _figure_check_rows(source, X, y, group, by_document)
+    X, y, group = np.array(X, dtype=np.float64), np.array(y), np.array(group)
+    return _fit_out_of_fold(X, y, group, FIGURE_CHECK_FEATURES, FIGURE_CHECK_MAX_FALSE_REFUSALS,
+                            documents=np.array(by_document)) | _data_digest(data)
+
+
+def _figure_check_rows(source: Source, X: list, y: list, group: list, by_document: list) -> None:
     from assistant.answer.composer import _lexical_winner_first
 
+    assistant = source.assistant
     composer = assistant.composer
-    paths = [root / s for s in sets if (root / s).is_file()]
-    X, y, group = [], [], []
-    for path in paths:
-        for item in _items([path]):
-            state = _evidence(assistant, item)
-            analysis, evidence = state["analysis"], state["evidence"]
-            if not (analysis.intent == "number" or (analysis.number and analysis.actors)):
-                continue
-            ev = replace(evidence, hits=_lexical_winner_first(analysis, evidence.hits))
-            wants = composer.figure_query(analysis)
-            found = list(composer.figure_candidates(analysis, ev, *wants[:4]))
-            if not found:
-                continue
-            fig, score = composer._best_figure([f for f, _ in found], [r for _, r in found])
-            if composer._figure_mismatch(analysis, fig):
-                continue  # refused on the facts (a year, body or event the figure's paragraph lacks)
-            X.append(composer.figure_check_row(analysis, fig, score))
-            y.append(int(answerable_gold(item) and any(_normal(fig.text) in _normal(m)
-                                                       for m in item.get("must_include") or [])))
-            group.append(str(path))
-    X, y, group = np.array(X, dtype=np.float64), np.array(y), np.array(group)
-    return _fit_out_of_fold(X, y, group, FIGURE_CHECK_FEATURES, FIGURE_CHECK_MAX_FALSE_REFUSALS) | {"data": [str(p) for p in paths],
-                                                                  "data_sha256": _digest(paths)}
+    for item in source.items:
+        state = _evidence(assistant, item)
+        analysis, evidence = state["analysis"], state["evidence"]
+        if not (analysis.intent == "number" or (analysis.number and analysis.actors)):
+            continue
+        ev = replace(evidence, hits=_lexical_winner_first(analysis, evidence.hits))
+        found, _ = composer.figure_choices(analysis, ev)
+        if not found:
+            continue
+        fig, score = composer._best_figure([f for f, _ in found], [r for _, r in found])
+        if composer._figure_mismatch(analysis, fig):
+            continue  # refused on the facts (a year, body or event the figure's paragraph lacks)
+        X.append(composer.figure_check_row(analysis, fig, score))
+        y.append(int(answerable_gold(item) and any(_normal(fig.text) in _normal(m)
+                                                   for m in item.get("must_include") or [])))
+        group.append(source.group)
+        by_document.append(source.document)
 
 
 def _normal(text: str) -> str:
@@ -239,22 +303,38 @@ def _fit_selection(X: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> d
                    "candidates": int(len(y)), "positives": int(y.sum())}
 
 
-def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS,
-                  root: Path = Path(".")) -> tuple[dict, dict, dict, dict]:
+def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS, root: Path = Path("."),
+                  data: list[Source] | None = None) -> tuple[dict, dict, dict, dict]:
     """Fit the duty, sentence, figure and list selection models on the gold quotes (figures: the
     must-include facts; lists: the gold items) of the development sets. The figure model only ranks (the
     likeliest figure answers); the list model's likeliest enumeration answers if it clears the threshold."""
-    with assistant.own_tokenizer():  # the answerers' parts are called directly here
-        return _fit_selection_models(assistant, sets, root)
+    return _fit_selection_models(data if data is not None else sources(assistant, sets, root))
 
 
-def _fit_selection_models(assistant, sets: tuple[str, ...], root: Path) -> tuple[dict, dict, dict, dict]:
+def _fit_selection_models(data: list[Source]) -> tuple[dict, dict, dict, dict]:
+    rows = {"duty": ([], []), "sentence": ([], []), "figure": ([], []), "list": ([], [])}
+    questions = 0
+    for source in data:
+        with source.assistant.own_tokenizer():  # the answerers' parts are called directly here
+            questions += _selection_rows(source, rows)
+    digest = _data_digest(data) | {"questions": questions}
+    (dX, dy), (sX, sy), (fX, fy), (lX, ly) = rows["duty"], rows["sentence"], rows["figure"], rows["list"]
+    duty = _fit_selection(np.vstack(dX), np.array(dy), DUTY_FEATURES) | digest
+    sentence = _fit_selection(np.vstack(sX), np.array(sy), SENTENCE_FEATURES) | digest
+    figure = _fit_selection(np.vstack(fX), np.array(fy), FIGURE_FEATURES) | digest
+    listing = _fit_selection(np.array(lX), np.array(ly), LIST_FEATURES) | digest
+    return duty, sentence, figure, listing
+
+
+def _selection_rows(source: Source, rows: dict) -> int:
+    """Candidate rows and labels of one source's questions, appended to ``rows``; returns the questions used."""
     from assistant.answer.composer import _lexical_winner_first
 
-    paths = [root / s for s in sets if (root / s).is_file()]
+    assistant = source.assistant
     composer = assistant.composer
-    dX, dy, sX, sy, fX, fy, lX, ly, questions = [], [], [], [], [], [], [], [], 0
-    for item in _items(paths):
+    (dX, dy), (sX, sy), (fX, fy), (lX, ly) = rows["duty"], rows["sentence"], rows["figure"], rows["list"]
+    questions = 0
+    for item in source.items:
         quotes = item.get("gold_quotes") or []
         if not quotes or not answerable_gold(item):
             continue
@@ -275,9 +355,8 @@ def _fit_selection_models(assistant, sets: tuple[str, ...], root: Path) -> tuple
                 dX.append(composer.duty_candidates(part))
                 dy.extend(int(quoted(d.task, quotes)) for d in composer.duties)
         if analysis.intent == "number" or (analysis.number and analysis.actors):
-            wants = composer.figure_query(analysis)
             as_composed = replace(evidence, hits=_lexical_winner_first(analysis, evidence.hits))
-            found = list(composer.figure_candidates(analysis, as_composed, *wants[:4]))
+            found, _ = composer.figure_choices(analysis, as_composed)
             labels = [int(any(_normal(f.text) in _normal(m) for m in item.get("must_include") or []))
                       for f, _ in found]
             if len(found) >= 2 and any(labels):  # only a choice between figures teaches the ranking
@@ -285,19 +364,16 @@ def _fit_selection_models(assistant, sets: tuple[str, ...], root: Path) -> tuple
                 fy.extend(labels)
         hits = _lexical_winner_first(analysis, evidence.hits)
         if len(hits) >= 2 and quoted(composer.sentence_by_id[hits[0].id].text, quotes):
-            rows = composer.sentence_candidates(hits)
-            sX.append(rows)
-            sy.extend(int(quoted(composer.sentence_by_id[h.id].text, quotes)) for h in hits[1:1 + len(rows)])
-    digest = {"data": [str(p) for p in paths], "data_sha256": _digest(paths), "questions": questions}
-    duty = _fit_selection(np.vstack(dX), np.array(dy), DUTY_FEATURES) | digest
-    sentence = _fit_selection(np.vstack(sX), np.array(sy), SENTENCE_FEATURES) | digest
-    figure = _fit_selection(np.vstack(fX), np.array(fy), FIGURE_FEATURES) | digest
-    listing = _fit_selection(np.array(lX), np.array(ly), LIST_FEATURES) | digest
-    return duty, sentence, figure, listing
+            candidates = composer.sentence_candidates(hits)
+            sX.append(candidates)
+            sy.extend(int(quoted(composer.sentence_by_id[h.id].text, quotes)) for h in hits[1:1 + len(candidates)])
+    return questions
 
 
-def train(root: Path = Path("."), progress=print) -> dict:
-    """Fit both models and write their artefacts; returns what was written."""
+def train(root: Path = Path("."), progress=print, opener=None) -> dict:
+    """Fit every model and write their artefacts; returns what was written. ``opener(doc)``: an assistant
+    over one other document (a work report), for the development sets written on such documents; without
+    it only the sets about the configured documents are used."""
     from assistant.config import Settings
     from index.embed import get_embedder
 
@@ -312,18 +388,23 @@ def train(root: Path = Path("."), progress=print) -> dict:
              f"cv accuracy {max(fields['cv_accuracy'].values()):.3f}")
     from assistant.core import Assistant
 
-    assistant = Assistant.open(settings)
-    # Features only: nothing fitted earlier may shape the fit (earlier turns replay without the old
-    # selection models), so the same data always gives the same artefacts.
-    assistant.composer.answerability = None
-    assistant.composer.duty_selection = assistant.composer.sentence_selection = None
-    assistant.composer.figure_selection = assistant.composer.list_selection = None
-    assistant.composer.figure_check = None
-    ans = fit_answerability(assistant, root=root)
+    assistant = _features_only(Assistant.open(settings))
+    reports = report_sets(root)
+    opened: dict = {}
+
+    def open_once(doc: str):
+        if doc not in opened:
+            opened[doc] = opener(doc)
+        return opened[doc]
+
+    checked = sources(assistant, ANSWERABILITY_SETS + reports, root, open_once if opener else None)
+    ans = fit_answerability(assistant, data=checked)
     _write(ANSWERABILITY_FILE, ans)
     progress(f"answerability: {ans['questions']} questions, threshold {ans['threshold']}, "
-             f"false refusals {ans['false_refusal_rate']}, refusal recall {ans['refusal_recall']}")
-    duty, sentence, figure, listing = fit_selection(assistant, root=root)
+             f"false refusals {ans['false_refusal_rate']}, refusal recall {ans['refusal_recall']}; "
+             f"other documents (leave one out): {ans.get('documents_out_of_fold')}")
+    selected = sources(assistant, SELECTION_SETS + reports, root, open_once if opener else None)
+    duty, sentence, figure, listing = fit_selection(assistant, data=selected)
     _write(DUTY_SELECTION_FILE, duty)
     _write(SENTENCE_SELECTION_FILE, sentence)
     _write(FIGURE_SELECTION_FILE, figure)
@@ -333,10 +414,12 @@ def train(root: Path = Path("."), progress=print) -> dict:
         progress(f"{name}: {fitted['candidates']} candidates ({fitted['positives']} quoted), threshold "
                  f"{fitted['threshold']}, F{fitted['beta']:g} {fitted['f_beta']} (precision {fitted['precision']}, recall {fitted['recall']})")
     # The figure check judges the figure the fitted selection model picks, so it is fitted with it in place.
-    assistant.composer.figure_selection = SelectionModel.from_dict(figure)
-    check = fit_figure_check(assistant, root=root)
+    for source in checked:
+        source.assistant.composer.figure_selection = SelectionModel.from_dict(figure)
+    check = fit_figure_check(assistant, data=checked)
     _write(FIGURE_CHECK_FILE, check)
     progress(f"figure check: {check['questions']} number questions, threshold {check['threshold']}, "
-             f"false refusals {check['false_refusal_rate']}, refusal recall {check['refusal_recall']} (out of fold)")
+             f"false refusals {check['false_refusal_rate']}, refusal recall {check['refusal_recall']} (out of fold); "
+             f"other documents: {check.get('documents_out_of_fold')}")
     return {"answer_type": data, "metadata_field": fields, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence,
             "figure_selection": figure, "list_selection": listing, "figure_check": check}

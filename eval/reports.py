@@ -37,14 +37,24 @@ def _slug(name: str) -> str:
     return re.sub(r"\W+", "-", Path(name).stem).strip("-") or "doc"
 
 
-def evaluate_document(path: Path, items: list[dict], home: Path, progress=None) -> dict:
-    """Open an assistant over one document (building its index on first use) and score its items, with the
-    naive hybrid baseline over the same sentences and vectors."""
+HOMES = ROOT / "eval" / "out" / "homes"
+
+
+def assistant_for(name: str, homes: Path = HOMES):
+    """An assistant over one document of the corpus folders, its index in its own data dir (built on first use)."""
     from assistant.config import Settings
     from assistant.core import Assistant
+
+    path = find_document(name)
+    return Assistant.open(Settings.from_env(home=homes / _slug(path.name), corpus=(str(path),), llm=None))
+
+
+def evaluate_document(name: str, items: list[dict], homes: Path = HOMES, progress=None) -> dict:
+    """Open an assistant over one document (building its index on first use) and score its items, with the
+    naive hybrid baseline over the same sentences and vectors."""
     from eval.naive import NaiveHybrid
 
-    assistant = Assistant.open(Settings.from_env(home=home, corpus=(str(path),), llm=None))
+    assistant = assistant_for(name, homes)
     result = evaluate(assistant, items, progress)
     naive = NaiveHybrid(assistant.searcher.sentences, assistant.searcher.vectors, assistant.index.embedder)
     source = assistant.source()
@@ -58,7 +68,7 @@ def evaluate_document(path: Path, items: list[dict], home: Path, progress=None) 
             "retrieval": result["retrieval"]}
 
 
-def run_reports(sets: list[Path] | None = None, homes: Path = ROOT / "eval" / "out" / "homes",
+def run_reports(sets: list[Path] | None = None, homes: Path = HOMES,
                 out: Path = ROOT / "eval" / "out" / "reports", progress=None) -> dict:
     """Score every set (default: the development sets of ``eval/reports``) and write report.md and
     results.json into ``out``. Returns the figures."""
@@ -73,7 +83,7 @@ def run_reports(sets: list[Path] | None = None, homes: Path = ROOT / "eval" / "o
         progress(0, total=2 * sum(len(v) for v in by_doc.values()))
     rows, base, failures, per_doc = [], [], [], {}
     for name, items in by_doc.items():
-        got = evaluate_document(find_document(name), items, homes / _slug(name), progress)
+        got = evaluate_document(name, items, homes, progress)
         rows += got["rows"]
         base += got["baseline_rows"]
         failures += [f | {"doc": name} for f in got["failures"]]

@@ -1,4 +1,4 @@
-"""Derive masthead metadata (title, speaker, date, issuer, issue number) from a canonical text.
+"""Derive masthead metadata (title, speaker, date, issuer, issue number, occasion) from a canonical text.
 
 The input is normalised canonical text (paragraphs separated by ``\\n``, see ``index.normalize``). Only
 generic conventions of Chinese official documents are used, never words of a particular document:
@@ -90,6 +90,7 @@ class Metadata:
     date: Field | None = None
     issuer: Field | None = None
     issue: Field | None = None
+    occasion: Field | None = None  # the meeting it was given at (在…会议上), from the title or dateline
 
     def to_dict(self) -> dict:
         return {name: (asdict(f) if f is not None else None) for name, f in self.__dict__.items()}
@@ -210,6 +211,15 @@ def _find_speaker(line: _Line) -> Field | None:
     return None
 
 
+# "在<meeting>上" in a title or dateline: 在全市工作会议上的讲话, 在…第三次会议上…作政府工作报告.
+_OCCASION = re.compile(r"在(?P<occasion>[^，。；、\s在]{2,40}?(?:会议|大会|会))上")
+
+
+def _find_occasion(line: _Line) -> Field | None:
+    m = _OCCASION.search(line.text)
+    return line.field(m, "occasion") if m else None
+
+
 def _tail(lines: list[_Line]) -> list[_Line]:
     """Lines after the last body paragraph, if the document ends with a distribution block."""
     dist = [i for i, line in enumerate(lines) if _DISTRIBUTION.match(line.text)]
@@ -259,6 +269,7 @@ def derive_metadata(text: str) -> Metadata:
     else:
         near = head
     meta.speaker = _first(near, _find_speaker)
+    meta.occasion = _first(([title_line] if title_line else []) + others, _find_occasion)
 
     if meta.issuer is None or meta.date is None:
         issuer, date = _tail_signature(_tail(lines))

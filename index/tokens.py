@@ -19,7 +19,7 @@ _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:\.\d+)?")
 
 
-TOKENIZER_VERSION = "6"
+TOKENIZER_VERSION = "7"
 # General words kept in the compact dictionary besides the speech's own: enough to segment questions well.
 GENERAL_WORDS = 30000
 _active = {"dictionary": None}
@@ -69,7 +69,12 @@ def _jieba():
 def write_dictionary(path, texts: list[str], terms: list[str] = ()) -> None:
     """A compact jieba dictionary: every word of the speech (and its search-mode pieces), the domain terms
     and aliases, and the most frequent general words. It loads in a fraction of the full dictionary's time."""
-    full = _full_jieba()
+    # A private tokenizer with jieba's full dictionary: adding this document's terms to the shared one would
+    # carry them into every later build in the same process (a library indexed in one run).
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    full = jieba.Tokenizer()
     full.check_initialized()
     for word in terms:
         full.add_word(word, freq=20000)

@@ -74,3 +74,10 @@ def names(assistant):
 def surface(assistant) -> dict:
     """Every body's surface forms, by canonical name."""
     return {b.name: b.surface_forms for b in assistant.registry.bodies}
+
+
+@pytest.fixture(scope="session")
+def report_homes(tmp_path_factory) -> Path:
+    """One data dir per work report (eval.reports.assistant_for builds each index on first use), shared by
+    the tests that ask other documents."""
+    return tmp_path_factory.mktemp("report-homes")

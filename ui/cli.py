@@ -209,8 +209,9 @@ def source(doc: Optional[str] = typer.Option(None, "--doc", help="Document id (d
 def train():
     """Fit the answer-type and answerability models and write them to index/models/."""
     from assistant.train import train as fit
+    from eval.reports import assistant_for
 
-    fit(progress=lambda line: err.print(line, highlight=False))
+    fit(progress=lambda line: err.print(line, highlight=False), opener=assistant_for)
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Metadata answers: title, speaker, date, issuer and issue number from each document's masthead."""
+"""Metadata answers: title, speaker, date, issuer, issue number and occasion from each document's masthead."""
 from __future__ import annotations
 
 import re
@@ -42,7 +42,8 @@ class MetadataAnswers:
         asked = self.asked_fields(a)
         everything = "all" in asked
         citer = self._citer()
-        labels = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号"}
+        labels = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号",
+                  "occasion": "会议"}
         blocks, given = [], set()
         documents = self.corpus.documents
         for doc in documents:
@@ -71,4 +72,4 @@ class MetadataAnswers:
         return Composed("文档的版头信息：\n" + "\n\n".join(blocks), True, citer, route="metadata")
 
 
-_ORDER = ["标题", "讲话人", "日期", "发文机关", "期号", "主送/抄送"]
+_ORDER = ["标题", "讲话人", "日期", "发文机关", "期号", "会议", "主送/抄送"]

@@ -38,6 +38,12 @@ class Searcher:
         order = {sid: i for i, sid in enumerate(ids)}
         self.vectors = vecs[[order[s.id] for s in self.sentences]]
         self._s_dense = DenseRanker(self.vectors)
+        # Passages are scored exactly in memory too: the store's approximate (HNSW) neighbours differ from
+        # one build of the same text to the next, and answers must not.
+        ids, vecs = index.passages.all_vectors()
+        order = {pid: i for i, pid in enumerate(ids)}
+        self._p_dense = DenseRanker(vecs[[order[pid] for pid in self._p_ids]])
+        self._p_body_set = {i for i, pid in enumerate(self._p_ids) if self.passages[pid].kind == "body"}
 
     @cached_property
     def english(self) -> dict:
@@ -77,12 +83,14 @@ class Searcher:
         return Evidence(query, hits, focus_hits, hop_queries)
 
     def passages_ranked(self, q: Query, k: int = 8) -> list[Hit]:
-        dense = self.index.passages.query(q.vector, k=max(k * 2, 12))
-        dense_ids = [d[0] for d in sorted(dense, key=lambda d: (-round(d[1], 6), d[0])) if self.passages[d[0]].kind == "body"]
+        depth = max(k * 2, 12)
+        scores = self._p_dense.run(q.vector)
+        top = ordered(range(len(scores)), scores)[:depth]
+        dense_ids = [self._p_ids[i] for i in top if i in self._p_body_set]
         bm = self._p_bm25.run(q.tokens)
-        bm_order = [self._p_ids[i] for i in ordered(range(len(bm)), bm, positive=True)][: max(k * 2, 12)]
+        bm_order = [self._p_ids[i] for i in ordered(range(len(bm)), bm, positive=True)][:depth]
         fused = rrf([dense_ids, bm_order])
-        dense_sim = {d[0]: d[1] for d in dense}
+        dense_sim = {self._p_ids[i]: float(scores[i]) for i in top}
         bm_by_id = dict(zip(self._p_ids, bm))
         hits = [Hit(pid, s, dense_sim.get(pid, 0.0), float(bm_by_id[pid])) for pid, s in fused.items()]
         order = {pid: i for i, pid in enumerate(self._p_ids)}

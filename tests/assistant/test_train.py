@@ -11,7 +11,8 @@ import pytest
 from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_FILE, FIGURE_SELECTION_FILE,
                               LIST_SELECTION_FILE, SENTENCE_FEATURES,
                               SENTENCE_SELECTION_FILE, ModelMissing, SelectionModel, artefact_path)
-from assistant.train import _fit_selection, fit_figure_check, fit_selection, quoted
+from assistant.train import (ANSWERABILITY_SETS, SELECTION_SETS, _fit_selection, fit_figure_check, fit_selection, quoted,
+                             report_sets, sources)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,14 +45,28 @@ def test_a_model_fitted_on_other_features_is_refused(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch):
-    """Refit from the repository's development sets: same data digest, same coefficients and thresholds."""
+def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch, report_homes):
+    """Refit from the repository's development sets (the speech's, and the work reports', each asked of its
+    own document): same data digest, same coefficients and thresholds."""
+    from eval.reports import assistant_for
+
     composer = assistant.composer
     monkeypatch.setattr(composer, "duty_selection", None)       # as `assistant train` fits
     monkeypatch.setattr(composer, "sentence_selection", None)
     monkeypatch.setattr(composer, "figure_selection", None)
     monkeypatch.setattr(composer, "list_selection", None)
-    duty, sentence, figure, listing = fit_selection(assistant, root=REPO)
+    monkeypatch.setattr(composer, "answerability", None)
+    monkeypatch.setattr(composer, "figure_check", None)
+    reports = report_sets(REPO)
+    opened = {}
+
+    def opener(doc):
+        if doc not in opened:
+            opened[doc] = assistant_for(doc, report_homes)
+        return opened[doc]
+
+    selected = sources(assistant, SELECTION_SETS + reports, REPO, opener)
+    duty, sentence, figure, listing = fit_selection(assistant, data=selected)
     for name, fitted in ((DUTY_SELECTION_FILE, duty), (SENTENCE_SELECTION_FILE, sentence),
                          (FIGURE_SELECTION_FILE, figure), (LIST_SELECTION_FILE, listing)):
         shipped = json.loads(artefact_path(name).read_text(encoding="utf-8"))
@@ -63,7 +78,10 @@ def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch):
     monkeypatch.setattr(composer, "figure_selection", SelectionModel.from_dict(figure))
     monkeypatch.setattr(composer, "figure_check", None)
     monkeypatch.setattr(composer, "answerability", None)
-    check = fit_figure_check(assistant, root=REPO)
+    checked = sources(assistant, ANSWERABILITY_SETS + reports, REPO, opener)
+    for source in checked:
+        source.assistant.composer.figure_selection = SelectionModel.from_dict(figure)
+    check = fit_figure_check(assistant, data=checked)
     shipped = json.loads(artefact_path(FIGURE_CHECK_FILE).read_text(encoding="utf-8"))
     assert check["data_sha256"] == shipped["data_sha256"] and check["questions"] == shipped["questions"]
     assert np.allclose(check["coef"], shipped["coef"], atol=1e-4)

@@ -13,7 +13,7 @@ from index.normalize import normalize
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_SPEECH = Path("/work/shared/corpus/ankang-2021-04-16-eco-speech.txt")
 SPEECH_PATH = SHARED_SPEECH if SHARED_SPEECH.exists() else ROOT / "index" / "corpus" / SHARED_SPEECH.name
-FIELDS = ("title", "speaker", "date", "issuer", "issue")
+FIELDS = ("title", "speaker", "date", "issuer", "issue", "occasion")
 
 
 def _check_offsets(text: str, meta: Metadata) -> None:

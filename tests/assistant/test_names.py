@@ -1,0 +1,39 @@
+"""Common names and the document's own place: a question is read in the words the loaded document writes."""
+from assistant.names import CommonNames
+from assistant.places import absent_places, drop_own, own_places
+
+REPORT = "今年主要预期目标是：地区生产总值增长5%左右，居民消费价格涨幅2%左右。天津港集装箱吞吐量2329万标准箱。"
+
+
+def test_an_abbreviation_the_document_never_writes_is_read_as_its_full_name():
+    names = CommonNames(REPORT)
+    assert names("今年GDP增速目标定的多少？") == "今年地区生产总值增长目标定的多少？"
+    assert names("CPI涨幅控制在多少？") == "居民消费价格涨幅控制在多少？"
+    assert names("What is the gdp target?") == "What is the 地区生产总值 target?"
+
+
+def test_a_name_the_document_writes_and_longer_latin_words_stay_as_asked():
+    assert CommonNames("国内GDP增长5%")("GDP增长多少？") == "GDP增长多少？"
+    assert CommonNames(REPORT)("GDPR是什么？") == "GDPR是什么？"
+    assert CommonNames("没有相关词")("GDP增长多少？") == "GDP增长多少？"
+
+
+def test_the_documents_own_place_comes_from_its_title_or_issuer():
+    assert own_places(["2025年四川省政府工作报告"]) == {"四川省", "四川"}
+    assert own_places(["安康市人民政府办公室"]) == {"安康市", "安康"}
+    assert own_places(["寇全安同志在全市生态环境保护工作会议上的讲话"]) == set()
+
+
+def test_the_own_place_is_dropped_only_as_a_whole_word():
+    def cut(text):
+        return {"去年天津GDP增长多少？": ["去年", "天津", "GDP", "增长", "多少", "？"],
+                "天津港吞吐量多少？": ["天津港", "吞吐量", "多少", "？"]}[text]
+
+    own = frozenset({"天津市", "天津"})
+    assert drop_own("去年天津GDP增长多少？", own, cut) == "去年GDP增长多少？"
+    assert drop_own("天津港吞吐量多少？", own, cut) == "天津港吞吐量多少？"
+
+
+def test_a_place_the_document_never_writes_is_found():
+    assert absent_places("浙江今年地区生产总值增长目标是多少？", REPORT.lower()) == ["浙江"]
+    assert absent_places("天津港今年吞吐量多少？", REPORT.lower()) == []
