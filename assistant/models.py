@@ -165,9 +165,19 @@ class SelectionModel:
 class AnswerabilityModel(SelectionModel):
     """The answerability logistic model: a ``SelectionModel`` over the evidence features (``FEATURES``)."""
 
+    # The answer-type model's out-of-scope probability at or above which a question is an instruction or a
+    # request outside the documents, whatever words it shares with them; fitted by `assistant train` as the
+    # lowest value above every answerable development question's (no false refusal on that data).
+    instruction_threshold: float = 1.01
+
     @classmethod
     def load(cls) -> "AnswerabilityModel":
-        return super().load(ANSWERABILITY_FILE, FEATURES)
+        model = super().load(ANSWERABILITY_FILE, FEATURES)
+        model.instruction_threshold = float(_read(ANSWERABILITY_FILE).get("instruction_threshold", 1.01))
+        return model
+
+    def instruction(self, features: dict[str, float]) -> bool:
+        return features["out_of_scope"] >= self.instruction_threshold
 
     def score(self, features: dict[str, float]) -> float:
         return float(self.scores(np.array([[features[f] for f in self.features]]))[0])

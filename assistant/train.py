@@ -162,7 +162,11 @@ def _fit_answerability(data: list[Source]) -> dict:
                 group.append(source.group)
                 by_document.append(source.document)
     X, y, group = np.array(X, dtype=np.float64), np.array(y), np.array(group)
-    return _fit_out_of_fold(X, y, group, FEATURES, documents=np.array(by_document)) | _data_digest(data)
+    out_of_scope = X[:, FEATURES.index("out_of_scope")]
+    instruction = round(float(out_of_scope[y == 1].max()) + 1e-6, 6) if (y == 1).any() else 1.01
+    return _fit_out_of_fold(X, y, group, FEATURES, documents=np.array(by_document)) | _data_digest(data) | {
+        "instruction_threshold": instruction,
+        "instruction_refusals": int((out_of_scope[y == 0] >= instruction).sum()), "unanswerable": int((y == 0).sum())}
 
 
 def _data_digest(data: list[Source]) -> dict:
@@ -402,7 +406,8 @@ def train(root: Path = Path("."), progress=print, opener=None) -> dict:
     _write(ANSWERABILITY_FILE, ans)
     progress(f"answerability: {ans['questions']} questions, threshold {ans['threshold']}, "
              f"false refusals {ans['false_refusal_rate']}, refusal recall {ans['refusal_recall']}; "
-             f"other documents (leave one out): {ans.get('documents_out_of_fold')}")
+             f"other documents (leave one out): {ans.get('documents_out_of_fold')}; instructions refused at "
+             f"out-of-scope ≥ {ans['instruction_threshold']} ({ans['instruction_refusals']} of {ans['unanswerable']})")
     selected = sources(assistant, SELECTION_SETS + reports, root, open_once if opener else None)
     duty, sentence, figure, listing = fit_selection(assistant, data=selected)
     _write(DUTY_SELECTION_FILE, duty)

@@ -67,7 +67,10 @@ class Refusals:
             return None
         if not hits:
             return self._refuse(f"{self.noun}中没有提到这方面的内容。")
-        if self.answerability is not None and not self.answerability.answerable(self.features(a, hits)):
+        features = self.features(a, hits) if self.answerability is not None else None
+        if features is not None and a.injection and self.answerability.instruction(features):
+            return self._refuse(f"{self.noun}中没有提到这方面的内容。我只能回答已载入的文档里的内容，不执行其他指令；请直接提问文档内容，例如某个部门要做什么。")
+        if features is not None and not self.answerability.answerable(features):
             if a.injection:
                 return self._refuse(f"{self.noun}中没有提到这方面的内容。我只能回答已载入的文档里的内容，不执行其他指令；请直接提问文档内容，例如某个部门要做什么。")
             missing = self.missing_terms(a)
