@@ -1,18 +1,24 @@
 """Input cleaning: turn what a user typed or pasted into one clean question, or a clear one-line error.
 
 ``clean_question`` is the single gate for a question; ``clean_history`` and ``load_history_file`` apply
-the same gate to the user's earlier questions. Pure standard library, no project imports.
+the same gate to the user's earlier questions. Standard library and `regex` (for Unicode properties), no
+project imports.
 
 What cleaning does, in order (each step is safe to repeat, so cleaning is idempotent):
 
 1. bytes must be UTF-8 (a UTF-8 BOM is allowed); anything else that is not ``str`` is refused;
 2. invisible characters are *removed*, not replaced: lone surrogates, every format character
-   (category Cf: U+200B-U+200F, U+2060, U+FEFF, U+00AD, U+180E, bidi controls, ...), the combining
-   grapheme joiner U+034F and the variation selectors U+FE00-U+FE0F / U+E0100-U+E01EF. They are
-   removed first, so ``市交\u200b通局`` is exactly ``市交通局`` and ``e\u200b\u0301`` still composes;
-3. control characters (category Cc, including ``\\n \\t \\r``): a run of them (with any whitespace
-   around it) between two CJK characters is dropped, a line wrapped inside a Chinese phrase
-   (``市交通\\n局``) reads as ``市交通局``; anywhere else the run becomes one space;
+   (category Cf: U+200B-U+200F, U+2060, U+FEFF, U+00AD, U+180E, bidi controls, ...) and every
+   Unicode Default_Ignorable_Code_Point (the combining grapheme joiner U+034F, the variation selectors,
+   the Hangul fillers U+3164/U+115F/U+1160/U+FFA0, the Mongolian selectors U+180B-U+180D, the Khmer
+   vowels U+17B4/U+17B5, tags, ...), plus the braille blank U+2800. They are removed first, so
+   ``市交\u200b通局`` is exactly ``市交通局`` and ``e\u200b\u0301`` still composes. A combining mark
+   (category Mn/Me) right after a CJK character has nothing to combine with and is removed too, unless
+   the two compose (``か\u3099`` → ``が``); after NFKC any mark still left on a CJK character goes;
+3. control characters (category Cc, including ``\\n \\t \\r``) and the line and paragraph separators
+   U+2028/U+2029: a run of them (with any whitespace around it) between two CJK characters is dropped,
+   a line wrapped inside a Chinese phrase (``市交通\\n局``) reads as ``市交通局``; anywhere else the run
+   becomes one space;
 4. NFKC: full-width letters, digits and signs become ASCII (``６１００％`` → ``6100%``, ``ＰＭ２．５`` →
    ``PM2.5``). Full-width Chinese punctuation ``，？：`` becomes ASCII ``,?:``; the Chinese quotes “”
    and the ideographic ``。、「」`` are not compatibility characters and stay as typed;
@@ -27,6 +33,8 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+
+import regex
 
 __all__ = [
     "InvalidHistory",
@@ -82,19 +90,18 @@ def _too_long(n: int) -> InvalidQuestion:
 
 # --- characters -------------------------------------------------------------------------------------
 
-_REMOVED_EXTRA = frozenset("\u034f" + "".join(chr(c) for c in range(0xFE00, 0xFE10)))
-
-
-def _removed(ch: str) -> bool:
-    """Invisible characters that are deleted outright: surrogates, Cf, CGJ and variation selectors."""
-    if ch in _REMOVED_EXTRA or "\U000e0100" <= ch <= "\U000e01ef":
-        return True
-    return unicodedata.category(ch) in ("Cf", "Cs")
+# Deleted outright. Unicode's Default_Ignorable_Code_Point is the list of characters a renderer shows as
+# nothing (the regex module knows it; unicodedata does not); U+2800 is a visible-width blank that still
+# reads as nothing. NFKC never produces any of these from a character that is kept (checked over all of
+# Unicode), so removing them once, before NFKC, is enough.
+_INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cs}\u2800]")
+# Line and paragraph separators are line breaks, folded like ``\n``.
+_SEPARATORS = "\u2028\u2029"
 
 
 def _is_control(ch: str) -> bool:
-    """Category Cc: U+0000-U+001F and U+007F-U+009F."""
-    return ch <= "\x1f" or "\x7f" <= ch <= "\x9f"
+    """A line-breaking character: category Cc (U+0000-U+001F, U+007F-U+009F) or U+2028/U+2029."""
+    return ch <= "\x1f" or "\x7f" <= ch <= "\x9f" or ch in _SEPARATORS
 
 
 # Scripts written without spaces between words: a line break inside them is not a word break.
@@ -123,9 +130,30 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _drop_invisible(text: str) -> str:
-    if text.isprintable() and text.isascii():   # fast path: nothing to remove
+    if text.isascii():   # fast path: nothing to remove
         return text
-    return "".join(ch for ch in text if not _removed(ch))
+    return _INVISIBLE.sub("", text)
+
+
+def _drop_marks_after_cjk(text: str, *, keep_composing: bool) -> str:
+    """Combining marks on a CJK character (``交\u0301``) show as nothing a reader notices in a Chinese
+    word, so they must not change the question: each is removed. Before NFKC a mark that composes with
+    the character is kept (``か\u3099`` is ``が``); after NFKC whatever could compose has, and every mark
+    still on a CJK character goes (so the result stays NFKC and cleaning stays idempotent)."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    base = ""        # the character the next mark sits on, "" when it sits on a kept mark
+    for ch in text:
+        if unicodedata.category(ch) in ("Mn", "Me"):
+            if base and _is_cjk(base):
+                if not (keep_composing and len(unicodedata.normalize("NFC", base + ch)) == 1):
+                    continue
+            base = ""
+        else:
+            base = ch
+        out.append(ch)
+    return "".join(out)
 
 
 def _fold_controls(text: str) -> str:
@@ -189,8 +217,10 @@ def clean_question(obj: object) -> str:
     if len(text) > _MAX_RAW_CHARS:
         raise _too_long(len(text))
     text = _drop_invisible(text)
+    text = _drop_marks_after_cjk(text, keep_composing=True)
     text = _fold_controls(text)
     text = _nfkc_keeping_cjk_punctuation(text)   # never introduces Cc, Cf or surrogates (Unicode 14)
+    text = _drop_marks_after_cjk(text, keep_composing=False)   # a mark left on a composed が\u0301
     text = " ".join(text.split())
     if not text:
         raise InvalidQuestion("问题为空，请输入一个问题 (the question is empty)")

@@ -20,7 +20,8 @@ from assistant.clean import (
 )
 
 QUESTIONS = ["市交通局要做什么？", "6个100%是什么？", "PM2.5的目标是多少", "那住建局呢？", "What must the transport bureau do?"]
-INVISIBLE = ["\u200b", "\u2060", "\u00ad", "\u180e", "\u034f", "\ufeff"]
+INVISIBLE = ["\u200b", "\u2060", "\u00ad", "\u180e", "\u034f", "\ufeff", "\u3164", "\u115f", "\u1160", "\uffa0",
+             "\u2800", "\u180b", "\u180c", "\u180d", "\u17b4", "\u17b5", "\U000e0001"]
 
 
 def _assert_one_line(exc: BaseException) -> None:
@@ -50,6 +51,13 @@ def _assert_one_line(exc: BaseException) -> None:
     ("市\u180e交\u034f通\ufe0f局\u2060", "市交通局"),
     ("市交\u200c\u200e\u202e通局", "市交通局"),                   # bidi controls are Cf too
     ("e\u200b\u0301", "\u00e9"),                                # removal happens before NFKC
+    ("市交\u3164通局", "市交通局"),                                # Hangul filler (a letter, yet invisible)
+    ("市交\u2800通\uffa0局", "市交通局"),                          # braille blank, half-width filler
+    ("市交\u0301通\u20dd局\u0300\u0323", "市交通局"),              # marks with no base to combine with
+    ("か\u3099", "が"), ("か\u0301\u3099", "が"),                 # marks that combine are kept (NFKC)
+    ("市交通\u2028局", "市交通局"), ("市交通 \u2029 局", "市交通局"),   # separators are line breaks
+    ("PM2.5\u2028AQI", "PM2.5 AQI"),
+    ("caf\u0065\u0301", "caf\u00e9"), ("\u0905\u0902", "\u0905\u0902"),  # marks on other scripts stay
     ("市交通局\ud800要做什么", "市交通局要做什么"),                  # lone surrogate removed
     ("市交通局要做什么？".encode("utf-8"), "市交通局要做什么？"),
     ("\ufeff问题".encode("utf-8"), "问题"),
@@ -78,6 +86,8 @@ def test_clean_question_examples(raw, expected):
     ("😀🎉 ...", "问题里没有可查询的文字"),
     ("“”「」。、", "问题里没有可查询的文字"),
     ("\u0301\u0302", "问题里没有可查询的文字"),
+    ("\u3164\u3164", "问题为空"),
+    ("\u2800 \u115f", "问题为空"),
 ])
 def test_clean_question_rejects(raw, match):
     with pytest.raises(InvalidQuestion, match=match) as info:
@@ -133,6 +143,7 @@ def test_any_mix_of_invisible_characters_is_equivalent(question, inserts):
 _INTERESTING = st.sampled_from(list(
     "市交通局要做什么？，。“”ＰＭ２．５６％aZ9 \u3000\n\r\t\x00\x1f\x7f\x85\u2028\u00a0"
     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f\ufe0f\u0301\u3099か\u00a8\ufdfa\u2f00e"
+    "\u3164\uffa0\u2800\u20dd\u2029\u17b4\u180b\uff9e"
 ) + ["\ud800", "\udfff", "\U000e0101", "\U000e0041"])
 _ANY_TEXT = st.one_of(
     st.text(),
