@@ -61,3 +61,58 @@ def test_chat_answers_followups(run_cli):
     out = run_cli("chat", stdin="市交通局要做什么？\n那住建局呢？\n\n")
     assert out.returncode == 0
     assert "汽修行业" in out.stdout and "6个100%" in out.stdout and "市住建局要做什么" in out.stdout
+
+
+# --- Rich markup in user or document text is printed literally (issue 22) ------------------------------
+
+MARKUP_NOTICE = """关于[bold]加强[/red]扬尘管控的通知
+
+各县区政府、市直各部门：
+
+今年要完成[/]造林绿化面积10万亩。
+
+市交通局要加强道路扬尘管控[/red]，确保渣土车辆全部密闭运输。
+
+市住建局要落实施工工地扬尘管控要求[bold]，确保工地扬尘得到有效治理。
+"""
+
+
+def _no_crash(out, code=0):
+    assert "Traceback" not in out.stderr and "MarkupError" not in out.stderr, out.stderr[-2000:]
+    assert out.returncode == code, out.stderr[-2000:]
+
+
+def test_markup_in_an_actor_is_printed_literally(run_cli):
+    out = run_cli("duties", "[/red]市教育[bold]局")
+    _no_crash(out, code=1)
+    assert "[/red]市教育[bold]局" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_markup_in_a_question_is_printed_literally(run_cli):
+    out = run_cli("chat", stdin="市交通局要做什么？\n[/red]\n那住建局呢[/]？\n\n")
+    _no_crash(out)
+    assert "汽修行业" in out.stdout and "6个100%" in out.stdout
+
+
+def test_citation_table_header_is_shown(run_cli):
+    out = run_cli("ask", "市交通局要做什么？")
+    _no_crash(out)
+    assert "[n]" in out.stdout
+
+
+def test_markup_in_a_document_is_printed_literally(run_cli, tmp_path):
+    doc = tmp_path / "markup-notice.txt"
+    doc.write_text(MARKUP_NOTICE, encoding="utf-8")
+    env = {"ASSISTANT_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    out = run_cli("index", "--corpus", str(doc), env=env)
+    _no_crash(out)
+    assert "关于[bold]加强[/red]扬尘管控的通知" in out.stdout
+    out = run_cli("duties", env=env)
+    _no_crash(out)
+    assert "扬尘管控[/red]" in out.stdout and "管控要求[bold]" in out.stdout
+    out = run_cli("figures", env=env)
+    _no_crash(out)
+    assert "10万亩" in out.stdout
+    out = run_cli("ask", "市交通局要做什么？", env=env)
+    _no_crash(out)
+    assert "扬尘管控[/red]" in out.stdout
