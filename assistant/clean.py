@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import unicodedata
 
 import regex
@@ -304,19 +305,36 @@ def _too_deep(text: str, limit: int) -> bool:
 _NOT_A_LIST = "历史文件必须是问题字符串的列表"
 
 
+def _unreadable(path: str | os.PathLike, reason: str) -> InvalidHistory:
+    return InvalidHistory(f"无法读取历史文件 (cannot read the history file {_one_line(path, 120)}: {reason})")
+
+
+def _read_regular_file(path: str | os.PathLike, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; ``InvalidHistory`` for anything else. A FIFO would wait
+    for a writer forever and a device such as ``/dev/zero`` never ends, so both are refused: by ``stat``
+    before opening, and by ``fstat`` of what was opened (with O_NONBLOCK, so a FIFO swapped in between
+    cannot block the open either)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise _unreadable(path, "not a regular file")
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)), "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise _unreadable(path, "not a regular file")
+            return fh.read(limit)
+    except InvalidHistory:
+        raise
+    except (OSError, ValueError, TypeError) as exc:   # ValueError: a NUL in the path
+        raise _unreadable(path, _one_line(getattr(exc, "strerror", None) or exc) or type(exc).__name__) from exc
+
+
 def load_history_file(path: str | os.PathLike) -> tuple[list[str], list[str]]:
     """``clean_history`` of a JSON file holding a list of question strings.
 
-    Raises ``InvalidHistory`` (one line) when the file cannot be read, is larger than
-    ``MAX_HISTORY_FILE_BYTES``, is not UTF-8, is not JSON, nests deeper than a list of lists, or is not a
-    list. Problems with single entries are notices, not errors.
+    Raises ``InvalidHistory`` (one line) when the file cannot be read, is not a regular file (a FIFO, a
+    device), is larger than ``MAX_HISTORY_FILE_BYTES``, is not UTF-8, is not JSON, nests deeper than a
+    list of lists, or is not a list. Problems with single entries are notices, not errors.
     """
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_HISTORY_FILE_BYTES + 1)
-    except (OSError, ValueError) as exc:
-        reason = _one_line(getattr(exc, "strerror", None) or exc) or type(exc).__name__
-        raise InvalidHistory(f"无法读取历史文件 (cannot read the history file: {reason})") from exc
+    data = _read_regular_file(path, MAX_HISTORY_FILE_BYTES + 1)
     if len(data) > MAX_HISTORY_FILE_BYTES:
         raise InvalidHistory(f"历史文件过大，上限 {MAX_HISTORY_FILE_BYTES // 1024} KB "
                              f"(the history file is larger than {MAX_HISTORY_FILE_BYTES} bytes)")

@@ -365,6 +365,35 @@ def test_unreadable_file_is_an_invalid_history(tmp_path, name):
     _assert_one_line(info.value)
 
 
+@pytest.mark.parametrize("kind", ["fifo", "symlink to fifo", "device"])
+def test_special_files_are_refused_at_once(tmp_path, kind):
+    import os
+    import threading
+    import time
+
+    fifo = tmp_path / "fifo.json"
+    if kind == "device":
+        path = "/dev/zero"
+    else:
+        os.mkfifo(fifo)
+        path = fifo if kind == "fifo" else tmp_path / "link.json"
+        if kind != "fifo":
+            path.symlink_to(fifo)
+
+        def unblock():   # a loader stuck opening the FIFO sees end-of-file after 3 s, so a regression fails
+            time.sleep(3)
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+        threading.Thread(target=unblock, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(InvalidHistory, match="not a regular file") as info:
+        load_history_file(path)
+    assert time.monotonic() - started < 2 and str(path) in str(info.value)
+    _assert_one_line(info.value)
+
+
 def test_path_with_nul_byte_is_an_invalid_history():
     with pytest.raises(InvalidHistory, match="无法读取历史文件"):
         load_history_file("bad\x00name.json")

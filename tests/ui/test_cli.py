@@ -1,6 +1,8 @@
 """The CLI contract, run as a user would: separate processes against one data dir."""
 import json
 
+import pytest
+
 
 def test_ask_json_shape(run_cli, source):
     out = run_cli("ask", "市交通局要做什么？", "--json")
@@ -116,3 +118,61 @@ def test_markup_in_a_document_is_printed_literally(run_cli, tmp_path):
     out = run_cli("ask", "市交通局要做什么？", env=env)
     _no_crash(out)
     assert "扬尘管控[/red]" in out.stdout
+
+
+# --- special files as documents or history (issue 22) ----------------------------------------------------
+
+def _capped_cli(*args, env=None, timeout=60):
+    """The CLI in a child capped at 4 GB of address space: a loader that reads /dev/zero fails fast instead
+    of eating the machine's memory, and one that blocks on a FIFO fails at the timeout."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    try:
+        return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
+                              env=os.environ | (env or {}), timeout=timeout, cwd=ROOT, preexec_fn=cap)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"assistant {' '.join(args)} did not finish within {timeout} s") from None
+
+
+@pytest.mark.parametrize("how", ["--corpus", "ASSISTANT_CORPUS", "corpus.json"])
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_special_file_as_a_document_is_a_one_line_error(tmp_path, how, special):
+    import json as _json
+    import os
+
+    home = tmp_path / "home"
+    home.mkdir()
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "doc.txt")
+        os.mkfifo(path)
+    env = {"ASSISTANT_HOME": str(home)}
+    args = ["index"]
+    if how == "--corpus":
+        args += ["--corpus", path]
+    elif how == "ASSISTANT_CORPUS":
+        env["ASSISTANT_CORPUS"] = path
+    else:
+        (home / "corpus.json").write_text(_json.dumps([path]), encoding="utf-8")
+    out = _capped_cli(*args, env=env, timeout=30)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    assert len(out.stderr.strip().splitlines()) == 1 and "not a regular file" in out.stderr and path in out.stderr
+
+
+def test_fifo_as_history_file_is_a_one_line_error(tmp_path, home):
+    import os
+
+    fifo = tmp_path / "h.json"
+    os.mkfifo(fifo)
+    out = _capped_cli("ask", "市交通局要做什么？", "--history-file", str(fifo), env={"ASSISTANT_HOME": str(home)},
+                      timeout=30)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "not a regular file" in out.stderr
