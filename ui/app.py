@@ -169,11 +169,11 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool 
     """Serve the UI on ``host:port`` (local only by default; never a share link; login when
     ``ASSISTANT_UI_USER``/``ASSISTANT_UI_PASSWORD`` are set). Prints the URL."""
     settings = assistant.settings
+    auth = settings.ui_auth()   # SettingsError for a half-configured login: refuse to start, not lock everyone out
     try:  # warm up (jieba dictionary, embedding engine) so the first visitor does not wait
         assistant.ask(example_questions(assistant)[0])
     except Exception:  # pragma: no cover - a broken index shows up on the first real question
         traceback.print_exc()
-    auth = (settings.ui_user, settings.ui_password or "") if settings.ui_user else None
     app = build_app(assistant, quiz=quiz)
     app.queue(default_concurrency_limit=CONCURRENCY)
     options = dict(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=True,

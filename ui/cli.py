@@ -10,13 +10,19 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from assistant.config import Settings
+from assistant.config import Settings, SettingsError
 from ui import terminal
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="讲话问答助手: cited answers from the loaded documents (default: the shipped speech).")
 console = Console()
 err = Console(stderr=True)
+
+
+@app.callback()
+def _check_environment() -> None:
+    # Every command reads the settings somewhere (train and bench deep inside): check them once, up front.
+    _settings()
 
 
 def _open(rebuild: bool = False, llm: str | None = None, corpus: list[str] | None = None):
@@ -27,11 +33,19 @@ def _open(rebuild: bool = False, llm: str | None = None, corpus: list[str] | Non
     from index.build import IndexError_
     from index.load import LoadError
 
-    settings = Settings.from_env(llm=llm, corpus=tuple(corpus) if corpus else None)
+    settings = _settings(llm=llm, corpus=tuple(corpus) if corpus else None)
     try:
         return _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, TimeElapsedColumn)
     except (LoadError, ModelMissing, IndexError_, KeyError, ValueError) as exc:
         _fail(str(exc).replace("\n", " "), code=1)
+
+
+def _settings(**overrides) -> Settings:
+    """Settings from the environment; an unusable value is a one-line error (exit 2), not a traceback."""
+    try:
+        return Settings.from_env(**overrides)
+    except SettingsError as exc:
+        _fail(str(exc))
 
 
 def _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, TimeElapsedColumn):
@@ -200,7 +214,7 @@ def source(doc: Optional[str] = typer.Option(None, "--doc", help="Document id (d
     from index.documents import Corpus
     from index.load import LoadError
 
-    settings = Settings.from_env()
+    settings = _settings()
     try:
         text = Corpus.load(settings.corpus_paths() or None).document(doc).text
     except (LoadError, KeyError) as exc:
@@ -222,6 +236,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="Bind address (local only b
     """Start the web UI."""
     from ui.app import launch
 
+    try:
+        _settings().ui_auth()   # before the index is opened: a login nobody can pass is refused at once
+    except SettingsError as exc:
+        _fail(str(exc))
     launch(_open(), host=host, port=port)
 
 

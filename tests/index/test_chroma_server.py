@@ -167,3 +167,26 @@ def test_index_lives_on_a_chroma_server(chroma_server, tmp_path):
     # And a plain open after the rebuild reuses the new build.
     fourth = Assistant.open(settings)
     assert not fourth.index.rebuilt and fourth.index.manifest["build_id"] == new_id
+
+
+@pytest.mark.slow
+def test_credentials_in_the_url_are_sent_and_never_shown(chroma_server, tmp_path):
+    """``http://user:pass@host:port`` works (basic auth, which this open server ignores) and the password
+    appears in no manifest and no printout."""
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    from tests.conftest import ROOT
+
+    host = chroma_server.split("://", 1)[1]
+    url = f"http://bob:s3cret@{host}"
+    home = tmp_path / "home"
+    a = Assistant.open(Settings.from_env(home=home, chroma_url=url))
+    assert a.index.manifest["chroma"] == f"http://***@{host}"
+    assert "汽修行业" in a.ask("市交通局要做什么？").answer
+    assert "s3cret" not in (a.index.path / "manifest.json").read_text(encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "index"], capture_output=True, text=True, timeout=120,
+                         cwd=ROOT, env=os.environ | {"ASSISTANT_HOME": str(home), "ASSISTANT_CHROMA_URL": url})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert a.index.manifest["build_id"] in out.stdout       # reused, not rebuilt
+    assert "s3cret" not in out.stdout + out.stderr and f"http://***@{host}" in out.stdout

@@ -176,3 +176,36 @@ def test_fifo_as_history_file_is_a_one_line_error(tmp_path, home):
                       timeout=30)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "not a regular file" in out.stderr
+
+
+# --- settings that cannot work are refused with one line (issue 22) ---------------------------------------
+
+@pytest.mark.parametrize("command", [("ask", "市交通局要做什么？"), ("source",), ("duties",)])
+def test_bad_thread_count_is_a_one_line_error(run_cli, command):
+    out = run_cli(*command, env={"ASSISTANT_THREADS": "abc"})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "ASSISTANT_THREADS" in out.stderr
+
+
+@pytest.mark.parametrize("user, password", [("admin", ""), ("", "secret")])
+def test_half_configured_login_refuses_to_serve(run_cli, user, password):
+    from tests.ui.conftest import free_port
+
+    import subprocess
+
+    try:
+        out = run_cli("serve", "--port", str(free_port()), env={"ASSISTANT_UI_USER": user,
+                                                                "ASSISTANT_UI_PASSWORD": password}, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("serve started although nobody could log in") from None
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "ASSISTANT_UI_" in out.stderr
+
+
+def test_chroma_password_is_not_echoed(run_cli, tmp_path):
+    from tests.ui.conftest import free_port
+
+    url = f"http://bob:s3cret@127.0.0.1:{free_port()}"
+    out = run_cli("ask", "市交通局要做什么？", env={"ASSISTANT_CHROMA_URL": url, "ASSISTANT_HOME": str(tmp_path)})
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "s3cret" not in out.stderr + out.stdout and "***@127.0.0.1" in out.stderr
