@@ -202,13 +202,31 @@ def _swap_current(home: Path, target: Path) -> None:
 
 
 def _cleanup(home: Path, keep: Path, chroma_url: str | None) -> None:
-    # Old builds and leftovers of crashed builds go; the current one stays.
+    # Old builds and leftovers of crashed builds go; the current one stays. On a Chroma server only this
+    # data dir's own collections are dropped: those its old builds' manifests record, or, for a build that
+    # crashed before writing one, the two its build id names. A server is shared (other data dirs, other
+    # programs), so nothing is deleted by name pattern. A build dir is removed only once its collections
+    # are gone, so a server that is down now is cleaned up by the next build.
+    client = make_client(url=chroma_url) if chroma_url else None
     for entry in (home / "builds").iterdir():
-        if entry.resolve() != keep.resolve():
-            shutil.rmtree(entry, ignore_errors=True)
-    if chroma_url:
-        client = make_client(url=chroma_url)
-        drop_collections(client, keep.name, (PASSAGES, SENTENCES))
+        if entry.resolve() == keep.resolve():
+            continue
+        if client is not None and entry.is_dir() and not drop_collections(client, _collections_of(entry)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _collections_of(build_dir: Path) -> list[str]:
+    """The Chroma collections a (possibly crashed) build of this data dir created."""
+    build_id = build_dir.name.removeprefix(".tmp-")
+    names = [PASSAGES + build_id, SENTENCES + build_id]
+    try:
+        recorded = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8")).get("collections")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if isinstance(recorded, list):
+        names += [n for n in recorded if isinstance(n, str) and n not in names]
+    return names
 
 
 def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, expected: dict) -> tuple:

@@ -128,12 +128,17 @@ class VectorStore:
         return list(res["ids"]), np.asarray(res["embeddings"], dtype=np.float32)
 
 
-def drop_collections(client, prefix_keep: str | None, prefixes: tuple[str, ...]) -> None:
-    """Delete collections of older builds (server mode), keeping the current build's."""
-    for col in client.list_collections():
-        name = col if isinstance(col, str) else col.name
-        if name.startswith(prefixes) and (prefix_keep is None or not name.endswith(prefix_keep)):
+def drop_collections(client, names: list[str]) -> bool:
+    """Delete exactly the collections ``names`` (a server holds other data dirs' and other programs'
+    collections too: nothing is chosen by pattern). True when none of them is left."""
+    left = False
+    for name in names:
+        try:
+            client.delete_collection(name)
+        except Exception:  # noqa: BLE001 - absent (never created, or another process deleted it) or unreachable
             try:
-                client.delete_collection(name)
-            except Exception:  # noqa: BLE001 - another process may have deleted it first
+                client.get_collection(name)
+                left = True
+            except Exception:  # noqa: BLE001 - not there: that is what was wanted
                 pass
+    return not left
