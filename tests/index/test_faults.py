@@ -146,3 +146,110 @@ def test_a_read_only_home_that_needs_a_build_says_so_in_one_line(tmp_path):
     out = _read_only(home, "ask", "市交通局要做什么？")
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Read-only" in out.stderr
+
+
+# --- data-dir faults (issue 22) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_symlinked_lock_is_refused_and_its_target_untouched(tmp_path, dangling):
+    home = tmp_path / "home"
+    home.mkdir()
+    target = tmp_path / "precious.txt"
+    if not dangling:
+        target.write_text("keep me", encoding="utf-8")
+    (home / ".lock").symlink_to(target)
+    with pytest.raises(IndexError_) as err:
+        open_index(home)
+    assert str(home / ".lock") in str(err.value) and "\n" not in str(err.value)
+    if dangling:
+        assert not target.exists()                      # not created through the link either
+    else:
+        assert target.read_text(encoding="utf-8") == "keep me"
+    assert not any((home / "builds").glob("*")) if (home / "builds").exists() else True
+
+
+def test_current_as_a_directory_is_one_line_and_builds_nothing(tmp_path):
+    home = tmp_path / "home"
+    (home / "current").mkdir(parents=True)
+    (home / "current" / "notes.txt").write_text("mine", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(IndexError_) as err:
+            open_index(home)
+        assert str(home / "current") in str(err.value) and "\n" not in str(err.value)
+    assert not (home / "builds").exists() or not any((home / "builds").iterdir())
+    assert (home / "current" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    out = _cli(home, "ask", "市交通局要做什么？")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and str(home / "current") in out.stderr
+
+
+def test_an_inaccessible_data_dir_is_one_line(tmp_path, monkeypatch):
+    # What `chmod 000 home` does to a user who is not root: everything inside the home is EACCES. (Root
+    # reads through chmod, so the real thing is the test below, which runs only as another user.)
+    home = tmp_path / "home"
+    home.mkdir()
+    inside = str(home) + os.sep
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if os.fspath(path).startswith(inside):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    with pytest.raises(IndexError_) as err:
+        open_index(home)
+    assert str(home) in str(err.value) and "Permission denied" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads through chmod 000")
+def test_a_chmod_000_data_dir_is_one_line(fresh_home):
+    fresh_home.chmod(0)
+    try:
+        out = _cli(fresh_home, "ask", "市交通局要做什么？")
+    finally:
+        fresh_home.chmod(0o700)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and str(fresh_home) in out.stderr
+
+
+def _read_only_tree(root: Path) -> None:
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o444)
+        os.chmod(dirpath, 0o555)
+
+
+def test_the_private_copy_of_a_read_only_store_is_writable_and_removed(fresh_home, monkeypatch):
+    import index.build as build_module
+
+    store = (fresh_home / "current").resolve() / "chroma"
+    _read_only_tree(store)
+    before = set(Path(tempfile.gettempdir()).glob("jh-ro-chroma-*"))
+    real_access = os.access
+    # As root os.access says every dir is writable: say what it says to anyone else about this one.
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == store and mode == os.W_OK
+                        else real_access(p, mode, **kw))
+    build_module._client_for(store.parent, None)
+    copies = set(Path(tempfile.gettempdir()).glob("jh-ro-chroma-*")) - before
+    assert len(copies) == 1
+    for dirpath, dirnames, filenames in os.walk(copies.pop()):
+        assert os.stat(dirpath).st_mode & 0o700 == 0o700, dirpath          # its owner can write and remove
+        for name in filenames:
+            assert os.stat(os.path.join(dirpath, name)).st_mode & 0o600 == 0o600, name
+
+
+def test_copies_left_by_killed_processes_are_swept(fresh_home, monkeypatch):
+    import index.build as build_module
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    stale = Path(tempfile.mkdtemp(prefix=f"jh-ro-chroma-{dead}-"))
+    (stale / "chroma").mkdir()
+    (stale / "chroma" / "chroma.sqlite3").write_bytes(b"x")
+    store = (fresh_home / "current").resolve() / "chroma"
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == store and mode == os.W_OK
+                        else real_access(p, mode, **kw))
+    build_module._client_for(store.parent, None)
+    assert not stale.exists()
