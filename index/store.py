@@ -100,12 +100,18 @@ class ChromaEmbeddingFunction:
 class VectorStore:
     """One Chroma collection of vectors with verbatim documents and span metadata."""
 
-    def __init__(self, client, name: str, embedder: Embedder, create: bool = False):
+    def __init__(self, client, name: str, embedder: Embedder, create: bool = False, size: int = 0):
+        """``size``: when creating, how many items the build will add (all in one ``add``)."""
         self.client, self.name, self.embedder = client, name, embedder
         ef = ChromaEmbeddingFunction(embedder)
         if create:
-            self.collection = client.create_collection(name, embedding_function=ef,
-                                                       metadata={"hnsw:space": "cosine"})
+            # One HNSW batch that is also the sync point: the whole index is written to disk by the build
+            # and recorded as applied. With Chroma's defaults (batch 100, sync 1000) a store this small is
+            # never synced, so every reader replays the log and rewrites the index files, which then could
+            # carry no checksum (index.integrity). Chroma's minimum for both is 2.
+            batch = max(2, size)
+            self.collection = client.create_collection(name, embedding_function=ef, metadata={
+                "hnsw:space": "cosine", "hnsw:batch_size": batch, "hnsw:sync_threshold": batch})
         else:
             self.collection = client.get_collection(name, embedding_function=ef)
 

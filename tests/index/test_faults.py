@@ -60,6 +60,76 @@ def test_a_damaged_index_file_is_found_at_open_and_rebuilt(fresh_home, name, how
     assert all(a.source(c.doc)[c.start:c.end] == c.quote for c in answer.citations)
 
 
+# One flipped byte in the stored vectors, in Chroma's database or in the tokenizer's cache: each is found by
+# the checksums verified at open (before, it changed answers silently, or not at all).
+FLIPS = [("chroma/*/data_level0.bin", None), ("chroma/*/link_lists.bin", None),
+         ("chroma/chroma.sqlite3", "汽修行业".encode("utf-8")), ("jieba.cache", None)]
+
+
+@pytest.mark.parametrize("pattern,near", FLIPS)
+def test_a_flipped_byte_in_the_store_is_found_at_open_and_rebuilt(fresh_home, pattern, near):
+    old = open_index(fresh_home)
+    files = sorted(p for p in old.path.glob(pattern) if p.stat().st_size)
+    assert files, pattern
+    path = files[-1]
+    data = bytearray(path.read_bytes())
+    at = _live_text_offset(path, data, near) if near else len(data) // 2   # inside a stored text, or mid-file
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+    new = open_index(fresh_home)
+    assert new.rebuilt and new.path != old.path
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    a = Assistant(new, Settings.from_env(home=fresh_home))
+    answer = a.ask("市交通局要做什么？")
+    assert "汽修行业" in answer.answer
+    assert all(a.source(c.doc)[c.start:c.end] == c.quote for c in answer.citations)
+
+
+def _documents_with(db_path, text: str):
+    import sqlite3
+
+    db = sqlite3.connect(f"{Path(db_path).as_uri()}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT count(*) FROM embedding_metadata WHERE key = 'chroma:document' AND "
+                          "instr(string_value, ?) > 0", (text,)).fetchone()[0]
+    except sqlite3.Error as exc:
+        return repr(exc)
+    finally:
+        db.close()
+
+
+def _live_text_offset(path, data: bytearray, near: bytes) -> int:
+    """An offset inside ``near`` where SQLite reads it as a stored document (a page can also hold stale,
+    free copies, where a flip changes nothing anyone reads): the flip must change what Chroma reads."""
+    text = near.decode("utf-8")
+    scratch = path.with_name("probe.sqlite3")
+    clean = _documents_with(path, text)
+    at = data.find(near)
+    try:
+        while at >= 0:
+            probe = bytearray(data)
+            probe[at + 1] ^= 0x01
+            scratch.write_bytes(bytes(probe))
+            if _documents_with(scratch, text) != clean:
+                return at + 1
+            at = data.find(near, at + 1)
+    finally:
+        scratch.unlink(missing_ok=True)
+    raise AssertionError(f"{text} is not stored in {path}")
+
+
+def test_reading_does_not_disturb_the_checksums(fresh_home):
+    # Chroma writes to its database whenever a client opens it; the checksums must still match afterwards.
+    first = open_index(fresh_home)
+    first.passages.query(first.sentences.all_vectors()[1][0], 3)
+    out = _cli(fresh_home, "ask", "市交通局要做什么？", "--json")
+    assert out.returncode == 0, out.stderr[-1000:]
+    again = open_index(fresh_home)
+    assert not again.rebuilt and again.path == first.path
+
+
 def _cli(home, *args, env=None, timeout=120):
     full = os.environ | {"ASSISTANT_HOME": str(home)} | (env or {})
     return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
