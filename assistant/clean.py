@@ -27,6 +27,10 @@ What cleaning does, in order (each step is safe to repeat, so cleaning is idempo
 A cleaned question is refused (``InvalidQuestion``) when it is empty, longer than
 ``MAX_QUESTION_CHARS``, or has no letter, digit or CJK character at all (only punctuation, symbols or
 emoji). Every error message is one line: Chinese first, English in parentheses.
+
+Earlier questions are replayed to resolve a follow-up, each one a full answer's work, on every request:
+so history is bounded by count (``MAX_HISTORY_ITEMS``), by entry (``MAX_HISTORY_ITEM_CHARS``) and in
+total (``MAX_HISTORY_TOTAL_CHARS``), newest first; whatever is left out gets a notice.
 """
 from __future__ import annotations
 
@@ -41,7 +45,9 @@ __all__ = [
     "InvalidHistory",
     "InvalidQuestion",
     "MAX_HISTORY_FILE_BYTES",
+    "MAX_HISTORY_ITEM_CHARS",
     "MAX_HISTORY_ITEMS",
+    "MAX_HISTORY_TOTAL_CHARS",
     "MAX_QUESTION_CHARS",
     "clean_history",
     "clean_question",
@@ -50,6 +56,10 @@ __all__ = [
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_ITEMS = 20
+# A follow-up needs the earlier questions' bodies and topics, not pasted paragraphs: one earlier question
+# of this length costs about 0.25 s to replay (its embeddings dominate), the total under a second.
+MAX_HISTORY_ITEM_CHARS = 200
+MAX_HISTORY_TOTAL_CHARS = 600
 MAX_HISTORY_FILE_BYTES = 256 * 1024
 
 # A raw input this long is refused before any cleaning work: no real question is 20x the limit even
@@ -236,11 +246,14 @@ def clean_question(obj: object) -> str:
 # --- history ----------------------------------------------------------------------------------------
 
 def clean_history(items: object) -> tuple[list[str], list[str]]:
-    """``(questions, notices)``: the last ``MAX_HISTORY_ITEMS`` valid earlier questions, cleaned, and one
-    line per thing ignored. Accepts None, a list or a tuple; never raises.
+    """``(questions, notices)``: the last valid earlier questions, cleaned, and one line per thing ignored.
+    Accepts None, a list or a tuple; never raises.
 
-    Entries are numbered from 1 in the notices. Entries older than the last ``MAX_HISTORY_ITEMS`` valid
-    ones are not examined; a single notice says how many were dropped.
+    Kept, newest first: at most ``MAX_HISTORY_ITEMS`` questions of at most ``MAX_HISTORY_ITEM_CHARS``
+    characters each and ``MAX_HISTORY_TOTAL_CHARS`` together; once the total is reached every older entry
+    is left out too (a conversation has no gaps). Entries are numbered from 1 in the notices. Entries
+    older than the last ``MAX_HISTORY_ITEMS`` valid ones are not examined; a single notice says how many
+    were dropped.
     """
     if items is None:
         return [], []
@@ -252,16 +265,28 @@ def clean_history(items: object) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     dropped: list[str] = []          # newest first while scanning
     extra = 0
+    used, full = 0, False
     i = len(entries)
     while i > 0 and len(kept) < MAX_HISTORY_ITEMS:
         i -= 1
         entry = entries[i]
-        if isinstance(entry, str):
+        if full:
+            reason = _TOTAL_REACHED
+        elif isinstance(entry, str):
             try:
-                kept.append(clean_question(entry))
-                continue
+                question = clean_question(entry)
             except InvalidQuestion as exc:
                 reason = str(exc)
+            else:
+                if len(question) > MAX_HISTORY_ITEM_CHARS:
+                    reason = (f"历史问题过长：{len(question)} 字，上限 {MAX_HISTORY_ITEM_CHARS} 字 (an earlier "
+                              f"question is {len(question)} characters long, the limit is {MAX_HISTORY_ITEM_CHARS})")
+                elif used + len(question) > MAX_HISTORY_TOTAL_CHARS:
+                    full, reason = True, _TOTAL_REACHED
+                else:
+                    kept.append(question)
+                    used += len(question)
+                    continue
         else:
             reason = _not_text(entry)
         if len(dropped) < _MAX_NOTICES:
@@ -277,6 +302,10 @@ def clean_history(items: object) -> tuple[list[str], list[str]]:
     notices.extend(reversed(dropped))
     kept.reverse()
     return kept, notices
+
+
+_TOTAL_REACHED = (f"历史问题总长超过上限 {MAX_HISTORY_TOTAL_CHARS} 字，只保留较近的问题 "
+                  f"(earlier questions beyond {MAX_HISTORY_TOTAL_CHARS} characters in total are left out)")
 
 
 def _too_deep(text: str, limit: int) -> bool:

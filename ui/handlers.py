@@ -19,11 +19,14 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant import InvalidQuestion
+from assistant import InvalidQuestion, RequestTimeout
 from ui.render import (KIND_NAMES, conversation_markdown, documents_title, paragraph_number, paragraphs,
                        render_citations, render_conversation, render_duties, render_figures, render_update)
 
 ALL = "全部"
+# Each web request's engine work stops past this many seconds (the answer ends in a one-line error), so
+# no request holds one of the queue's few workers for long; measured answers take well under a second.
+REQUEST_DEADLINE_S = 10.0
 STREAM_EVERY_S = 0.15  # a streaming reply re-renders its turn at most this often
 # Figures shown first: what was set and achieved, then the state of things, counts and dates.
 KIND_ORDER = ["target", "result", "status", "count", "date"]
@@ -85,7 +88,7 @@ class Handlers:
         i = len(turns)
         history = [t["question"] for t in turns if t.get("answer")]
         yield render_update(i, {"question": question}), gr.skip(), "", gr.skip(), gr.skip()
-        events = self.assistant.stream(question, history)
+        events = self.assistant.stream(question, history, deadline=time.monotonic() + REQUEST_DEADLINE_S)
         try:
             partial, shown_at = "", 0.0
             for event in events:
@@ -98,7 +101,8 @@ class Handlers:
                     continue
                 ans = self._placed(event.to_dict())
                 ans["llm"] = dict(event.llm)  # with the dropped claims, which the page lists
-        except InvalidQuestion as exc:  # the one validation, in Assistant: its message is for the user
+        except (InvalidQuestion, RequestTimeout) as exc:  # the one validation, in Assistant; or past the
+            # deadline: either message is for the user
             turns.append({"question": question, "error": str(exc)})
             yield render_update(i, turns[-1]), turns, "", gr.skip(), gr.skip()
             return
@@ -203,8 +207,9 @@ class Handlers:
     def api_ask(self, question: str, history: list[str] | None = None) -> dict:
         """Answer one question; ``history`` is the user's earlier questions. Returns the Answer dict."""
         try:
-            return self.assistant.ask(question, [h for h in (history or []) if isinstance(h, str)]).to_dict()
-        except InvalidQuestion as exc:
+            return self.assistant.ask(question, [h for h in (history or []) if isinstance(h, str)],
+                                      deadline=time.monotonic() + REQUEST_DEADLINE_S).to_dict()
+        except (InvalidQuestion, RequestTimeout) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
 

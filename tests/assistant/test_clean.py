@@ -411,3 +411,23 @@ def test_load_history_file_only_raises_invalid_history(tmp_path, data):
         assert "\n" not in str(exc)
     else:
         assert len(kept) <= MAX_HISTORY_ITEMS and all("\n" not in n for n in notices)
+
+
+# --- bounded history (issue 22: one request must not hold a worker for long) ------------------------
+
+def test_a_long_earlier_question_is_left_out_with_a_notice():
+    from assistant.clean import MAX_HISTORY_ITEM_CHARS
+
+    kept, notices = clean_history(["问" * (MAX_HISTORY_ITEM_CHARS + 1), "市交通局要做什么？"])
+    assert kept == ["市交通局要做什么？"]
+    assert len(notices) == 1 and notices[0].startswith("已忽略第1条历史问题：历史问题过长") and "\n" not in notices[0]
+
+
+def test_history_is_bounded_in_total_newest_first():
+    from assistant.clean import MAX_HISTORY_ITEM_CHARS, MAX_HISTORY_TOTAL_CHARS
+
+    items = [f"{i}" + "问" * (MAX_HISTORY_ITEM_CHARS - 2) for i in range(10)]
+    kept, notices = clean_history(items)
+    fit = MAX_HISTORY_TOTAL_CHARS // (MAX_HISTORY_ITEM_CHARS - 1)
+    assert kept == items[-fit:] and sum(map(len, kept)) <= MAX_HISTORY_TOTAL_CHARS
+    assert len(notices) == len(items) - fit and all("总长" in n for n in notices)

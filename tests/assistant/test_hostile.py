@@ -119,3 +119,38 @@ def test_history_file_loader_rejects_deep_nesting(tmp_path):
     path.write_text("[" * 100_000)
     with pytest.raises(InvalidHistory):
         load_history_file(path)
+
+
+# --- the work of one request is bounded (issue 22) --------------------------------------------------------
+
+def test_a_2000_character_question_answers_in_well_under_a_second(assistant, source):
+    import time
+
+    question = (source * 2)[1000:3000]
+    assistant.ask("市交通局要做什么？")                       # warm
+    started = time.perf_counter()
+    _check(assistant, question)
+    assert time.perf_counter() - started < 1.0          # it took 2.9 s: the whole text was embedded
+
+
+def test_long_history_is_bounded(assistant, source):
+    import time
+
+    history = [(source * 2)[i * 500 + 123:][:199] for i in range(20)] + [(source * 2)[i * 700:][:2000] for i in range(6)]
+    started = time.perf_counter()
+    answer = assistant.ask("市交通局要做什么？", history)
+    assert time.perf_counter() - started < 2.0          # six 2000-character entries took ~20 s
+    assert "汽修行业" in answer.answer and answer.notices
+
+
+def test_a_request_past_its_deadline_stops_with_one_line(assistant):
+    import time
+
+    from assistant import RequestTimeout
+
+    with pytest.raises(RequestTimeout) as info:
+        assistant.ask("那住建局呢？", ["市交通局要做什么？"], deadline=time.monotonic() - 1)
+    assert str(info.value) and "\n" not in str(info.value)
+    events = assistant.stream("市交通局要做什么？", deadline=time.monotonic() - 1)
+    with pytest.raises(RequestTimeout):
+        next(events)
