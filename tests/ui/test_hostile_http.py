@@ -87,3 +87,36 @@ def test_heavy_requests_do_not_stall_a_normal_question(ui_server, source, shape)
     assert event == "complete" and "汽修行业" in json.loads(data)[0]["answer"], data[:300]
     assert elapsed < 5, f"a normal question waited {elapsed:.1f} s behind two heavy requests"
     assert len(results) == 2 and all(e in ("complete", "error") for e, _ in results), results
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(ui_server):
+    import time
+
+    body = json.dumps({"data": ["市交通局要做什么？", ["问" * 100] * 10_000]}, ensure_ascii=False).encode("utf-8")
+    assert len(body) > 3_000_000
+
+    def chunks():
+        for i in range(0, len(body), 65536):
+            yield body[i:i + 65536]
+
+    with httpx.Client(base_url=ui_server.url, timeout=60) as http:
+        for content in (body, chunks()):                   # with a Content-Length, and chunked without one
+            started = time.monotonic()
+            try:
+                posted = http.post("gradio_api/call/ask", content=content,
+                                   headers={"content-type": "application/json"})
+            except httpx.HTTPError:                       # the server may close the upload early
+                continue
+            assert posted.status_code == 413, (posted.status_code, posted.text[:200])
+            assert time.monotonic() - started < 10
+    event, data = _call(ui_server.url, "市交通局要做什么？", [])
+    assert event == "complete" and "汽修行业" in json.loads(data)[0]["answer"]
+
+
+@pytest.mark.parametrize("history", [5, "市交通局要做什么？", {"q": "市交通局"}, True, 1.5])
+def test_history_of_the_wrong_type_is_a_clear_error(ui_server, history):
+    event, data = _call(ui_server.url, "那住建局呢？", history)
+    assert event == "error", (event, data[:200])
+    message = json.loads(data)
+    text = message.get("error") if isinstance(message, dict) else message   # it was {"error": null}
+    assert isinstance(text, str) and "\n" not in text and "history" in text, message
