@@ -1,18 +1,24 @@
 """Input cleaning: turn what a user typed or pasted into one clean question, or a clear one-line error.
 
 ``clean_question`` is the single gate for a question; ``clean_history`` and ``load_history_file`` apply
-the same gate to the user's earlier questions. Pure standard library, no project imports.
+the same gate to the user's earlier questions. Standard library and `regex` (for Unicode properties), no
+project imports.
 
 What cleaning does, in order (each step is safe to repeat, so cleaning is idempotent):
 
 1. bytes must be UTF-8 (a UTF-8 BOM is allowed); anything else that is not ``str`` is refused;
 2. invisible characters are *removed*, not replaced: lone surrogates, every format character
-   (category Cf: U+200B-U+200F, U+2060, U+FEFF, U+00AD, U+180E, bidi controls, ...), the combining
-   grapheme joiner U+034F and the variation selectors U+FE00-U+FE0F / U+E0100-U+E01EF. They are
-   removed first, so ``市交\u200b通局`` is exactly ``市交通局`` and ``e\u200b\u0301`` still composes;
-3. control characters (category Cc, including ``\\n \\t \\r``): a run of them (with any whitespace
-   around it) between two CJK characters is dropped, a line wrapped inside a Chinese phrase
-   (``市交通\\n局``) reads as ``市交通局``; anywhere else the run becomes one space;
+   (category Cf: U+200B-U+200F, U+2060, U+FEFF, U+00AD, U+180E, bidi controls, ...) and every
+   Unicode Default_Ignorable_Code_Point (the combining grapheme joiner U+034F, the variation selectors,
+   the Hangul fillers U+3164/U+115F/U+1160/U+FFA0, the Mongolian selectors U+180B-U+180D, the Khmer
+   vowels U+17B4/U+17B5, tags, ...), plus the braille blank U+2800. They are removed first, so
+   ``市交\u200b通局`` is exactly ``市交通局`` and ``e\u200b\u0301`` still composes. A combining mark
+   (category Mn/Me) right after a CJK character has nothing to combine with and is removed too, unless
+   the two compose (``か\u3099`` → ``が``); after NFKC any mark still left on a CJK character goes;
+3. control characters (category Cc, including ``\\n \\t \\r``) and the line and paragraph separators
+   U+2028/U+2029: a run of them (with any whitespace around it) between two CJK characters is dropped,
+   a line wrapped inside a Chinese phrase (``市交通\\n局``) reads as ``市交通局``; anywhere else the run
+   becomes one space;
 4. NFKC: full-width letters, digits and signs become ASCII (``６１００％`` → ``6100%``, ``ＰＭ２．５`` →
    ``PM2.5``). Full-width Chinese punctuation ``，？：`` becomes ASCII ``,?:``; the Chinese quotes “”
    and the ideographic ``。、「」`` are not compatibility characters and stay as typed;
@@ -21,18 +27,27 @@ What cleaning does, in order (each step is safe to repeat, so cleaning is idempo
 A cleaned question is refused (``InvalidQuestion``) when it is empty, longer than
 ``MAX_QUESTION_CHARS``, or has no letter, digit or CJK character at all (only punctuation, symbols or
 emoji). Every error message is one line: Chinese first, English in parentheses.
+
+Earlier questions are replayed to resolve a follow-up, each one a full answer's work, on every request:
+so history is bounded by count (``MAX_HISTORY_ITEMS``), by entry (``MAX_HISTORY_ITEM_CHARS``) and in
+total (``MAX_HISTORY_TOTAL_CHARS``), newest first; whatever is left out gets a notice.
 """
 from __future__ import annotations
 
 import json
 import os
+import stat
 import unicodedata
+
+import regex
 
 __all__ = [
     "InvalidHistory",
     "InvalidQuestion",
     "MAX_HISTORY_FILE_BYTES",
+    "MAX_HISTORY_ITEM_CHARS",
     "MAX_HISTORY_ITEMS",
+    "MAX_HISTORY_TOTAL_CHARS",
     "MAX_QUESTION_CHARS",
     "clean_history",
     "clean_question",
@@ -41,6 +56,10 @@ __all__ = [
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_ITEMS = 20
+# A follow-up needs the earlier questions' bodies and topics, not pasted paragraphs: one earlier question
+# of this length costs about 0.25 s to replay (its embeddings dominate), the total under a second.
+MAX_HISTORY_ITEM_CHARS = 200
+MAX_HISTORY_TOTAL_CHARS = 600
 MAX_HISTORY_FILE_BYTES = 256 * 1024
 
 # A raw input this long is refused before any cleaning work: no real question is 20x the limit even
@@ -82,19 +101,18 @@ def _too_long(n: int) -> InvalidQuestion:
 
 # --- characters -------------------------------------------------------------------------------------
 
-_REMOVED_EXTRA = frozenset("\u034f" + "".join(chr(c) for c in range(0xFE00, 0xFE10)))
-
-
-def _removed(ch: str) -> bool:
-    """Invisible characters that are deleted outright: surrogates, Cf, CGJ and variation selectors."""
-    if ch in _REMOVED_EXTRA or "\U000e0100" <= ch <= "\U000e01ef":
-        return True
-    return unicodedata.category(ch) in ("Cf", "Cs")
+# Deleted outright. Unicode's Default_Ignorable_Code_Point is the list of characters a renderer shows as
+# nothing (the regex module knows it; unicodedata does not); U+2800 is a visible-width blank that still
+# reads as nothing. NFKC never produces any of these from a character that is kept (checked over all of
+# Unicode), so removing them once, before NFKC, is enough.
+_INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cs}\u2800]")
+# Line and paragraph separators are line breaks, folded like ``\n``.
+_SEPARATORS = "\u2028\u2029"
 
 
 def _is_control(ch: str) -> bool:
-    """Category Cc: U+0000-U+001F and U+007F-U+009F."""
-    return ch <= "\x1f" or "\x7f" <= ch <= "\x9f"
+    """A line-breaking character: category Cc (U+0000-U+001F, U+007F-U+009F) or U+2028/U+2029."""
+    return ch <= "\x1f" or "\x7f" <= ch <= "\x9f" or ch in _SEPARATORS
 
 
 # Scripts written without spaces between words: a line break inside them is not a word break.
@@ -123,9 +141,30 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _drop_invisible(text: str) -> str:
-    if text.isprintable() and text.isascii():   # fast path: nothing to remove
+    if text.isascii():   # fast path: nothing to remove
         return text
-    return "".join(ch for ch in text if not _removed(ch))
+    return _INVISIBLE.sub("", text)
+
+
+def _drop_marks_after_cjk(text: str, *, keep_composing: bool) -> str:
+    """Combining marks on a CJK character (``交\u0301``) show as nothing a reader notices in a Chinese
+    word, so they must not change the question: each is removed. Before NFKC a mark that composes with
+    the character is kept (``か\u3099`` is ``が``); after NFKC whatever could compose has, and every mark
+    still on a CJK character goes (so the result stays NFKC and cleaning stays idempotent)."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    base = ""        # the character the next mark sits on, "" when it sits on a kept mark
+    for ch in text:
+        if unicodedata.category(ch) in ("Mn", "Me"):
+            if base and _is_cjk(base):
+                if not (keep_composing and len(unicodedata.normalize("NFC", base + ch)) == 1):
+                    continue
+            base = ""
+        else:
+            base = ch
+        out.append(ch)
+    return "".join(out)
 
 
 def _fold_controls(text: str) -> str:
@@ -189,8 +228,10 @@ def clean_question(obj: object) -> str:
     if len(text) > _MAX_RAW_CHARS:
         raise _too_long(len(text))
     text = _drop_invisible(text)
+    text = _drop_marks_after_cjk(text, keep_composing=True)
     text = _fold_controls(text)
     text = _nfkc_keeping_cjk_punctuation(text)   # never introduces Cc, Cf or surrogates (Unicode 14)
+    text = _drop_marks_after_cjk(text, keep_composing=False)   # a mark left on a composed が\u0301
     text = " ".join(text.split())
     if not text:
         raise InvalidQuestion("问题为空，请输入一个问题 (the question is empty)")
@@ -205,11 +246,14 @@ def clean_question(obj: object) -> str:
 # --- history ----------------------------------------------------------------------------------------
 
 def clean_history(items: object) -> tuple[list[str], list[str]]:
-    """``(questions, notices)``: the last ``MAX_HISTORY_ITEMS`` valid earlier questions, cleaned, and one
-    line per thing ignored. Accepts None, a list or a tuple; never raises.
+    """``(questions, notices)``: the last valid earlier questions, cleaned, and one line per thing ignored.
+    Accepts None, a list or a tuple; never raises.
 
-    Entries are numbered from 1 in the notices. Entries older than the last ``MAX_HISTORY_ITEMS`` valid
-    ones are not examined; a single notice says how many were dropped.
+    Kept, newest first: at most ``MAX_HISTORY_ITEMS`` questions of at most ``MAX_HISTORY_ITEM_CHARS``
+    characters each and ``MAX_HISTORY_TOTAL_CHARS`` together; once the total is reached every older entry
+    is left out too (a conversation has no gaps). Entries are numbered from 1 in the notices. Entries
+    older than the last ``MAX_HISTORY_ITEMS`` valid ones are not examined; a single notice says how many
+    were dropped.
     """
     if items is None:
         return [], []
@@ -221,16 +265,28 @@ def clean_history(items: object) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     dropped: list[str] = []          # newest first while scanning
     extra = 0
+    used, full = 0, False
     i = len(entries)
     while i > 0 and len(kept) < MAX_HISTORY_ITEMS:
         i -= 1
         entry = entries[i]
-        if isinstance(entry, str):
+        if full:
+            reason = _TOTAL_REACHED
+        elif isinstance(entry, str):
             try:
-                kept.append(clean_question(entry))
-                continue
+                question = clean_question(entry)
             except InvalidQuestion as exc:
                 reason = str(exc)
+            else:
+                if len(question) > MAX_HISTORY_ITEM_CHARS:
+                    reason = (f"历史问题过长：{len(question)} 字，上限 {MAX_HISTORY_ITEM_CHARS} 字 (an earlier "
+                              f"question is {len(question)} characters long, the limit is {MAX_HISTORY_ITEM_CHARS})")
+                elif used + len(question) > MAX_HISTORY_TOTAL_CHARS:
+                    full, reason = True, _TOTAL_REACHED
+                else:
+                    kept.append(question)
+                    used += len(question)
+                    continue
         else:
             reason = _not_text(entry)
         if len(dropped) < _MAX_NOTICES:
@@ -246,6 +302,10 @@ def clean_history(items: object) -> tuple[list[str], list[str]]:
     notices.extend(reversed(dropped))
     kept.reverse()
     return kept, notices
+
+
+_TOTAL_REACHED = (f"历史问题总长超过上限 {MAX_HISTORY_TOTAL_CHARS} 字，只保留较近的问题 "
+                  f"(earlier questions beyond {MAX_HISTORY_TOTAL_CHARS} characters in total are left out)")
 
 
 def _too_deep(text: str, limit: int) -> bool:
@@ -274,19 +334,36 @@ def _too_deep(text: str, limit: int) -> bool:
 _NOT_A_LIST = "历史文件必须是问题字符串的列表"
 
 
+def _unreadable(path: str | os.PathLike, reason: str) -> InvalidHistory:
+    return InvalidHistory(f"无法读取历史文件 (cannot read the history file {_one_line(path, 120)}: {reason})")
+
+
+def _read_regular_file(path: str | os.PathLike, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; ``InvalidHistory`` for anything else. A FIFO would wait
+    for a writer forever and a device such as ``/dev/zero`` never ends, so both are refused: by ``stat``
+    before opening, and by ``fstat`` of what was opened (with O_NONBLOCK, so a FIFO swapped in between
+    cannot block the open either)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise _unreadable(path, "not a regular file")
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)), "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise _unreadable(path, "not a regular file")
+            return fh.read(limit)
+    except InvalidHistory:
+        raise
+    except (OSError, ValueError, TypeError) as exc:   # ValueError: a NUL in the path
+        raise _unreadable(path, _one_line(getattr(exc, "strerror", None) or exc) or type(exc).__name__) from exc
+
+
 def load_history_file(path: str | os.PathLike) -> tuple[list[str], list[str]]:
     """``clean_history`` of a JSON file holding a list of question strings.
 
-    Raises ``InvalidHistory`` (one line) when the file cannot be read, is larger than
-    ``MAX_HISTORY_FILE_BYTES``, is not UTF-8, is not JSON, nests deeper than a list of lists, or is not a
-    list. Problems with single entries are notices, not errors.
+    Raises ``InvalidHistory`` (one line) when the file cannot be read, is not a regular file (a FIFO, a
+    device), is larger than ``MAX_HISTORY_FILE_BYTES``, is not UTF-8, is not JSON, nests deeper than a
+    list of lists, or is not a list. Problems with single entries are notices, not errors.
     """
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_HISTORY_FILE_BYTES + 1)
-    except (OSError, ValueError) as exc:
-        reason = _one_line(getattr(exc, "strerror", None) or exc) or type(exc).__name__
-        raise InvalidHistory(f"无法读取历史文件 (cannot read the history file: {reason})") from exc
+    data = _read_regular_file(path, MAX_HISTORY_FILE_BYTES + 1)
     if len(data) > MAX_HISTORY_FILE_BYTES:
         raise InvalidHistory(f"历史文件过大，上限 {MAX_HISTORY_FILE_BYTES // 1024} KB "
                              f"(the history file is larger than {MAX_HISTORY_FILE_BYTES} bytes)")

@@ -1,4 +1,8 @@
-"""Settings from environment variables (and CLI flags that override them), in one place."""
+"""Settings from environment variables (and CLI flags that override them), in one place.
+
+A value that cannot be used (``ASSISTANT_THREADS=abc``, a login user without a password) is a
+``SettingsError`` with a one-line message naming the variable, never a traceback or a silent default.
+"""
 from __future__ import annotations
 
 import json
@@ -8,6 +12,24 @@ from pathlib import Path
 
 MAX_QUESTION_CHARS = 2000
 CORPUS_CHOICE = "corpus.json"
+# More embedding threads than this is a typo, not a machine (and the engine would try to start them).
+MAX_THREADS = 256
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; ``str(err)`` is one line naming the variable."""
+
+
+def _threads(raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_THREADS:
+        shown = " ".join(raw.split())[:40]
+        raise SettingsError(f"ASSISTANT_THREADS 必须是 1 到 {MAX_THREADS} 之间的整数，现在是 {shown!r} "
+                            f"(ASSISTANT_THREADS must be a whole number from 1 to {MAX_THREADS}, got {shown!r})")
+    return value
 
 
 def _default_home() -> Path:
@@ -62,18 +84,34 @@ class Settings:
         if env.get("ASSISTANT_LLM"):
             values["llm"] = env["ASSISTANT_LLM"]
         if env.get("ASSISTANT_THREADS"):
-            values["threads"] = max(1, int(env["ASSISTANT_THREADS"]))
+            values["threads"] = _threads(env["ASSISTANT_THREADS"])
         if env.get("ASSISTANT_CORPUS"):
             values["corpus"] = tuple(p for p in env["ASSISTANT_CORPUS"].split(os.pathsep) if p.strip())
         if env.get("ASSISTANT_UI_USER"):
             values["ui_user"] = env["ASSISTANT_UI_USER"]
-            values["ui_password"] = env.get("ASSISTANT_UI_PASSWORD", "")
+        if env.get("ASSISTANT_UI_PASSWORD"):
+            values["ui_password"] = env["ASSISTANT_UI_PASSWORD"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "home" in values:
             values["home"] = Path(values["home"])
         if "corpus" in values:
             values["corpus"] = tuple(str(p) for p in values["corpus"])
         return cls(**values)
+
+    def ui_auth(self) -> tuple[str, str] | None:
+        """The web UI's login as ``(user, password)``, or None when no login is configured.
+
+        A user without a password would be a login nobody can pass, and a password without a user a
+        login that silently is not there: both are a ``SettingsError``, so the server refuses to start."""
+        if self.ui_user and self.ui_password:
+            return self.ui_user, self.ui_password
+        if self.ui_user:
+            raise SettingsError("设置了 ASSISTANT_UI_USER 但没有设置 ASSISTANT_UI_PASSWORD，无法登录 "
+                                "(ASSISTANT_UI_USER is set without ASSISTANT_UI_PASSWORD: nobody could log in)")
+        if self.ui_password:
+            raise SettingsError("设置了 ASSISTANT_UI_PASSWORD 但没有设置 ASSISTANT_UI_USER，登录不会生效 "
+                                "(ASSISTANT_UI_PASSWORD is set without ASSISTANT_UI_USER: the login would be off)")
+        return None
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

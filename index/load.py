@@ -8,14 +8,21 @@ derive metadata (see ``index.metadata``).
 - ``.docx``: python-docx paragraphs and table cells, in document order, joined with ``\\n``.
 - ``.pdf``: pypdf page texts joined with ``\\n``; a PDF without a text layer (a scan) is rejected.
 
-Every failure (missing file, directory, unsupported type, too large, empty, corrupt, binary) raises
-:class:`LoadError`, whose message is a single human-readable line in Chinese and English naming the file.
+Every failure (missing file, directory, not a regular file, unsupported type, too large, empty, corrupt,
+binary) raises :class:`LoadError`, whose message is a single human-readable line in Chinese and English
+naming the file.
+
+Only regular files are read: a device (``/dev/zero`` never ends), a FIFO (opening it waits for a writer
+forever) or a socket is refused before it is opened, and a file is read at most ``MAX_BYTES + 1`` bytes
+even if it grows after its size was checked. The bytes read once are what is hashed and parsed.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,11 +130,40 @@ def _decode_text(path: Path, data: bytes) -> str:
     return text
 
 
-def _docx_text(path: Path) -> str:
+def _file_kind(mode: int) -> tuple[str, str]:
+    """What a non-regular file is, in Chinese and English, for the one-line error."""
+    if stat.S_ISDIR(mode):
+        return "目录", "a directory"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件", "a device"
+    if stat.S_ISFIFO(mode):
+        return "管道（FIFO）", "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "套接字", "a socket"
+    return "特殊文件", "a special file"
+
+
+def _not_regular(path: Path, mode: int) -> LoadError:
+    zh, en = _file_kind(mode)
+    return LoadError(path, f"这是{zh}，不是普通文件", f"not a regular file: {en}")
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file. O_NONBLOCK makes opening a FIFO that replaced the file
+    after it was checked return at once (the fstat then refuses it) instead of waiting for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fh.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        return fh.read(limit)
+
+
+def _docx_text(path: Path, data: bytes) -> str:
     import docx
     from docx.table import Table
 
-    document = docx.Document(str(path))
+    document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -143,10 +179,10 @@ def _docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(path: Path, data: bytes) -> str:
     from pypdf import PdfReader
 
-    reader = PdfReader(str(path))
+    reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
         raise LoadError(path, "PDF 已加密", "encrypted PDF")
     text = "\n".join((page.extract_text() or "") for page in reader.pages)
@@ -164,8 +200,10 @@ def load_document(path: str | os.PathLike) -> LoadedDocument:
         raise LoadError(p, "文件不存在", "file not found") from None
     except OSError as exc:
         raise LoadError(p, "无法访问文件", f"cannot access: {_describe(exc)}") from None
-    if p.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise LoadError(p, "这是一个目录，不是文件", "is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(p, st.st_mode)
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(s or "(无后缀/no suffix)" for s in SUPPORTED_SUFFIXES)
@@ -176,16 +214,18 @@ def load_document(path: str | os.PathLike) -> LoadedDocument:
             f"file too large: {st.st_size} bytes > {MAX_BYTES}",
         )
     try:
-        data = p.read_bytes()
+        data = _read_regular(p, MAX_BYTES + 1)
     except OSError as exc:
         raise LoadError(p, "无法读取文件", f"unreadable: {_describe(exc)}") from None
+    if len(data) > MAX_BYTES:   # it grew after the size check
+        raise LoadError(p, f"文件过大（上限 {MAX_BYTES} 字节）", f"file too large: more than {MAX_BYTES} bytes")
     sha = hashlib.sha256(data).hexdigest()
 
     try:
         if suffix == ".docx":
-            text = _docx_text(p)
+            text = _docx_text(p, data)
         elif suffix == ".pdf":
-            text = _pdf_text(p)
+            text = _pdf_text(p, data)
         else:
             text = _decode_text(p, data)
     except LoadError:

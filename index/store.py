@@ -2,11 +2,14 @@
 
 Collections are named per build, so a new build never touches the collections the running index uses.
 Chroma is always given our embedding function: its default one would try to download a model.
+
+A server URL may carry credentials (``http://user:pass@host:port``): they are sent as HTTP basic auth and
+never shown: ``redact_url`` is the form every message, manifest and printout uses.
 """
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 
@@ -19,14 +22,36 @@ def _chroma_settings():
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
+def parse_url(url: str):
+    """``urlparse`` of a Chroma server URL, ``http://`` assumed when no scheme is given."""
+    return urlparse(url if "://" in url else f"http://{url}")
+
+
+def redact_url(url: str | None) -> str | None:
+    """``url`` without its user and password (``http://***@host:port``), safe to print or store."""
+    if not url:
+        return url
+    try:
+        parsed = parse_url(url)
+        if "@" not in parsed.netloc:
+            return url
+        return parsed._replace(netloc="***@" + parsed.netloc.rpartition("@")[2]).geturl()
+    except ValueError:   # unparseable (a bad port, brackets): show nothing of it rather than a secret
+        return "<invalid URL>" if "@" in url else url
+
+
 def make_client(path: str | None = None, url: str | None = None):
-    """A Chroma client: embedded on ``path`` or a server at ``url`` (http://host:port)."""
+    """A Chroma client: embedded on ``path`` or a server at ``url`` (http://[user:pass@]host:port)."""
     import chromadb
 
     if url:
-        parsed = urlparse(url if "://" in url else f"http://{url}")
+        parsed = parse_url(url)
+        settings = _chroma_settings()
+        if parsed.username is not None:
+            settings.chroma_client_auth_provider = "chromadb.auth.basic_authn.BasicAuthClientProvider"
+            settings.chroma_client_auth_credentials = f"{unquote(parsed.username)}:{unquote(parsed.password or '')}"
         return chromadb.HttpClient(host=parsed.hostname or "localhost", port=parsed.port or 8000,
-                                   ssl=parsed.scheme == "https", settings=_chroma_settings())
+                                   ssl=parsed.scheme == "https", settings=settings)
     return chromadb.PersistentClient(path=path, settings=_chroma_settings())
 
 
@@ -75,12 +100,18 @@ class ChromaEmbeddingFunction:
 class VectorStore:
     """One Chroma collection of vectors with verbatim documents and span metadata."""
 
-    def __init__(self, client, name: str, embedder: Embedder, create: bool = False):
+    def __init__(self, client, name: str, embedder: Embedder, create: bool = False, size: int = 0):
+        """``size``: when creating, how many items the build will add (over one or more ``add`` calls)."""
         self.client, self.name, self.embedder = client, name, embedder
         ef = ChromaEmbeddingFunction(embedder)
         if create:
-            self.collection = client.create_collection(name, embedding_function=ef,
-                                                       metadata={"hnsw:space": "cosine"})
+            # One HNSW batch that is also the sync point: the whole index is written to disk by the build
+            # and recorded as applied. With Chroma's defaults (batch 100, sync 1000) a store this small is
+            # never synced, so every reader replays the log and rewrites the index files, which then could
+            # carry no checksum (index.integrity). Chroma's minimum for both is 2.
+            batch = max(2, size)
+            self.collection = client.create_collection(name, embedding_function=ef, metadata={
+                "hnsw:space": "cosine", "hnsw:batch_size": batch, "hnsw:sync_threshold": batch})
         else:
             self.collection = client.get_collection(name, embedding_function=ef)
 
@@ -115,12 +146,17 @@ class VectorStore:
         return list(res["ids"]), np.asarray(res["embeddings"], dtype=np.float32)
 
 
-def drop_collections(client, prefix_keep: str | None, prefixes: tuple[str, ...]) -> None:
-    """Delete collections of older builds (server mode), keeping the current build's."""
-    for col in client.list_collections():
-        name = col if isinstance(col, str) else col.name
-        if name.startswith(prefixes) and (prefix_keep is None or not name.endswith(prefix_keep)):
+def drop_collections(client, names: list[str]) -> bool:
+    """Delete exactly the collections ``names`` (a server holds other data dirs' and other programs'
+    collections too: nothing is chosen by pattern). True when none of them is left."""
+    left = False
+    for name in names:
+        try:
+            client.delete_collection(name)
+        except Exception:  # noqa: BLE001 - absent (never created, or another process deleted it) or unreachable
             try:
-                client.delete_collection(name)
-            except Exception:  # noqa: BLE001 - another process may have deleted it first
+                client.get_collection(name)
+                left = True
+            except Exception:  # noqa: BLE001 - not there: that is what was wanted
                 pass
+    return not left

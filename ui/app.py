@@ -11,8 +11,10 @@ import traceback
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from ui.handlers import ALL, Handlers
+from ui.limits import MAX_BODY_BYTES, BodySizeLimit
 from ui.render import documents_title, esc, render_citations, render_conversation, render_metadata, render_source
 
 __all__ = ["build_app", "example_questions", "launch", "launch_kwargs"]
@@ -59,7 +61,9 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
     duty_html, duty_count_text = h.filter_duties(ALL, "")
     fig_html, fig_count_text = h.filter_figures(ALL, "")
 
-    with gr.Blocks(title="讲话问答助手", analytics_enabled=False) as app:
+    # Gradio keeps a copy of every exported file in its cache: those older than an hour go, checked every
+    # ten minutes (without this they stay until the server restarts).
+    with gr.Blocks(title="讲话问答助手", analytics_enabled=False, delete_cache=(600, 3600)) as app:
         gr.HTML(f'<div id="jh-header-inner"><h1>讲话问答助手</h1>'
                 f'<div class="sub">{esc(documents_title(assistant.documents))}</div></div>', elem_id="jh-header")
         turns = gr.State([])
@@ -169,11 +173,11 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool 
     """Serve the UI on ``host:port`` (local only by default; never a share link; login when
     ``ASSISTANT_UI_USER``/``ASSISTANT_UI_PASSWORD`` are set). Prints the URL."""
     settings = assistant.settings
+    auth = settings.ui_auth()   # SettingsError for a half-configured login: refuse to start, not lock everyone out
     try:  # warm up (jieba dictionary, embedding engine) so the first visitor does not wait
         assistant.ask(example_questions(assistant)[0])
     except Exception:  # pragma: no cover - a broken index shows up on the first real question
         traceback.print_exc()
-    auth = (settings.ui_user, settings.ui_password or "") if settings.ui_user else None
     app = build_app(assistant, quiz=quiz)
     app.queue(default_concurrency_limit=CONCURRENCY)
     options = dict(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=True,
@@ -181,6 +185,8 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool 
                    enable_monitoring=False, mcp_server=False, ssr_mode=False, pwa=False,
                    auth_message="讲话问答助手：请登录" if auth else None)
     options.update(launch_kwargs())
+    # No request body over MAX_BODY_BYTES reaches Gradio (ui.limits).
+    options["app_kwargs"] = {"middleware": [Middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)]}
     options.update(kwargs)
     _, local_url, _ = app.launch(**options)
     shown = local_url or f"http://{host}:{port}/"

@@ -10,13 +10,19 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from assistant.config import Settings
+from assistant.config import Settings, SettingsError
 from ui import terminal
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="讲话问答助手: cited answers from the loaded documents (default: the shipped speech).")
 console = Console()
 err = Console(stderr=True)
+
+
+@app.callback()
+def _check_environment() -> None:
+    # Every command reads the settings somewhere (train and bench deep inside): check them once, up front.
+    _settings()
 
 
 def _open(rebuild: bool = False, llm: str | None = None, corpus: list[str] | None = None):
@@ -27,11 +33,19 @@ def _open(rebuild: bool = False, llm: str | None = None, corpus: list[str] | Non
     from index.build import IndexError_
     from index.load import LoadError
 
-    settings = Settings.from_env(llm=llm, corpus=tuple(corpus) if corpus else None)
+    settings = _settings(llm=llm, corpus=tuple(corpus) if corpus else None)
     try:
         return _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, TimeElapsedColumn)
     except (LoadError, ModelMissing, IndexError_, KeyError, ValueError) as exc:
         _fail(str(exc).replace("\n", " "), code=1)
+
+
+def _settings(**overrides) -> Settings:
+    """Settings from the environment; an unusable value is a one-line error (exit 2), not a traceback."""
+    try:
+        return Settings.from_env(**overrides)
+    except SettingsError as exc:
+        _fail(str(exc))
 
 
 def _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, TimeElapsedColumn):
@@ -40,13 +54,13 @@ def _open_with(Assistant, settings, rebuild, Progress, BarColumn, TextColumn, Ti
         task = bar.add_task("建立索引 (building the index)", total=None)
 
         def progress(stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total or None, description=f"建立索引: {stage}")
+            bar.update(task, completed=done, total=total or None, description=f"建立索引: {terminal.escape(stage)}")
 
         return Assistant.open(settings, rebuild=rebuild, progress=progress)
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]错误:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]错误:[/red] {terminal.escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -63,11 +77,12 @@ def _render_answer(answer, as_json: bool, assistant=None) -> None:
             if assistant is not None:
                 place = assistant.place(c.doc or None, c.start)
                 where = f"{c.section} · {terminal.label('paragraph', n=place['paragraph'])}"
-            t.add_row(str(c.n), where or c.section, c.quote)
+            terminal.add_row(t, c.n, where or c.section, c.quote)
         console.print(t)
     llm = getattr(answer, "llm", None) or {}
     if llm.get("reason"):
-        err.print(f"[dim]{'LLM' if llm.get('used') else '原文摘录'}：{llm['reason']}[/dim]", highlight=False)
+        err.print(f"[dim]{'LLM' if llm.get('used') else '原文摘录'}：{terminal.escape(llm['reason'])}[/dim]",
+                  highlight=False)
 
 
 @app.command()
@@ -78,12 +93,12 @@ def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if
     assistant = _open(rebuild=rebuild, corpus=corpus)
     assistant.settings.remember_corpus()
     for d in assistant.documents:
-        console.print(f"文档 {d['id']}: {d['title']}")
+        console.print(f"文档 {d['id']}: {d['title']}", markup=False)
     m = assistant.index.manifest
     console.print(f"index {m['build_id']}: {m['passages']} passages, {m['sentences']} sentences, "
                   f"{len(assistant.index.corpus.duties)} duties, {len(assistant.index.corpus.figures)} figures, "
-                  f"embedding {m['embedding_model']} ({m['embedding_dim']}d), chroma {m['chroma']}")
-    console.print(f"at {assistant.index.path}")
+                  f"embedding {m['embedding_model']} ({m['embedding_dim']}d), chroma {m['chroma']}", markup=False)
+    console.print(f"at {assistant.index.path}", markup=False)
 
 
 @app.command()
@@ -102,7 +117,7 @@ def ask(question: str = typer.Argument(..., help="The question, in Chinese or En
         except (InvalidHistory, OSError) as exc:
             _fail(f"--history-file: {exc}".replace("\n", " "))
         for notice in notices:
-            err.print(f"[yellow]{notice}[/yellow]", highlight=False)
+            err.print(f"[yellow]{terminal.escape(notice)}[/yellow]", highlight=False)
     assistant = _open(llm=llm)
     try:
         answer = assistant.ask(question, history)
@@ -120,7 +135,8 @@ def chat():
     assistant = _open()
     conversation = Conversation()
     titles = "；".join(d["title"] for d in assistant.documents)
-    console.print(f"[bold]讲话问答助手[/bold] — {titles}。输入问题，空行或 Ctrl-D 退出。", highlight=False)
+    console.print(f"[bold]讲话问答助手[/bold] — {terminal.escape(titles)}。输入问题，空行或 Ctrl-D 退出。",
+                  highlight=False)
     while True:
         try:
             question = console.input("[bold cyan]问> [/bold cyan]")
@@ -137,7 +153,7 @@ def chat():
                 else:
                     answer = event
         except InvalidQuestion as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(f"[red]{terminal.escape(exc)}[/red]", highlight=False)
             continue
         except KeyboardInterrupt:  # stop this answer, keep the chat
             console.print()
@@ -147,7 +163,8 @@ def chat():
             console.rule("核对后的回答", style="dim")
         conversation.add(answer)
         if answer.standalone_question != answer.question:
-            console.print(f"[dim]（理解为：{answer.standalone_question}）[/dim]")
+            understood = terminal.escape(answer.standalone_question)
+            console.print(f"[dim]（理解为：{understood}）[/dim]", highlight=False)
         _render_answer(answer, as_json=False, assistant=assistant)
 
 
@@ -163,8 +180,8 @@ def duties(actor: Optional[str] = typer.Argument(None, help="An actor, any alias
         return _print_json(rows)
     t = terminal.table("actors", "topic", "task", "place")
     for d in rows:
-        t.add_row("、".join(d["actors"]) + (terminal.label("inherited") if d.get("inherited") else ""), d["topic"],
-                  d["task"], _paragraph(assistant, d["start"]))
+        terminal.add_row(t, "、".join(d["actors"]) + (terminal.label("inherited") if d.get("inherited") else ""),
+                         d["topic"], d["task"], _paragraph(assistant, d["start"]))
     console.print(t)
 
 
@@ -187,7 +204,7 @@ def figures(as_json: bool = typer.Option(False, "--json", help="Print the figure
         return _print_json(rows)
     t = terminal.table("figure", "kind", "measure", "place")
     for f in rows:
-        t.add_row(f["text"], terminal.kind_label(f["kind"]), f["measure"], _paragraph(assistant, f["start"]))
+        terminal.add_row(t, f["text"], terminal.kind_label(f["kind"]), f["measure"], _paragraph(assistant, f["start"]))
     console.print(t)
 
 
@@ -197,7 +214,7 @@ def source(doc: Optional[str] = typer.Option(None, "--doc", help="Document id (d
     from index.documents import Corpus
     from index.load import LoadError
 
-    settings = Settings.from_env()
+    settings = _settings()
     try:
         text = Corpus.load(settings.corpus_paths() or None).document(doc).text
     except (LoadError, KeyError) as exc:
@@ -211,7 +228,7 @@ def train():
     from assistant.train import train as fit
     from eval.reports import assistant_for
 
-    fit(progress=lambda line: err.print(line, highlight=False), opener=assistant_for)
+    fit(progress=lambda line: err.print(line, highlight=False, markup=False), opener=assistant_for)
 
 
 @app.command()
@@ -220,6 +237,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="Bind address (local only b
     """Start the web UI."""
     from ui.app import launch
 
+    try:
+        _settings().ui_auth()   # before the index is opened: a login nobody can pass is refused at once
+    except SettingsError as exc:
+        _fail(str(exc))
     launch(_open(), host=host, port=port)
 
 
@@ -241,9 +262,9 @@ def eval_cmd(gold: Optional[Path] = typer.Option(None, "--gold", help="Question 
     for cat, m in list(ours["categories"].items()) + [(terminal.label("all"), ours["overall"])]:
         base = (baseline["categories"].get(cat, baseline["overall"]) if m is not ours["overall"]
                 else baseline["overall"]) if baseline else {}
-        t.add_row(cat, str(m["n"]), *(_num(m.get(k)) for k in keys), _num(base.get("accuracy")))
+        terminal.add_row(t, cat, m["n"], *(_num(m.get(k)) for k in keys), _num(base.get("accuracy")))
     console.print(t)
-    console.print(f"failures: {len(ours['failures'])} — report: {out / 'report.md'}", highlight=False)
+    console.print(f"failures: {len(ours['failures'])} — report: {out / 'report.md'}", highlight=False, markup=False)
 
 
 def _num(v) -> str:
@@ -259,7 +280,7 @@ def bench(out: Optional[Path] = typer.Option(None, "--out", help="Also write the
         results = run_bench(out=out, progress=advance)
     t = terminal.table("measure_name", "value", "target", "met", title=terminal.label("bench_title"))
     for k, v in TARGETS.items():
-        t.add_row(k, str(results[k]), f"≤ {v}", terminal.label("yes" if results["met"][k] else "no"))
+        terminal.add_row(t, k, results[k], f"≤ {v}", terminal.label("yes" if results["met"][k] else "no"))
     console.print(t)
     console.print(f"({results['warm_asks']} warm asks over the gold questions)", highlight=False)
 
@@ -307,11 +328,12 @@ def llm_bench(sets: Optional[list[Path]] = typer.Option(None, "--set", help="Que
         console.print(f"{s['set']} ({s['status']}, n={s['n']}): extractive {s['accuracy']['extractive']}, "
                       f"LLM {s['accuracy']['llm']}, kept {s['llm_kept']} ({s['llm_kept_share']}), "
                       f"TTFT p50 {s['first_token_ms']['p50']} ms, settled p50 {s['settled_ms']['p50']} ms",
-                      highlight=False)
+                      highlight=False, markup=False)
     for name, p in result["planted"].items():
         console.print(f"{name}: {len(p['survived'])} of {p['wrong_claims']} wrong claims survived; "
-                      f"{len(p['controls_dropped'])} of {p['controls']} controls dropped", highlight=False)
-    console.print(f"report: {out / 'llm_bench.md'}", highlight=False)
+                      f"{len(p['controls_dropped'])} of {p['controls']} controls dropped", highlight=False,
+                      markup=False)
+    console.print(f"report: {out / 'llm_bench.md'}", highlight=False, markup=False)
 
 
 @app.command()
@@ -327,15 +349,15 @@ def load(users: int = typer.Option(100, "--users", help="Simulated users, each o
         low, high = (float(x) for x in think.split(","))
     except ValueError:
         raise typer.BadParameter("--think takes two numbers, 'low,high' (e.g. 5,15)") from None
-    result = run_load(users, seconds, echo=lambda line: err.print(line, highlight=False), think=(low, high),
-                      steady=steady)
+    result = run_load(users, seconds, echo=lambda line: err.print(line, highlight=False, markup=False),
+                      think=(low, high), steady=steady)
     t = terminal.table("measure_name", "value", title=terminal.label("load_title"))
     for key, value in result.items():
         if isinstance(value, dict):
             for sub, v in value.items():
-                t.add_row(f"{key}.{sub}", str(v))
+                terminal.add_row(t, f"{key}.{sub}", v)
         else:
-            t.add_row(key, str(value))
+            terminal.add_row(t, key, value)
     console.print(t)
 
 

@@ -19,11 +19,14 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant import InvalidQuestion
+from assistant import InvalidQuestion, RequestTimeout
 from ui.render import (KIND_NAMES, conversation_markdown, documents_title, paragraph_number, paragraphs,
                        render_citations, render_conversation, render_duties, render_figures, render_update)
 
 ALL = "全部"
+# Each web request's engine work stops past this many seconds (the answer ends in a one-line error), so
+# no request holds one of the queue's few workers for long; measured answers take well under a second.
+REQUEST_DEADLINE_S = 10.0
 STREAM_EVERY_S = 0.15  # a streaming reply re-renders its turn at most this often
 # Figures shown first: what was set and achieved, then the state of things, counts and dates.
 KIND_ORDER = ["target", "result", "status", "count", "date"]
@@ -51,10 +54,12 @@ class Handlers:
                               if any(f.get("kind") == k for f in self.figures)]
         home = Path(assistant.settings.home)
         self.feedback_path = home / "feedback.jsonl"
-        # Exports live in the data dir (pruned after an hour), not in a new temp folder per server start.
+        # Exports live in the data dir (pruned after an hour), not in a new temp folder per server start;
+        # the folder and the files are the owner's only (a conversation can be private).
         self.export_dir = home / "exports"
         self._epochs = itertools.count(1)
         self._pruned_at = 0.0
+        self._prune_exports()   # what earlier runs left: pruning otherwise waits for someone to export
 
     # ---- where things are ------------------------------------------------------------------------------
     @lru_cache(maxsize=16)
@@ -85,7 +90,7 @@ class Handlers:
         i = len(turns)
         history = [t["question"] for t in turns if t.get("answer")]
         yield render_update(i, {"question": question}), gr.skip(), "", gr.skip(), gr.skip()
-        events = self.assistant.stream(question, history)
+        events = self.assistant.stream(question, history, deadline=time.monotonic() + REQUEST_DEADLINE_S)
         try:
             partial, shown_at = "", 0.0
             for event in events:
@@ -98,7 +103,8 @@ class Handlers:
                     continue
                 ans = self._placed(event.to_dict())
                 ans["llm"] = dict(event.llm)  # with the dropped claims, which the page lists
-        except InvalidQuestion as exc:  # the one validation, in Assistant: its message is for the user
+        except (InvalidQuestion, RequestTimeout) as exc:  # the one validation, in Assistant; or past the
+            # deadline: either message is for the user
             turns.append({"question": question, "error": str(exc)})
             yield render_update(i, turns[-1]), turns, "", gr.skip(), gr.skip()
             return
@@ -130,12 +136,17 @@ class Handlers:
         turns = list(turns or [])
         if not any(t.get("answer") for t in turns):
             return gr.DownloadButton(value=None, visible=False)
-        self.export_dir.mkdir(parents=True, exist_ok=True)
+        self.export_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.export_dir, 0o700)   # also a folder made before exports were private
         self._prune_exports()
         session = re.sub(r"[^0-9A-Za-z]", "", getattr(request, "session_hash", None) or "")[:16] or f"{os.getpid()}"
         path = self.export_dir / f"conversation-{datetime.now():%Y%m%d}-{session}.md"
         tmp = path.with_suffix(".md.tmp")
-        tmp.write_text(conversation_markdown(turns, self.title), encoding="utf-8")
+        # 0600 from the start (no moment world-readable); Gradio's cached copy keeps the mode (copy2).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)   # a leftover .tmp of an older run may have had other bits
+            fh.write(conversation_markdown(turns, self.title))
         tmp.replace(path)  # never a half-written file
         return gr.DownloadButton(value=str(path), visible=True)
 
@@ -145,6 +156,8 @@ class Handlers:
         if now - self._pruned_at < every_s:
             return
         self._pruned_at = now
+        if not self.export_dir.is_dir():
+            return
         for old in self.export_dir.glob("conversation-*.md*"):
             try:
                 if old.stat().st_mtime < now - max_age_s:
@@ -201,10 +214,17 @@ class Handlers:
 
     # ---- the public API ---------------------------------------------------------------------------------
     def api_ask(self, question: str, history: list[str] | None = None) -> dict:
-        """Answer one question; ``history`` is the user's earlier questions. Returns the Answer dict."""
+        """Answer one question; ``history`` is the user's earlier questions. Returns the Answer dict (entries
+        that are not usable questions are left out, each with a line in its ``notices``)."""
+        if history is not None and not isinstance(history, list):
+            # A string would otherwise be read as a list of characters, and a number raised a TypeError that
+            # reached the client as {"error": null}.
+            name = type(history).__name__
+            raise gr.Error(f"历史必须是问题字符串的列表，收到的是 {name} "
+                           f"(history must be a list of question strings, got {name})", print_exception=False)
         try:
-            return self.assistant.ask(question, [h for h in (history or []) if isinstance(h, str)]).to_dict()
-        except InvalidQuestion as exc:
+            return self.assistant.ask(question, history or [], deadline=time.monotonic() + REQUEST_DEADLINE_S).to_dict()
+        except (InvalidQuestion, RequestTimeout) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
 

@@ -52,7 +52,7 @@ def run_quiz(assistant, n: int = 10, seed: int | None = None, kind: str | None =
     total, answered, ended_early = 0.0, 0, False
     for i, q in enumerate(questions, 1):
         console.print()
-        console.print(f"[bold cyan]第 {i}/{len(questions)} 题[/bold cyan] [dim]{q.kind_label} · "
+        console.print(f"[bold cyan]第 {i}/{len(questions)} 题[/bold cyan] [dim]{escape(q.kind_label)} · "
                       f"难度 {q.level}（{LEVEL_LABELS[q.level]}） · {escape(q.topic)}[/dim]", highlight=False)
         console.print(escape(q.prompt), highlight=False, soft_wrap=True)
         if q.options and q.answer_type == "choice":

@@ -1,6 +1,10 @@
 """Terminal output for the CLI: tables that wrap instead of cutting, headers in the interface language,
 and progress bars on stderr (so ``assistant eval > out.txt`` still shows progress, and stdout stays data).
 
+Rich reads ``[...]`` in a printed string as markup, and a stray ``[/red]`` in a question or a document
+raises ``MarkupError``; so every text that comes from a user or a document goes through ``escape`` (a
+``rich.markup.escape`` that also takes non-strings) and every table row through ``add_row``.
+
 The interface language is ``ASSISTANT_LANG`` (``zh`` by default, or ``en``).
 """
 from __future__ import annotations
@@ -10,6 +14,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from rich.console import Console
+from rich.markup import escape as _escape
 from rich.table import Table
 
 LABELS: dict[str, tuple[str, str]] = {  # key → (中文, English)
@@ -45,17 +50,28 @@ def kind_label(kind: str) -> str:
     return en if lang() == "en" else zh
 
 
+def escape(value: object) -> str:
+    """``value`` as text that Rich prints literally (``[/red]`` stays ``[/red]``, never markup)."""
+    return _escape(str(value))
+
+
+def add_row(t: Table, *cells: object) -> None:
+    """A row of literal text: cells hold quotes, tasks and names from documents and users."""
+    t.add_row(*(escape(c) for c in cells))
+
+
 def table(*keys: str, title: str | None = None, numeric: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> Table:
     """A table whose columns wrap (fold) rather than cut with "…"; numeric columns never split, and name
     columns (``names``: short labels such as categories) keep their words whole."""
-    t = Table(title=title, show_lines=False, header_style="bold", expand=False, padding=(0, 1))
+    t = Table(title=None if title is None else escape(title), show_lines=False, header_style="bold", expand=False,
+              padding=(0, 1))
     for key in keys:
         if key in numeric:  # a 5-character figure always fits; a long header wraps above it
-            t.add_column(label(key), justify="right", overflow="fold", min_width=5)
+            t.add_column(escape(label(key)), justify="right", overflow="fold", min_width=5)
         elif key in names:
-            t.add_column(label(key), overflow="fold", min_width=14)
+            t.add_column(escape(label(key)), overflow="fold", min_width=14)
         else:
-            t.add_column(label(key), overflow="fold")
+            t.add_column(escape(label(key)), overflow="fold")
     return t
 
 
@@ -67,12 +83,12 @@ def progress(description: str, total: int | None = None) -> Iterator:
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(escape(description), total=total)
 
         def advance(n: int = 1, total: int | None = None, description: str | None = None) -> None:
             changes = {"total": total} if total is not None else {}
             if description:
-                changes["description"] = description
+                changes["description"] = escape(description)
             bar.update(task, advance=n, **changes)
 
         yield advance

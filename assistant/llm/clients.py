@@ -23,9 +23,23 @@ class LLMOptions:
 
     @classmethod
     def from_env(cls) -> "LLMOptions":
-        env = os.environ
-        return cls(max_tokens=int(env.get("ASSISTANT_LLM_MAX_TOKENS", cls.max_tokens)),
-                   timeout_s=float(env.get("ASSISTANT_LLM_TIMEOUT", cls.timeout_s)))
+        return cls(max_tokens=int(_positive("ASSISTANT_LLM_MAX_TOKENS", cls.max_tokens, int)),
+                   timeout_s=_positive("ASSISTANT_LLM_TIMEOUT", cls.timeout_s, float))
+
+
+def _positive(name: str, default: float, kind: type) -> float:
+    """A positive number from the environment, or a one-line ``LLMConfigError`` naming the variable."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        value = 0
+    if not 0 < value < float("inf"):
+        shown = " ".join(raw.split())[:40]
+        raise LLMConfigError(f"{name} 必须是正数，现在是 {shown!r} ({name} must be a positive number, got {shown!r})")
+    return value
 
 
 def chat_model(spec: str, options: LLMOptions | None = None):

@@ -20,7 +20,8 @@ from assistant.clean import (
 )
 
 QUESTIONS = ["市交通局要做什么？", "6个100%是什么？", "PM2.5的目标是多少", "那住建局呢？", "What must the transport bureau do?"]
-INVISIBLE = ["\u200b", "\u2060", "\u00ad", "\u180e", "\u034f", "\ufeff"]
+INVISIBLE = ["\u200b", "\u2060", "\u00ad", "\u180e", "\u034f", "\ufeff", "\u3164", "\u115f", "\u1160", "\uffa0",
+             "\u2800", "\u180b", "\u180c", "\u180d", "\u17b4", "\u17b5", "\U000e0001"]
 
 
 def _assert_one_line(exc: BaseException) -> None:
@@ -50,6 +51,13 @@ def _assert_one_line(exc: BaseException) -> None:
     ("市\u180e交\u034f通\ufe0f局\u2060", "市交通局"),
     ("市交\u200c\u200e\u202e通局", "市交通局"),                   # bidi controls are Cf too
     ("e\u200b\u0301", "\u00e9"),                                # removal happens before NFKC
+    ("市交\u3164通局", "市交通局"),                                # Hangul filler (a letter, yet invisible)
+    ("市交\u2800通\uffa0局", "市交通局"),                          # braille blank, half-width filler
+    ("市交\u0301通\u20dd局\u0300\u0323", "市交通局"),              # marks with no base to combine with
+    ("か\u3099", "が"), ("か\u0301\u3099", "が"),                 # marks that combine are kept (NFKC)
+    ("市交通\u2028局", "市交通局"), ("市交通 \u2029 局", "市交通局"),   # separators are line breaks
+    ("PM2.5\u2028AQI", "PM2.5 AQI"),
+    ("caf\u0065\u0301", "caf\u00e9"), ("\u0905\u0902", "\u0905\u0902"),  # marks on other scripts stay
     ("市交通局\ud800要做什么", "市交通局要做什么"),                  # lone surrogate removed
     ("市交通局要做什么？".encode("utf-8"), "市交通局要做什么？"),
     ("\ufeff问题".encode("utf-8"), "问题"),
@@ -78,6 +86,8 @@ def test_clean_question_examples(raw, expected):
     ("😀🎉 ...", "问题里没有可查询的文字"),
     ("“”「」。、", "问题里没有可查询的文字"),
     ("\u0301\u0302", "问题里没有可查询的文字"),
+    ("\u3164\u3164", "问题为空"),
+    ("\u2800 \u115f", "问题为空"),
 ])
 def test_clean_question_rejects(raw, match):
     with pytest.raises(InvalidQuestion, match=match) as info:
@@ -133,6 +143,7 @@ def test_any_mix_of_invisible_characters_is_equivalent(question, inserts):
 _INTERESTING = st.sampled_from(list(
     "市交通局要做什么？，。“”ＰＭ２．５６％aZ9 \u3000\n\r\t\x00\x1f\x7f\x85\u2028\u00a0"
     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f\ufe0f\u0301\u3099か\u00a8\ufdfa\u2f00e"
+    "\u3164\uffa0\u2800\u20dd\u2029\u17b4\u180b\uff9e"
 ) + ["\ud800", "\udfff", "\U000e0101", "\U000e0041"])
 _ANY_TEXT = st.one_of(
     st.text(),
@@ -354,6 +365,35 @@ def test_unreadable_file_is_an_invalid_history(tmp_path, name):
     _assert_one_line(info.value)
 
 
+@pytest.mark.parametrize("kind", ["fifo", "symlink to fifo", "device"])
+def test_special_files_are_refused_at_once(tmp_path, kind):
+    import os
+    import threading
+    import time
+
+    fifo = tmp_path / "fifo.json"
+    if kind == "device":
+        path = "/dev/zero"
+    else:
+        os.mkfifo(fifo)
+        path = fifo if kind == "fifo" else tmp_path / "link.json"
+        if kind != "fifo":
+            path.symlink_to(fifo)
+
+        def unblock():   # a loader stuck opening the FIFO sees end-of-file after 3 s, so a regression fails
+            time.sleep(3)
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+        threading.Thread(target=unblock, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(InvalidHistory, match="not a regular file") as info:
+        load_history_file(path)
+    assert time.monotonic() - started < 2 and str(path) in str(info.value)
+    _assert_one_line(info.value)
+
+
 def test_path_with_nul_byte_is_an_invalid_history():
     with pytest.raises(InvalidHistory, match="无法读取历史文件"):
         load_history_file("bad\x00name.json")
@@ -371,3 +411,23 @@ def test_load_history_file_only_raises_invalid_history(tmp_path, data):
         assert "\n" not in str(exc)
     else:
         assert len(kept) <= MAX_HISTORY_ITEMS and all("\n" not in n for n in notices)
+
+
+# --- bounded history (issue 22: one request must not hold a worker for long) ------------------------
+
+def test_a_long_earlier_question_is_left_out_with_a_notice():
+    from assistant.clean import MAX_HISTORY_ITEM_CHARS
+
+    kept, notices = clean_history(["问" * (MAX_HISTORY_ITEM_CHARS + 1), "市交通局要做什么？"])
+    assert kept == ["市交通局要做什么？"]
+    assert len(notices) == 1 and notices[0].startswith("已忽略第1条历史问题：历史问题过长") and "\n" not in notices[0]
+
+
+def test_history_is_bounded_in_total_newest_first():
+    from assistant.clean import MAX_HISTORY_ITEM_CHARS, MAX_HISTORY_TOTAL_CHARS
+
+    items = [f"{i}" + "问" * (MAX_HISTORY_ITEM_CHARS - 2) for i in range(10)]
+    kept, notices = clean_history(items)
+    fit = MAX_HISTORY_TOTAL_CHARS // (MAX_HISTORY_ITEM_CHARS - 1)
+    assert kept == items[-fit:] and sum(map(len, kept)) <= MAX_HISTORY_TOTAL_CHARS
+    assert len(notices) == len(items) - fit and all("总长" in n for n in notices)

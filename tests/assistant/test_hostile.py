@@ -10,7 +10,13 @@ from assistant.clean import InvalidHistory
 
 from tests.hostile_inputs import CURATED
 
-INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\u180e", "\u034f", "\ufeff"]
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\u180e", "\u034f", "\ufeff",
+             # fillers and blanks that render as nothing (Default_Ignorable_Code_Point, plus the braille blank)
+             "\u3164", "\u115f", "\u1160", "\uffa0", "\u2800", "\u180b", "\u180c", "\u180d", "\u17b4", "\u17b5"]
+# Invisible only in context: a combining mark after a CJK character (nothing to combine with), and a line or
+# paragraph separator between two CJK characters (a line wrapped inside a Chinese phrase).
+AFTER_CJK = ["\u0301", "\u0300\u0323", "\u20dd", "\u3099"]
+BETWEEN_CJK = ["\u2028", "\u2029", " \u2028 "]
 
 
 def _check(assistant, question, history=None):
@@ -52,6 +58,21 @@ def test_invisible_characters_change_nothing(assistant, question, invisible):
     for i in range(1, len(question)):
         dirty = assistant.ask(question[:i] + invisible + question[i:])
         assert dirty.answer == clean.answer and dirty.answerable == clean.answerable
+
+
+def _is_cjk(ch):
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@pytest.mark.parametrize("question", ["市交通局要做什么？", "优良天数目标是多少？", "6个100%是什么？"])
+def test_contextual_invisible_characters_change_nothing(assistant, question):
+    clean = assistant.ask(question)
+    for i in range(1, len(question)):
+        chars = AFTER_CJK if _is_cjk(question[i - 1]) else []
+        chars = chars + (BETWEEN_CJK if _is_cjk(question[i - 1]) and _is_cjk(question[i]) else [])
+        for invisible in chars:
+            dirty = assistant.ask(question[:i] + invisible + question[i:])
+            assert dirty.answer == clean.answer and dirty.answerable == clean.answerable, (i, invisible)
 
 
 # (argv cannot carry NUL, and one argument is at most 128 KiB: the API suite covers those.)
@@ -98,3 +119,38 @@ def test_history_file_loader_rejects_deep_nesting(tmp_path):
     path.write_text("[" * 100_000)
     with pytest.raises(InvalidHistory):
         load_history_file(path)
+
+
+# --- the work of one request is bounded (issue 22) --------------------------------------------------------
+
+def test_a_2000_character_question_answers_in_well_under_a_second(assistant, source):
+    import time
+
+    question = (source * 2)[1000:3000]
+    assistant.ask("市交通局要做什么？")                       # warm
+    started = time.perf_counter()
+    _check(assistant, question)
+    assert time.perf_counter() - started < 1.0          # it took 2.9 s: the whole text was embedded
+
+
+def test_long_history_is_bounded(assistant, source):
+    import time
+
+    history = [(source * 2)[i * 500 + 123:][:199] for i in range(20)] + [(source * 2)[i * 700:][:2000] for i in range(6)]
+    started = time.perf_counter()
+    answer = assistant.ask("市交通局要做什么？", history)
+    assert time.perf_counter() - started < 2.0          # six 2000-character entries took ~20 s
+    assert "汽修行业" in answer.answer and answer.notices
+
+
+def test_a_request_past_its_deadline_stops_with_one_line(assistant):
+    import time
+
+    from assistant import RequestTimeout
+
+    with pytest.raises(RequestTimeout) as info:
+        assistant.ask("那住建局呢？", ["市交通局要做什么？"], deadline=time.monotonic() - 1)
+    assert str(info.value) and "\n" not in str(info.value)
+    events = assistant.stream("市交通局要做什么？", deadline=time.monotonic() - 1)
+    with pytest.raises(RequestTimeout):
+        next(events)

@@ -106,8 +106,8 @@ def test_store_adds_more_items_than_one_chroma_call_accepts(tmp_path, assistant)
     from index.store import make_client
 
     client = make_client(path=str(tmp_path / "chroma"))
-    store = VectorStore(client, "many", assistant.index.embedder, create=True)
     n = client.get_max_batch_size() + 7
+    store = VectorStore(client, "many", assistant.index.embedder, create=True, size=n)
     vectors = np.random.default_rng(0).normal(size=(n, 8)).astype(np.float32)
     store.add([f"id{i}" for i in range(n)], [f"t{i}" for i in range(n)], vectors, [{"i": i} for i in range(n)])
     assert store.count() == n

@@ -167,3 +167,62 @@ def test_index_lives_on_a_chroma_server(chroma_server, tmp_path):
     # And a plain open after the rebuild reuses the new build.
     fourth = Assistant.open(settings)
     assert not fourth.index.rebuilt and fourth.index.manifest["build_id"] == new_id
+
+
+@pytest.mark.slow
+def test_credentials_in_the_url_are_sent_and_never_shown(chroma_server, tmp_path):
+    """``http://user:pass@host:port`` works (basic auth, which this open server ignores) and the password
+    appears in no manifest and no printout."""
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    from tests.conftest import ROOT
+
+    host = chroma_server.split("://", 1)[1]
+    url = f"http://bob:s3cret@{host}"
+    home = tmp_path / "home"
+    a = Assistant.open(Settings.from_env(home=home, chroma_url=url))
+    assert a.index.manifest["chroma"] == f"http://***@{host}"
+    assert "汽修行业" in a.ask("市交通局要做什么？").answer
+    assert "s3cret" not in (a.index.path / "manifest.json").read_text(encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "index"], capture_output=True, text=True, timeout=120,
+                         cwd=ROOT, env=os.environ | {"ASSISTANT_HOME": str(home), "ASSISTANT_CHROMA_URL": url})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert a.index.manifest["build_id"] in out.stdout       # reused, not rebuilt
+    assert "s3cret" not in out.stdout + out.stderr and f"http://***@{host}" in out.stdout
+
+
+@pytest.mark.slow
+def test_a_rebuild_drops_only_this_data_dirs_collections(chroma_server, tmp_path):
+    """Two data dirs share one server: rebuilding one must not touch the other's collections, nor any other
+    collection that merely shares the name pattern; it drops its own old builds' and crashed builds'."""
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    url = chroma_server
+    client = make_client(url=url)
+    foreign = {PASSAGES + "someone-else", SENTENCES + "someone-else"}
+    for name in foreign:
+        client.get_or_create_collection(name)
+    a_settings = Settings.from_env(home=tmp_path / "a", chroma_url=url)
+    b_settings = Settings.from_env(home=tmp_path / "b", chroma_url=url)
+    a = Assistant.open(a_settings)
+    b = Assistant.open(b_settings)
+    b_collections = set(b.index.manifest["collections"])
+    old_a = set(a.index.manifest["collections"])
+    # What a build of A that crashed after creating its collections leaves behind.
+    crashed_id = "20000101000000-dead00"
+    (tmp_path / "a" / "builds" / f".tmp-{crashed_id}").mkdir()
+    crashed = {PASSAGES + crashed_id, SENTENCES + crashed_id}
+    for name in crashed:
+        client.get_or_create_collection(name)
+
+    rebuilt = Assistant.open(a_settings, rebuild=True)
+    names = _server_collections(url)
+    assert set(rebuilt.index.manifest["collections"]) <= names
+    assert not (old_a | crashed) & names                       # A's old and crashed builds are gone
+    assert b_collections <= names and foreign <= names         # nobody else's collection was touched
+    again = Assistant.open(b_settings)
+    assert not again.index.rebuilt and "汽修行业" in again.ask("市交通局要做什么？").answer
+    for name in foreign:
+        client.delete_collection(name)

@@ -60,6 +60,76 @@ def test_a_damaged_index_file_is_found_at_open_and_rebuilt(fresh_home, name, how
     assert all(a.source(c.doc)[c.start:c.end] == c.quote for c in answer.citations)
 
 
+# One flipped byte in the stored vectors, in Chroma's database or in the tokenizer's cache: each is found by
+# the checksums verified at open (before, it changed answers silently, or not at all).
+FLIPS = [("chroma/*/data_level0.bin", None), ("chroma/*/link_lists.bin", None),
+         ("chroma/chroma.sqlite3", "汽修行业".encode("utf-8")), ("jieba.cache", None)]
+
+
+@pytest.mark.parametrize("pattern,near", FLIPS)
+def test_a_flipped_byte_in_the_store_is_found_at_open_and_rebuilt(fresh_home, pattern, near):
+    old = open_index(fresh_home)
+    files = sorted(p for p in old.path.glob(pattern) if p.stat().st_size)
+    assert files, pattern
+    path = files[-1]
+    data = bytearray(path.read_bytes())
+    at = _live_text_offset(path, data, near) if near else len(data) // 2   # inside a stored text, or mid-file
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+    new = open_index(fresh_home)
+    assert new.rebuilt and new.path != old.path
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    a = Assistant(new, Settings.from_env(home=fresh_home))
+    answer = a.ask("市交通局要做什么？")
+    assert "汽修行业" in answer.answer
+    assert all(a.source(c.doc)[c.start:c.end] == c.quote for c in answer.citations)
+
+
+def _documents_with(db_path, text: str):
+    import sqlite3
+
+    db = sqlite3.connect(f"{Path(db_path).as_uri()}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT count(*) FROM embedding_metadata WHERE key = 'chroma:document' AND "
+                          "instr(string_value, ?) > 0", (text,)).fetchone()[0]
+    except sqlite3.Error as exc:
+        return repr(exc)
+    finally:
+        db.close()
+
+
+def _live_text_offset(path, data: bytearray, near: bytes) -> int:
+    """An offset inside ``near`` where SQLite reads it as a stored document (a page can also hold stale,
+    free copies, where a flip changes nothing anyone reads): the flip must change what Chroma reads."""
+    text = near.decode("utf-8")
+    scratch = path.with_name("probe.sqlite3")
+    clean = _documents_with(path, text)
+    at = data.find(near)
+    try:
+        while at >= 0:
+            probe = bytearray(data)
+            probe[at + 1] ^= 0x01
+            scratch.write_bytes(bytes(probe))
+            if _documents_with(scratch, text) != clean:
+                return at + 1
+            at = data.find(near, at + 1)
+    finally:
+        scratch.unlink(missing_ok=True)
+    raise AssertionError(f"{text} is not stored in {path}")
+
+
+def test_reading_does_not_disturb_the_checksums(fresh_home):
+    # Chroma writes to its database whenever a client opens it; the checksums must still match afterwards.
+    first = open_index(fresh_home)
+    first.passages.query(first.sentences.all_vectors()[1][0], 3)
+    out = _cli(fresh_home, "ask", "市交通局要做什么？", "--json")
+    assert out.returncode == 0, out.stderr[-1000:]
+    again = open_index(fresh_home)
+    assert not again.rebuilt and again.path == first.path
+
+
 def _cli(home, *args, env=None, timeout=120):
     full = os.environ | {"ASSISTANT_HOME": str(home)} | (env or {})
     return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
@@ -146,3 +216,110 @@ def test_a_read_only_home_that_needs_a_build_says_so_in_one_line(tmp_path):
     out = _read_only(home, "ask", "市交通局要做什么？")
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Read-only" in out.stderr
+
+
+# --- data-dir faults (issue 22) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_symlinked_lock_is_refused_and_its_target_untouched(tmp_path, dangling):
+    home = tmp_path / "home"
+    home.mkdir()
+    target = tmp_path / "precious.txt"
+    if not dangling:
+        target.write_text("keep me", encoding="utf-8")
+    (home / ".lock").symlink_to(target)
+    with pytest.raises(IndexError_) as err:
+        open_index(home)
+    assert str(home / ".lock") in str(err.value) and "\n" not in str(err.value)
+    if dangling:
+        assert not target.exists()                      # not created through the link either
+    else:
+        assert target.read_text(encoding="utf-8") == "keep me"
+    assert not any((home / "builds").glob("*")) if (home / "builds").exists() else True
+
+
+def test_current_as_a_directory_is_one_line_and_builds_nothing(tmp_path):
+    home = tmp_path / "home"
+    (home / "current").mkdir(parents=True)
+    (home / "current" / "notes.txt").write_text("mine", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(IndexError_) as err:
+            open_index(home)
+        assert str(home / "current") in str(err.value) and "\n" not in str(err.value)
+    assert not (home / "builds").exists() or not any((home / "builds").iterdir())
+    assert (home / "current" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    out = _cli(home, "ask", "市交通局要做什么？")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and str(home / "current") in out.stderr
+
+
+def test_an_inaccessible_data_dir_is_one_line(tmp_path, monkeypatch):
+    # What `chmod 000 home` does to a user who is not root: everything inside the home is EACCES. (Root
+    # reads through chmod, so the real thing is the test below, which runs only as another user.)
+    home = tmp_path / "home"
+    home.mkdir()
+    inside = str(home) + os.sep
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if os.fspath(path).startswith(inside):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    with pytest.raises(IndexError_) as err:
+        open_index(home)
+    assert str(home) in str(err.value) and "Permission denied" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads through chmod 000")
+def test_a_chmod_000_data_dir_is_one_line(fresh_home):
+    fresh_home.chmod(0)
+    try:
+        out = _cli(fresh_home, "ask", "市交通局要做什么？")
+    finally:
+        fresh_home.chmod(0o700)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and str(fresh_home) in out.stderr
+
+
+def _read_only_tree(root: Path) -> None:
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o444)
+        os.chmod(dirpath, 0o555)
+
+
+def test_the_private_copy_of_a_read_only_store_is_writable_and_removed(fresh_home, monkeypatch):
+    import index.build as build_module
+
+    store = (fresh_home / "current").resolve() / "chroma"
+    _read_only_tree(store)
+    before = set(Path(tempfile.gettempdir()).glob("jh-ro-chroma-*"))
+    real_access = os.access
+    # As root os.access says every dir is writable: say what it says to anyone else about this one.
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == store and mode == os.W_OK
+                        else real_access(p, mode, **kw))
+    build_module._client_for(store.parent, None)
+    copies = set(Path(tempfile.gettempdir()).glob("jh-ro-chroma-*")) - before
+    assert len(copies) == 1
+    for dirpath, dirnames, filenames in os.walk(copies.pop()):
+        assert os.stat(dirpath).st_mode & 0o700 == 0o700, dirpath          # its owner can write and remove
+        for name in filenames:
+            assert os.stat(os.path.join(dirpath, name)).st_mode & 0o600 == 0o600, name
+
+
+def test_copies_left_by_killed_processes_are_swept(fresh_home, monkeypatch):
+    import index.build as build_module
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    stale = Path(tempfile.mkdtemp(prefix=f"jh-ro-chroma-{dead}-"))
+    (stale / "chroma").mkdir()
+    (stale / "chroma" / "chroma.sqlite3").write_bytes(b"x")
+    store = (fresh_home / "current").resolve() / "chroma"
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == store and mode == os.W_OK
+                        else real_access(p, mode, **kw))
+    build_module._client_for(store.parent, None)
+    assert not stale.exists()

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -249,13 +253,75 @@ def test_read_error_is_a_load_error(tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("text", encoding="utf-8")
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied\nsecond line", str(self))
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied\nsecond line", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(LoadError, match="unreadable") as info:
         load_document(path)
     _assert_one_line(info.value, path)
+
+
+def _unblock_fifo_later(path: Path, after_s: float) -> threading.Thread:
+    """Open ``path``'s write end after a while and close it: a reader stuck opening the FIFO then sees
+    end-of-file, so a test of code that would block forever fails instead of hanging the suite."""
+    def writer():
+        time.sleep(after_s)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)   # ENXIO when nobody is reading: fine
+            os.close(fd)
+        except OSError:
+            pass
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("name", ["fifo.txt", "fifo"])
+def test_fifo_is_refused_at_once(tmp_path, name):
+    path = tmp_path / name
+    os.mkfifo(path)
+    _unblock_fifo_later(path, 3)
+    started = time.monotonic()
+    with pytest.raises(LoadError, match="not a regular file") as info:
+        load_document(path)
+    assert time.monotonic() - started < 2
+    _assert_one_line(info.value, path)
+
+
+def test_symlink_to_a_fifo_is_refused(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "doc.txt"
+    link.symlink_to(fifo)
+    _unblock_fifo_later(fifo, 3)
+    with pytest.raises(LoadError, match="not a regular file"):
+        load_document(link)
+
+
+def test_symlink_to_a_regular_file_is_read(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text(CHINESE, encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    assert load_document(link).text == CHINESE
+
+
+# The old loader read /dev/zero until memory ran out: the check runs in a child process capped at 1 GB of
+# address space and 60 s, so a regression fails quickly instead of taking the machine down.
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_device_is_refused_without_reading(device):
+    import resource
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    code = ("from index.load import LoadError, load_document\n"
+            f"try:\n    load_document({device!r})\nexcept LoadError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, preexec_fn=cap,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-1000:]
+    assert "not a regular file: a device" in out.stdout and len(out.stdout.strip().splitlines()) == 1
 
 
 def test_unsupported_suffix_lists_supported_types(tmp_path):

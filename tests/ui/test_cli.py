@@ -1,6 +1,8 @@
 """The CLI contract, run as a user would: separate processes against one data dir."""
 import json
 
+import pytest
+
 
 def test_ask_json_shape(run_cli, source):
     out = run_cli("ask", "市交通局要做什么？", "--json")
@@ -61,3 +63,149 @@ def test_chat_answers_followups(run_cli):
     out = run_cli("chat", stdin="市交通局要做什么？\n那住建局呢？\n\n")
     assert out.returncode == 0
     assert "汽修行业" in out.stdout and "6个100%" in out.stdout and "市住建局要做什么" in out.stdout
+
+
+# --- Rich markup in user or document text is printed literally (issue 22) ------------------------------
+
+MARKUP_NOTICE = """关于[bold]加强[/red]扬尘管控的通知
+
+各县区政府、市直各部门：
+
+今年要完成[/]造林绿化面积10万亩。
+
+市交通局要加强道路扬尘管控[/red]，确保渣土车辆全部密闭运输。
+
+市住建局要落实施工工地扬尘管控要求[bold]，确保工地扬尘得到有效治理。
+"""
+
+
+def _no_crash(out, code=0):
+    assert "Traceback" not in out.stderr and "MarkupError" not in out.stderr, out.stderr[-2000:]
+    assert out.returncode == code, out.stderr[-2000:]
+
+
+def test_markup_in_an_actor_is_printed_literally(run_cli):
+    out = run_cli("duties", "[/red]市教育[bold]局")
+    _no_crash(out, code=1)
+    assert "[/red]市教育[bold]局" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_markup_in_a_question_is_printed_literally(run_cli):
+    out = run_cli("chat", stdin="市交通局要做什么？\n[/red]\n那住建局呢[/]？\n\n")
+    _no_crash(out)
+    assert "汽修行业" in out.stdout and "6个100%" in out.stdout
+
+
+def test_citation_table_header_is_shown(run_cli):
+    out = run_cli("ask", "市交通局要做什么？")
+    _no_crash(out)
+    assert "[n]" in out.stdout
+
+
+def test_markup_in_a_document_is_printed_literally(run_cli, tmp_path):
+    doc = tmp_path / "markup-notice.txt"
+    doc.write_text(MARKUP_NOTICE, encoding="utf-8")
+    env = {"ASSISTANT_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    out = run_cli("index", "--corpus", str(doc), env=env)
+    _no_crash(out)
+    assert "关于[bold]加强[/red]扬尘管控的通知" in out.stdout
+    out = run_cli("duties", env=env)
+    _no_crash(out)
+    assert "扬尘管控[/red]" in out.stdout and "管控要求[bold]" in out.stdout
+    out = run_cli("figures", env=env)
+    _no_crash(out)
+    assert "10万亩" in out.stdout
+    out = run_cli("ask", "市交通局要做什么？", env=env)
+    _no_crash(out)
+    assert "扬尘管控[/red]" in out.stdout
+
+
+# --- special files as documents or history (issue 22) ----------------------------------------------------
+
+def _capped_cli(*args, env=None, timeout=60):
+    """The CLI in a child capped at 4 GB of address space: a loader that reads /dev/zero fails fast instead
+    of eating the machine's memory, and one that blocks on a FIFO fails at the timeout."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    try:
+        return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True,
+                              env=os.environ | (env or {}), timeout=timeout, cwd=ROOT, preexec_fn=cap)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"assistant {' '.join(args)} did not finish within {timeout} s") from None
+
+
+@pytest.mark.parametrize("how", ["--corpus", "ASSISTANT_CORPUS", "corpus.json"])
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_special_file_as_a_document_is_a_one_line_error(tmp_path, how, special):
+    import json as _json
+    import os
+
+    home = tmp_path / "home"
+    home.mkdir()
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "doc.txt")
+        os.mkfifo(path)
+    env = {"ASSISTANT_HOME": str(home)}
+    args = ["index"]
+    if how == "--corpus":
+        args += ["--corpus", path]
+    elif how == "ASSISTANT_CORPUS":
+        env["ASSISTANT_CORPUS"] = path
+    else:
+        (home / "corpus.json").write_text(_json.dumps([path]), encoding="utf-8")
+    out = _capped_cli(*args, env=env, timeout=30)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    assert len(out.stderr.strip().splitlines()) == 1 and "not a regular file" in out.stderr and path in out.stderr
+
+
+def test_fifo_as_history_file_is_a_one_line_error(tmp_path, home):
+    import os
+
+    fifo = tmp_path / "h.json"
+    os.mkfifo(fifo)
+    out = _capped_cli("ask", "市交通局要做什么？", "--history-file", str(fifo), env={"ASSISTANT_HOME": str(home)},
+                      timeout=30)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "not a regular file" in out.stderr
+
+
+# --- settings that cannot work are refused with one line (issue 22) ---------------------------------------
+
+@pytest.mark.parametrize("command", [("ask", "市交通局要做什么？"), ("source",), ("duties",)])
+def test_bad_thread_count_is_a_one_line_error(run_cli, command):
+    out = run_cli(*command, env={"ASSISTANT_THREADS": "abc"})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "ASSISTANT_THREADS" in out.stderr
+
+
+@pytest.mark.parametrize("user, password", [("admin", ""), ("", "secret")])
+def test_half_configured_login_refuses_to_serve(run_cli, user, password):
+    from tests.ui.conftest import free_port
+
+    import subprocess
+
+    try:
+        out = run_cli("serve", "--port", str(free_port()), env={"ASSISTANT_UI_USER": user,
+                                                                "ASSISTANT_UI_PASSWORD": password}, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("serve started although nobody could log in") from None
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "ASSISTANT_UI_" in out.stderr
+
+
+def test_chroma_password_is_not_echoed(run_cli, tmp_path):
+    from tests.ui.conftest import free_port
+
+    url = f"http://bob:s3cret@127.0.0.1:{free_port()}"
+    out = run_cli("ask", "市交通局要做什么？", env={"ASSISTANT_CHROMA_URL": url, "ASSISTANT_HOME": str(tmp_path)})
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "s3cret" not in out.stderr + out.stdout and "***@127.0.0.1" in out.stderr

@@ -65,3 +65,32 @@ def test_export_writes_one_file_per_session_only_when_asked(assistant, tmp_path)
     assert len(files) == 1 and button.value and files[0].name.endswith("abc123.md")
     text = files[0].read_text(encoding="utf-8")
     assert "市交通局要做什么？" in text and "优良天数目标是多少？" in text and "[1]" in text
+
+
+def test_exports_are_private_and_old_ones_are_pruned(assistant, tmp_path):
+    import os
+    import stat
+    import time
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    old = Path(assistant.settings.home) / "exports" / "conversation-20000101-stale.md"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_text("an export from an earlier server run", encoding="utf-8")
+    hours_ago = time.time() - 3 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    handlers = Handlers(assistant)
+    assert not old.exists()                                     # pruned when the server starts, not only on export
+    handlers.export_dir = tmp_path / "exports"
+    _, turns = _ask(handlers, "市交通局要做什么？", [])
+    assert handlers.export(turns, SimpleNamespace(session_hash="priv1")).value
+    [path] = handlers.export_dir.iterdir()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600          # the conversation is the user's, nobody else's
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_web_app_prunes_gradios_copies_of_exports(assistant):
+    from ui.app import build_app
+
+    frequency, age = build_app(assistant, quiz=False).delete_cache
+    assert 0 < frequency <= 3600 and 0 < age <= 24 * 3600

@@ -1,0 +1,93 @@
+"""Checksums of a build's files, recorded in its manifest at build time and verified when it is opened.
+
+Every file of a build is covered (the Chroma store's files, the tokenizer dictionary and its cache, the
+English data), so one flipped byte anywhere sends the open down the rebuild path instead of changing
+answers silently. Two kinds of digest:
+
+- ``sha256:<hex>`` of the bytes, for every file that stays as it was built;
+- ``sqlite:<hex>`` of the *contents* of a SQLite database (every table's rows), for Chroma's
+  ``chroma.sqlite3``: Chroma writes a row to its ``acquire_write`` table each time a client opens the
+  store, so the bytes change with every reader while the data does not. That table is left out; a
+  damaged page elsewhere either changes the rows read or makes SQLite refuse the file, and both are a
+  mismatch.
+
+Files that a reader rewrites on every open (Chroma regenerates them from its database) cannot carry a
+byte digest; ``stable_digests`` finds and leaves them out at build time, and the database they are
+regenerated from is covered.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+# Chroma's per-open bookkeeping: rows added by every client that opens the store, not data.
+_VOLATILE_TABLES = frozenset({"acquire_write"})
+_CHUNK = 1 << 20
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+    return "sha256:" + h.hexdigest()
+
+
+def _sqlite_digest(path: Path) -> str:
+    """A digest of every row of every table but the volatile ones, read without writing (mode=ro)."""
+    h = hashlib.sha256()
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        for table in tables:
+            if table in _VOLATILE_TABLES or table == "sqlite_sequence":
+                continue
+            h.update(b"\x00table\x00" + table.encode("utf-8"))
+            quoted = '"' + table.replace('"', '""') + '"'
+            for row in db.execute(f"SELECT * FROM {quoted}"):   # noqa: S608 - a name read from the file itself
+                h.update(repr(row).encode("utf-8", "surrogatepass"))
+        # The sequence counters of the data tables (not of the volatile ones).
+        if "sqlite_sequence" in tables:
+            for row in db.execute("SELECT name, seq FROM sqlite_sequence ORDER BY name"):
+                if row[0] not in _VOLATILE_TABLES:
+                    h.update(repr(row).encode("utf-8"))
+    finally:
+        db.close()
+    return "sqlite:" + h.hexdigest()
+
+
+def digest(path: Path) -> str:
+    """The digest of one file (see the module docstring); raises ``OSError``/``sqlite3.Error`` when unreadable."""
+    return _sqlite_digest(path) if path.name.endswith(".sqlite3") else _file_digest(path)
+
+
+def digests(build_dir: Path) -> dict[str, str]:
+    """Every file under ``build_dir`` except the manifest, by its path relative to ``build_dir``."""
+    out: dict[str, str] = {}
+    for dirpath, _dirs, files in os.walk(build_dir):
+        for name in files:
+            path = Path(dirpath) / name
+            rel = path.relative_to(build_dir).as_posix()
+            if rel != MANIFEST:
+                out[rel] = digest(path)
+    return dict(sorted(out.items()))
+
+
+def stable_digests(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
+    """The digests that a reader's open left unchanged (``before`` and ``after`` it)."""
+    return {name: d for name, d in before.items() if after.get(name) == d}
+
+
+def mismatch(build_dir: Path, recorded: dict[str, str]) -> str | None:
+    """The first recorded file that is missing, unreadable or changed, or None when all match."""
+    for name, expected in recorded.items():
+        path = build_dir / name
+        try:
+            if not path.is_file() or digest(path) != expected:
+                return name
+        except (OSError, sqlite3.Error):
+            return name
+    return None
