@@ -48,8 +48,10 @@ def test_a_model_fitted_on_other_features_is_refused(tmp_path, monkeypatch):
 def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch, report_homes):
     """Refit from the repository's development sets (the speech's, and the work reports', each asked of its
     own document): same data digest, same coefficients and thresholds."""
-    from eval.reports import assistant_for
+    from eval.reports import CORPUS_DIRS, assistant_for
 
+    if not any(CORPUS_DIRS[0].glob("*.txt")):
+        pytest.skip("the shared corpus of work reports is absent (it lies beside the checkout)")
     composer = assistant.composer
     monkeypatch.setattr(composer, "duty_selection", None)       # as `assistant train` fits
     monkeypatch.setattr(composer, "sentence_selection", None)
