@@ -1,19 +1,22 @@
-"""Places in questions: the documents' own place is implied ("去年四川GDP增长多少" of Sichuan's report asks
-"去年GDP增长多少"), and a place the documents never write cannot be answered about (浙江 in 河南's report).
+"""Places in questions: the documents' own place is implied (a question about a province's report that
+names the province asks the same without it), and a place the documents never write cannot be answered about.
 
 The own place is read from the title or issuer by the naming convention of government documents
-("2025年四川省政府工作报告", "安康市人民政府办公室"); a place a question names is found by jieba's
-part-of-speech tagger (``ns``), loaded on the first question that has a word the documents lack.
+(``index/language/government_names.txt``); a place a question names is found by jieba's part-of-speech
+tagger (``ns``), loaded on the first question that has a word the documents lack.
 """
 from __future__ import annotations
 
 import logging
 import re
 
-# "<place>人民政府 / 政府" at the start of a title or issuer, after an optional year.
-_OWN = re.compile(r"^(?:\d{4}\s*年)?(?P<place>[\u4e00-\u9fff]{2,10}?)(?:人民政府|政府)")
-# Administrative suffixes: 四川省 is also called 四川, 内蒙古自治区 内蒙古.
-_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|省|市|县|区|州|盟)$")
+from index.language import read_groups
+
+_GOVERNMENT, _SUFFIXES = read_groups("government_names.txt")
+# A place before a government name at the start of a title or issuer, after an optional year.
+_OWN = re.compile(r"^(?:\d{4}\s*年)?(?P<place>[\u4e00-\u9fff]{2,10}?)(?:" + "|".join(_GOVERNMENT) + ")")
+# Administrative suffixes: a province or city is also written without its suffix.
+_SUFFIX = re.compile("(?:" + "|".join(_SUFFIXES) + ")$")
 
 
 def short_form(place: str) -> str:

@@ -11,6 +11,7 @@ from assistant.answer.base import Composed
 from assistant.places import absent_places
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis
+from index.language import read_words
 from index.numerals import parse_int
 from index.tokens import content_terms
 
@@ -25,12 +26,13 @@ _LIST_FOLLOWS = 300  # characters: an enumeration that starts this close after t
 
 
 _CLAUSE_END = re.compile(r"[，,。；;：:！？\n（(]")
-_ITEM_SEPARATOR = re.compile(r"[、]|(?<=.)(?:和|及|与|以及)(?=.)")
+_ITEM_SEPARATOR = re.compile(r"[、]|(?<=.)(?:" + "|".join(sorted(read_words("conjunctions.txt"), key=len, reverse=True))
+                             + r")(?=.)")
 
 
 def _listed_before(text: str, start: int, count: int | None) -> bool:
-    """Whether the clause right before ``start`` lists ``count`` items (钢铁、有色、化工、建材4个重点行业;
-    A、B和C三大工程): Chinese often names the items before counting them."""
+    """Whether the clause right before ``start`` lists ``count`` items ("A、B、C and D, 4 industries"):
+    Chinese often names the items before counting them."""
     if not count or count < 2:
         return False
     clause = text[max(0, start - 160):start]
@@ -69,10 +71,10 @@ class Refusals:
             return self._refuse(f"{self.noun}中没有提到这方面的内容。")
         features = self.features(a, hits) if self.answerability is not None else None
         if features is not None and a.injection and self.answerability.instruction(features):
-            return self._refuse(f"{self.noun}中没有提到这方面的内容。我只能回答已载入的文档里的内容，不执行其他指令；请直接提问文档内容，例如某个部门要做什么。")
+            return self._refuse_instruction()
         if features is not None and not self.answerability.answerable(features):
             if a.injection:
-                return self._refuse(f"{self.noun}中没有提到这方面的内容。我只能回答已载入的文档里的内容，不执行其他指令；请直接提问文档内容，例如某个部门要做什么。")
+                return self._refuse_instruction()
             missing = self.missing_terms(a)
             said = f"“{'”“'.join(missing)}”" if missing else "这方面的内容"
             return self._refuse(f"{self.noun}中没有提到{said}。", hits)
@@ -135,8 +137,13 @@ class Refusals:
             missing.append(term)
         return missing
 
+    def _refuse_instruction(self) -> Composed:
+        """An instruction or a request outside the documents: said plainly, with what can be asked instead."""
+        return self._refuse(f"{self.noun}中没有提到这方面的内容。我只能回答已载入的文档里的内容，不执行其他指令；"
+                            "请直接提问文档内容，例如某个部门要做什么。")
+
     def _absent_places(self, a: Analysis) -> list[str]:
-        """Places the question names that the documents never write (浙江 in another province's report);
+        """Places the question names that the documents never write (another province, in a province's report);
         the tagger runs only when some word of the question is not in the documents."""
         if a.english or all(t in self.text_lower for t in content_terms(a.question)):
             return []
@@ -179,7 +186,7 @@ class Refusals:
             i = self.text.index(f"“{term}”") + len(term) + 2
             count = re.search(r"[一二三四五六七八九十两\d]+", term)
             # Spelled out when a colon or 即 right after it introduces the items, or its items come right
-            # before it (海岸线整治修复、…、美丽海湾建设“五大工程”).
+            # before it (A、B、…、E“five projects”).
             if not re.match(r"[^。；]{0,6}[：即]", self.text[i:i + 8]) and not (
                     count and _listed_before(self.text, i - len(term) - 2, parse_int(count.group(0)))):
                 return term
