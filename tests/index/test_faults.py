@@ -48,12 +48,16 @@ DAMAGE = [(CHECKSUMMED[0], "garbled"), (CHECKSUMMED[0], "emptied"), (CHECKSUMMED
 def test_a_damaged_index_file_is_found_at_open_and_rebuilt(fresh_home, name, how):
     old = open_index(fresh_home)
     _damage(old.path / name, how)
-    new = open_index(fresh_home)
-    assert new.rebuilt and new.path != old.path
-    # The rebuilt index answers with exact citations.
+    _assert_rebuilt_and_answering(fresh_home, old)
+
+
+def _assert_rebuilt_and_answering(fresh_home, old):
+    """The next open rebuilt the index, and the rebuilt index answers with exact citations."""
     from assistant import Assistant
     from assistant.config import Settings
 
+    new = open_index(fresh_home)
+    assert new.rebuilt and new.path != old.path
     a = Assistant(new, Settings.from_env(home=fresh_home))
     answer = a.ask("市交通局要做什么？")
     assert "汽修行业" in answer.answer
@@ -76,15 +80,7 @@ def test_a_flipped_byte_in_the_store_is_found_at_open_and_rebuilt(fresh_home, pa
     at = _live_text_offset(path, data, near) if near else len(data) // 2   # inside a stored text, or mid-file
     data[at] ^= 0x01
     path.write_bytes(bytes(data))
-    new = open_index(fresh_home)
-    assert new.rebuilt and new.path != old.path
-    from assistant import Assistant
-    from assistant.config import Settings
-
-    a = Assistant(new, Settings.from_env(home=fresh_home))
-    answer = a.ask("市交通局要做什么？")
-    assert "汽修行业" in answer.answer
-    assert all(a.source(c.doc)[c.start:c.end] == c.quote for c in answer.citations)
+    _assert_rebuilt_and_answering(fresh_home, old)
 
 
 def _documents_with(db_path, text: str):
