@@ -1,6 +1,7 @@
-"""≥ 500 hostile inputs through the Python API (curated + generated), a sample through the CLI, and
-invisible-character equivalence: a clear one-line message or a valid answer, never a traceback."""
+"""Over 1,000 hostile inputs through the Python API (curated + 1,000 generated), a sample through the CLI, and
+invisible-character equivalence: a clear one-line message or a valid answer within 5 s, never a traceback or a hang."""
 import json
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -19,12 +20,19 @@ AFTER_CJK = ["\u0301", "\u0300\u0323", "\u20dd", "\u3099"]
 BETWEEN_CJK = ["\u2028", "\u2029", " \u2028 "]
 
 
+# A hang detector, not a speed target (speed lives in `assistant bench`): no hostile input may hold a turn this long.
+HANG_SECONDS = 5.0
+
+
 def _check(assistant, question, history=None):
+    started = time.perf_counter()
     try:
         answer = assistant.ask(question, history or [])
     except InvalidQuestion as exc:
         assert str(exc) and "\n" not in str(exc)
         return "message"
+    finally:
+        assert time.perf_counter() - started < HANG_SECONDS, repr(question)[:80]
     d = answer.to_dict()
     json.dumps(d, ensure_ascii=False)  # the contract serialises
     for c in answer.citations:
@@ -44,7 +52,7 @@ def test_bad_history_entries_are_dropped_and_the_question_answered(assistant, hi
     assert "汽修行业" in answer.answer and answer.notices
 
 
-@hsettings(max_examples=450, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@hsettings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
 @given(st.text(max_size=60), st.lists(st.one_of(st.text(max_size=30), st.integers(), st.none()), max_size=2))
 def test_generated_hostile_questions(assistant, question, history):
