@@ -18,18 +18,19 @@ class FigureAnswers:
 
     def number_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
         hits = ev.hits
-        found, want_target = self.figure_choices(a, ev)
+        query = self.figure_query(a)
+        found, want_target = self.figure_choices(a, ev, query)
         if not found:
             if want_target:
                 return self._refuse(f"{self.noun}中没有给出这方面的目标值。", hits, route="number-refusal")
             return None
-        return self._answer_figure(a, ev, found, self.figure_query(a)[4])
+        return self._answer_figure(a, ev, found, query[4])
 
-    def figure_choices(self, a: Analysis, ev: Evidence) -> tuple[list, bool]:
+    def figure_choices(self, a: Analysis, ev: Evidence, query: tuple | None = None) -> tuple[list, bool]:
         """The candidate figures (with their selection rows) a number question may be answered with, and
         whether it asks for a target. A past cue (去年) looks among results first; a weak target cue (今年)
-        alone falls back to any figure of the asked measure."""
-        want_date, want_target, measure_terms, focus_terms, _ = self.figure_query(a)
+        alone falls back to any figure of the asked measure. ``query``: ``figure_query(a)``, if already known."""
+        want_date, want_target, measure_terms, focus_terms, _ = query or self.figure_query(a)
         question = a.question.lower()
         strong = any(c in question for c in TARGET_CUES if c not in WEAK_TARGET_CUES)
         found = []
