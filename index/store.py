@@ -5,15 +5,73 @@ Chroma is always given our embedding function: its default one would try to down
 
 A server URL may carry credentials (``http://user:pass@host:port``): they are sent as HTTP basic auth and
 never shown: ``redact_url`` is the form every message, manifest and printout uses.
+
+A store that cannot serve (a full disk under the embedded store, a server that stops answering) is a
+``StoreUnavailable`` with one line for the user, never a reason to rebuild: ``store_fault`` tells such
+faults apart from a damaged store. Every request to a server is bounded by ``timeout_s`` (Chroma's own
+HTTP client waits forever), including the ones the client makes while it is being created.
 """
 from __future__ import annotations
 
-from typing import Any
+import errno
+import threading
+from typing import Any, Callable
 from urllib.parse import unquote, urlparse
 
 import numpy as np
 
 from index.embed import Embedder
+
+
+SERVER_TIMEOUT_S = 30.0   # per request to a Chroma server (ASSISTANT_CHROMA_TIMEOUT)
+# What SQLite and the OS say when nothing more can be written: the embedded store cannot even open then.
+_FULL = ("database or disk is full", "disk i/o error", "no space left", "file too large", "disk quota",
+         "read-only file system", "attempt to write a readonly database")
+_NO_WRITE = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
+
+
+class StoreUnavailable(RuntimeError):
+    """The vector store cannot serve now (disk full, server silent or gone); ``str(err)`` is one line."""
+
+
+def store_fault(exc: BaseException, where: str = "") -> StoreUnavailable | None:
+    """``exc`` as a one-line ``StoreUnavailable`` when it says the store cannot serve (not that it is
+    damaged), else None. ``where``: the data dir or the server, named in the message."""
+    import httpx
+
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    text = " ".join(str(exc).split())[:160]
+    at = f" {where}" if where else ""
+    if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
+        return StoreUnavailable(f"Chroma 服务器{at}没有在限定时间内回应：{text or '超时'} (Chroma server timed out)")
+    if isinstance(exc, (httpx.TransportError, ConnectionError)):
+        return StoreUnavailable(f"与 Chroma 服务器{at}的连接中断：{text} (Chroma server connection lost)")
+    if (isinstance(exc, OSError) and exc.errno in _NO_WRITE) or any(m in text.lower() for m in _FULL):
+        return StoreUnavailable(f"磁盘已满或无法写入，索引无法打开：{where or '数据目录'}：{text} "
+                                f"(the disk is full or not writable; free space and try again)")
+    return None
+
+
+def _within(seconds: float, call: Callable[[], Any], what: str) -> Any:
+    """``call()`` or ``StoreUnavailable`` after ``seconds``: a stalled server must not hang the caller (the
+    worker thread is abandoned; its request ends when the server or the OS closes the socket)."""
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="chroma-connect", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise StoreUnavailable(f"Chroma 服务器 {what} 在 {seconds:g} 秒内没有回应 (Chroma server stalled)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _chroma_settings():
@@ -40,9 +98,11 @@ def redact_url(url: str | None) -> str | None:
         return "<invalid URL>" if "@" in url else url
 
 
-def make_client(path: str | None = None, url: str | None = None):
-    """A Chroma client: embedded on ``path`` or a server at ``url`` (http://[user:pass@]host:port)."""
+def make_client(path: str | None = None, url: str | None = None, timeout_s: float = SERVER_TIMEOUT_S):
+    """A Chroma client: embedded on ``path`` or a server at ``url`` (http://[user:pass@]host:port), each
+    request to a server bounded by ``timeout_s``."""
     import chromadb
+    import httpx
 
     if url:
         parsed = parse_url(url)
@@ -50,8 +110,13 @@ def make_client(path: str | None = None, url: str | None = None):
         if parsed.username is not None:
             settings.chroma_client_auth_provider = "chromadb.auth.basic_authn.BasicAuthClientProvider"
             settings.chroma_client_auth_credentials = f"{unquote(parsed.username)}:{unquote(parsed.password or '')}"
-        return chromadb.HttpClient(host=parsed.hostname or "localhost", port=parsed.port or 8000,
-                                   ssl=parsed.scheme == "https", settings=settings)
+        client = _within(timeout_s, lambda: chromadb.HttpClient(
+            host=parsed.hostname or "localhost", port=parsed.port or 8000, ssl=parsed.scheme == "https",
+            settings=settings), redact_url(url))
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = httpx.Timeout(timeout_s)
+        return client
     return chromadb.PersistentClient(path=path, settings=_chroma_settings())
 
 
@@ -131,7 +196,10 @@ class VectorStore:
             return 1000
 
     def count(self) -> int:
-        return self.collection.count()
+        try:
+            return self.collection.count()
+        except Exception as exc:  # noqa: BLE001 - a silent server or a full disk: one line
+            raise store_fault(exc) or exc from None
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float, str, dict]]:
         """(id, cosine similarity, document, metadata) of the k nearest items."""
@@ -142,7 +210,10 @@ class VectorStore:
 
     def all_vectors(self) -> tuple[list[str], np.ndarray]:
         """Every id with its vector, for in-memory sentence scoring."""
-        res = self.collection.get(include=["embeddings"])
+        try:
+            res = self.collection.get(include=["embeddings"])
+        except Exception as exc:  # noqa: BLE001 - a silent server or a full disk: one line
+            raise store_fault(exc) or exc from None
         return list(res["ids"]), np.asarray(res["embeddings"], dtype=np.float32)
 
 

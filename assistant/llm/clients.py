@@ -20,11 +20,15 @@ class LLMConfigError(ValueError):
 class LLMOptions:
     max_tokens: int = 384          # a reader quotes and cites: long replies are neither needed nor fast on a CPU
     timeout_s: float = 60.0        # connect, and the longest wait for the next streamed chunk
+    # The whole reply: a server that trickles a token now and then never trips the wait between chunks,
+    # and the user is not kept past this; the engine's extractive answer stands instead.
+    deadline_s: float = 60.0
 
     @classmethod
     def from_env(cls) -> "LLMOptions":
         return cls(max_tokens=int(_positive("ASSISTANT_LLM_MAX_TOKENS", cls.max_tokens, int)),
-                   timeout_s=_positive("ASSISTANT_LLM_TIMEOUT", cls.timeout_s, float))
+                   timeout_s=_positive("ASSISTANT_LLM_TIMEOUT", cls.timeout_s, float),
+                   deadline_s=_positive("ASSISTANT_LLM_DEADLINE", cls.deadline_s, float))
 
 
 def _positive(name: str, default: float, kind: type) -> float:

@@ -9,6 +9,10 @@ documents do not answer, that is reported next to the engine's answer, not silen
 """
 from __future__ import annotations
 
+import contextvars
+import queue
+import threading
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Iterator
@@ -78,20 +82,50 @@ class Reader:
     # ---- reading ---------------------------------------------------------------------------------------------
     def stream(self, question: str, english: bool, passages: list[Passage]) -> Iterator[str]:
         """The reply's text as it streams. Raises on a dead server, a timeout (the client's, between any two
-        chunks), or a reply cut off before the model finished (a server that dies mid-stream)."""
+        chunks), a reply still running at ``options.deadline_s``, or a reply cut off before the model
+        finished (a server that dies mid-stream)."""
         chain = self.chain(english)
         prompt_and_model, parser = chain.first | chain.middle[0], chain.last
         chunks = prompt_and_model.stream({"passages": self.render(passages), "question": question})
+        # The model is read on a worker thread so that the wait for each chunk is bounded by what is left
+        # of the deadline; closing this generator (or the deadline) tells the worker to close the stream.
+        inbox: queue.Queue = queue.Queue()
+        stop = threading.Event()
+
+        def pump() -> None:
+            try:
+                for chunk in chunks:
+                    inbox.put(("chunk", chunk))
+                    if stop.is_set():
+                        break
+                inbox.put(("end", None))
+            except BaseException as exc:  # noqa: BLE001 - handed to the reader below
+                inbox.put(("error", exc))
+            finally:
+                chunks.close()   # stop reading, close the connection
+
+        context = contextvars.copy_context()
+        threading.Thread(target=context.run, args=(pump,), name="llm-reply", daemon=True).start()
+        deadline = time.monotonic() + self.options.deadline_s
         finished = False
         try:
-            for chunk in chunks:
-                meta = chunk.response_metadata or {}
+            while True:
+                try:
+                    kind, item = inbox.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise TimeoutError(f"模型在 {self.options.deadline_s:g} 秒内没有答完，已停止 "
+                                       f"(the reply ran past ASSISTANT_LLM_DEADLINE)") from None
+                if kind == "end":
+                    break
+                if kind == "error":
+                    raise item
+                meta = item.response_metadata or {}
                 finished = finished or bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))
-                text = parser.invoke(chunk)
+                text = parser.invoke(item)
                 if text:
                     yield text
         finally:
-            chunks.close()  # the user left or asked again: stop reading, close the connection
+            stop.set()
         if not finished:
             raise ConnectionError("模型的回复中途中断")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from index.build import PASSAGES, SENTENCES
 from index.store import make_client
 
 STARTUP_TIMEOUT_S = 30.0
+SERVERS: dict[str, subprocess.Popen] = {}   # url → the server process (to stop and resume it)
 
 
 def _chroma_cli() -> str:
@@ -100,9 +102,11 @@ def chroma_server(tmp_path_factory):
     else:
         pytest.fail(f"the Chroma server (`{cli} run`) could not be started: {last_error}\n"
                     f"--- server log ---\n{_log_tail(log_path)}")
+    SERVERS[url] = proc
     try:
         yield url
     finally:
+        os.kill(proc.pid, signal.SIGCONT) if proc.poll() is None else None
         _stop(proc)
 
 
@@ -226,3 +230,37 @@ def test_a_rebuild_drops_only_this_data_dirs_collections(chroma_server, tmp_path
     assert not again.index.rebuilt and "汽修行业" in again.ask("市交通局要做什么？").answer
     for name in foreign:
         client.delete_collection(name)
+
+
+@pytest.mark.slow
+def test_a_server_that_stalls_after_opening_keeps_answers_coming_and_a_new_open_is_one_line(chroma_server, tmp_path,
+                                                                                            monkeypatch):
+    """The index is open; then the server stops answering (the process is stopped: connections are
+    accepted, nothing is said) and the configured LLM is down too. Questions are still answered from the
+    open index, with the model's absence in one line; opening anew is a one-line error within its timeout."""
+    from assistant import Assistant
+    from assistant.config import Settings
+    from index.build import IndexError_
+
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    settings = Settings.from_env(home=tmp_path / "home", chroma_url=chroma_server, llm="openai:down",
+                                 chroma_timeout=2.0)
+    a = Assistant.open(settings)
+    server = SERVERS[chroma_server]
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        t0 = time.monotonic()
+        answer = a.ask("市交通局要做什么？")
+        assert time.monotonic() - t0 < 5
+        assert answer.backend == "extractive" and "汽修行业" in answer.answer
+        assert answer.llm["reason"] and "\n" not in answer.llm["reason"]
+        for c in answer.citations:
+            assert a.source()[c.start:c.end] == c.quote
+        t0 = time.monotonic()
+        with pytest.raises(IndexError_) as err:
+            Assistant.open(settings)
+        assert time.monotonic() - t0 < 8
+        assert "\n" not in str(err.value) and "Chroma" in str(err.value)
+    finally:
+        os.kill(server.pid, signal.SIGCONT)

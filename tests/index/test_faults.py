@@ -319,3 +319,105 @@ def test_copies_left_by_killed_processes_are_swept(fresh_home, monkeypatch):
                         else real_access(p, mode, **kw))
     build_module._client_for(store.parent, None)
     assert not stale.exists()
+
+
+# --- stores that cannot serve (issue 22, item 5) -----------------------------------------------------------
+def _no_writes():
+    """In the child: every write to a file fails (EFBIG), as on a full disk; Python ignores SIGXFSZ."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+
+def test_a_full_disk_at_open_is_one_line_and_the_index_is_kept(fresh_home):
+    before = sorted(p.name for p in (fresh_home / "builds").iterdir())
+    full = os.environ | {"ASSISTANT_HOME": str(fresh_home)}
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "市交通局要做什么？"], capture_output=True,
+                         text=True, env=full, timeout=120, cwd=ROOT, preexec_fn=_no_writes)
+    assert out.returncode == 1 and "Traceback" not in out.stderr + out.stdout
+    assert len(out.stderr.strip().splitlines()) == 1 and "磁盘已满" in out.stderr, out.stderr[-800:]
+    # Nothing was rebuilt or removed for it: the same build opens and answers once there is room.
+    assert sorted(p.name for p in (fresh_home / "builds").iterdir()) == before
+    again = open_index(fresh_home)
+    assert not again.rebuilt and again.path.name in before
+
+
+DISK_FILLS = r"""
+import resource, sys
+from assistant import Assistant
+a = Assistant.open()
+resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+for q in ["市交通局要做什么？", "今年优良天数目标是多少天？", "那水质呢？", "What are the main points?"]:
+    ans = a.ask(q)
+    exact = all(c.quote == a.source(c.doc or None)[c.start:c.end] for c in ans.citations)
+    print(ans.answerable, len(ans.citations), exact)
+"""
+
+
+def test_a_disk_that_fills_while_serving_does_not_stop_answers(fresh_home):
+    """Answering writes nothing: once the index is open, a full disk changes no answer."""
+    out = subprocess.run([sys.executable, "-c", DISK_FILLS], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                         env=os.environ | {"ASSISTANT_HOME": str(fresh_home)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    rows = [line.split() for line in out.stdout.splitlines()]
+    assert len(rows) == 4 and all(r[0] == "True" and int(r[1]) >= 1 and r[2] == "True" for r in rows), out.stdout
+
+
+class _SilentChroma:
+    """A server that answers Chroma's heartbeat and then never answers anything else."""
+
+    def __enter__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        release = self.release = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802 - http.server's name
+                if self.path.startswith("/api/v2/heartbeat"):
+                    body = b'{"nanosecond heartbeat": 1}'
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                release.wait(60)   # silence
+
+            do_POST = do_GET
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_chroma_server_that_goes_silent_after_its_heartbeat_is_one_line_within_the_timeout(tmp_path):
+    with _SilentChroma() as url:
+        t0 = time.perf_counter()
+        with pytest.raises(IndexError_) as err:
+            open_index(tmp_path / "home", chroma_url=url, chroma_timeout=1.0)
+        elapsed = time.perf_counter() - t0
+    message = str(err.value)
+    assert "\n" not in message and "Chroma" in message and "1 秒内没有回应" in message
+    assert elapsed < 5                                    # no hang, and no embedding work before it
+    assert not (tmp_path / "home" / "builds").exists()    # nothing was built for a server that cannot store it
+
+
+def test_a_chroma_timeout_that_is_not_a_number_is_one_line(monkeypatch):
+    from assistant.config import Settings, SettingsError
+
+    monkeypatch.setenv("ASSISTANT_CHROMA_TIMEOUT", "soon")
+    with pytest.raises(SettingsError) as err:
+        Settings.from_env()
+    assert "\n" not in str(err.value) and "ASSISTANT_CHROMA_TIMEOUT" in str(err.value)

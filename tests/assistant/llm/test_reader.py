@@ -149,3 +149,21 @@ def test_a_true_but_unrelated_reply_is_not_the_answer(llm_assistant, fake):
     ans = llm_assistant.ask("优良天数目标是多少？")
     assert ans.backend == "extractive" and "325" in ans.answer
     assert not ans.llm["used"] and any("与问题无关" in d["why"] for d in ans.llm["dropped_claims"])
+
+
+def test_a_reply_that_trickles_past_the_deadline_gives_the_extractive_answer_in_time(assistant, fake, monkeypatch):
+    """Each chunk comes well within the wait between chunks, but the whole reply would take ~20 s: at the
+    overall deadline the reply is stopped and the engine's own answer is given, with the reason."""
+    monkeypatch.setenv("OPENAI_BASE_URL", fake.url)
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "3")
+    monkeypatch.setenv("ASSISTANT_LLM_DEADLINE", "2")
+    fake.scripts.clear()
+    fake.script("优良天数", "中心城市空气质量优良天数全年不少于325天[1]。" * 4, chunk=2, pause_s=0.25)
+    slow = Assistant(assistant.index, assistant.settings.with_(llm="openai:fake"))
+    t0 = time.monotonic()
+    ans = slow.ask("优良天数目标是多少？")
+    elapsed = time.monotonic() - t0
+    assert elapsed < 4, elapsed
+    assert ans.backend == "extractive" and "325" in ans.answer
+    assert "\n" not in ans.llm["reason"] and "2 秒" in ans.llm["reason"]
