@@ -14,13 +14,15 @@
   which further sentences a general answer adds to its best one. The keep threshold is the one with
   the best F2 on those labels (recall weighted twice: a missed duty is a bug, an extra quote is not;
   ties: the higher threshold). These replace hand-set score ratios.
-Each artefact records the digest of the data it was fitted on and the scikit-learn version.
+Each artefact records the digest of the data it was fitted on and the scikit-learn version. The feature
+rows every fit used are written too (``index/models/training_rows.json.gz``): ``refit`` replays the fits
+from them, and the test suite recomputes a sample of them, instead of replaying every report's questions.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +112,65 @@ class Source:
     document: bool = False  # grouped by document (the work reports), not by set
 
 
+@dataclass
+class Table:
+    """Feature rows and labels of one model, each row tagged with its source's group (a set, or a report)
+    and whether that group is another document. ``assistant train`` writes every table
+    (``TRAINING_ROWS``), so a fit can be replayed, and checked, without replaying the questions."""
+
+    features: tuple[str, ...]
+    X: list = field(default_factory=list)
+    y: list = field(default_factory=list)
+    group: list = field(default_factory=list)
+    document: list = field(default_factory=list)
+
+    def add(self, row, label: int, source: "Source") -> None:
+        self.X.append([float(v) for v in row])
+        self.y.append(int(label))
+        self.group.append(source.group)
+        self.document.append(bool(source.document))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        X = np.array(self.X, dtype=np.float64).reshape(len(self.X), len(self.features))
+        return X, np.array(self.y, dtype=int), np.array(self.group), np.array(self.document, dtype=bool)
+
+    def of(self, group: str) -> "Table":
+        keep = [i for i, g in enumerate(self.group) if g == group]
+        return Table(self.features, [self.X[i] for i in keep], [self.y[i] for i in keep], [group] * len(keep),
+                     [self.document[i] for i in keep])
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "X": self.X, "y": self.y, "group": self.group, "document": self.document}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Table":
+        return cls(tuple(d["features"]), d["X"], d["y"], d["group"], d["document"])
+
+
+TRAINING_ROWS = "training_rows.json.gz"
+
+
+def write_tables(tables: dict) -> Path:
+    """Every table with the digest of the data it came from (gzip without a timestamp: same rows, same bytes)."""
+    import gzip
+
+    path = artefact_path(TRAINING_ROWS)
+    data = {name: (t.to_dict() if isinstance(t, Table) else t) for name, t in tables.items()}
+    raw = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
+        gz.write(raw)
+    tmp.replace(path)
+    return path
+
+
+def read_tables() -> dict:
+    import gzip
+
+    data = json.loads(gzip.decompress(artefact_path(TRAINING_ROWS).read_bytes()).decode("utf-8"))
+    return {name: (Table.from_dict(d) if isinstance(d, dict) and "X" in d else d) for name, d in data.items()}
+
+
 def report_sets(root: Path = Path(".")) -> tuple[str, ...]:
     """The development sets written on other documents (each item names its ``doc``); blind sets live in
     ``eval/reports/blind/`` and are never fitted on."""
@@ -149,7 +210,11 @@ def fit_answerability(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, roo
 
 
 def _fit_answerability(data: list[Source]) -> dict:
-    X, y, group, by_document = [], [], [], []
+    return fit_answerability_table(answerability_table(data), _data_digest(data))
+
+
+def answerability_table(data: list[Source]) -> Table:
+    table = Table(FEATURES)
     for source in data:
         with source.assistant.own_tokenizer():
             for item in source.items:
@@ -157,14 +222,15 @@ def _fit_answerability(data: list[Source]) -> dict:
                 if not state["hits"]:
                     continue
                 feats = source.assistant.composer.features(state["analysis"], state["hits"])
-                X.append([feats[f] for f in FEATURES])
-                y.append(int(answerable_gold(item)))
-                group.append(source.group)
-                by_document.append(source.document)
-    X, y, group = np.array(X, dtype=np.float64), np.array(y), np.array(group)
+                table.add([feats[f] for f in FEATURES], answerable_gold(item), source)
+    return table
+
+
+def fit_answerability_table(table: Table, digest: dict) -> dict:
+    X, y, group, by_document = table.arrays()
     out_of_scope = X[:, FEATURES.index("out_of_scope")]
     instruction = round(float(out_of_scope[y == 1].max()) + 1e-6, 6) if (y == 1).any() else 1.01
-    return _fit_out_of_fold(X, y, group, FEATURES, documents=np.array(by_document)) | _data_digest(data) | {
+    return _fit_out_of_fold(X, y, group, FEATURES, documents=by_document) | digest | {
         "instruction_threshold": instruction,
         "instruction_refusals": int((out_of_scope[y == 0] >= instruction).sum()), "unanswerable": int((y == 0).sum())}
 
@@ -220,16 +286,24 @@ def fit_figure_check(assistant, sets: tuple[str, ...] = ANSWERABILITY_SETS, root
 
 
 def _fit_figure_check(data: list[Source]) -> dict:
-    X, y, group, by_document = [], [], [], []
+    return fit_figure_check_table(figure_check_table(data), _data_digest(data))
+
+
+def figure_check_table(data: list[Source]) -> Table:
+    table = Table(FIGURE_CHECK_FEATURES)
     for source in data:
         with source.assistant.own_tokenizer():
-            _figure_check_rows(source, X, y, group, by_document)
-    X, y, group = np.array(X, dtype=np.float64), np.array(y), np.array(group)
+            _figure_check_rows(source, table)
+    return table
+
+
+def fit_figure_check_table(table: Table, digest: dict) -> dict:
+    X, y, group, by_document = table.arrays()
     return _fit_out_of_fold(X, y, group, FIGURE_CHECK_FEATURES, FIGURE_CHECK_MAX_FALSE_REFUSALS,
-                            documents=np.array(by_document)) | _data_digest(data)
+                            documents=by_document) | digest
 
 
-def _figure_check_rows(source: Source, X: list, y: list, group: list, by_document: list) -> None:
+def _figure_check_rows(source: Source, table: Table) -> None:
     from assistant.answer.composer import _lexical_winner_first
 
     assistant = source.assistant
@@ -246,11 +320,9 @@ def _figure_check_rows(source: Source, X: list, y: list, group: list, by_documen
         fig, score = composer._best_figure([f for f, _ in found], [r for _, r in found])
         if composer._figure_mismatch(analysis, fig):
             continue  # refused on the facts (a year, body or event the figure's paragraph lacks)
-        X.append(composer.figure_check_row(analysis, fig, score))
-        y.append(int(answerable_gold(item) and any(_normal(fig.text) in _normal(m)
-                                                   for m in item.get("must_include") or [])))
-        group.append(source.group)
-        by_document.append(source.document)
+        table.add(composer.figure_check_row(analysis, fig, score),
+                  answerable_gold(item) and any(_normal(fig.text) in _normal(m) for m in item.get("must_include") or []),
+                  source)
 
 
 def _normal(text: str) -> str:
@@ -316,27 +388,39 @@ def fit_selection(assistant, sets: tuple[str, ...] = SELECTION_SETS, root: Path 
 
 
 def _fit_selection_models(data: list[Source]) -> tuple[dict, dict, dict, dict]:
-    rows = {"duty": ([], []), "sentence": ([], []), "figure": ([], []), "list": ([], [])}
+    tables, questions = selection_tables(data)
+    return fit_selection_tables(tables, _data_digest(data) | {"questions": questions})
+
+
+SELECTION_TABLES = (("duty", DUTY_FEATURES), ("sentence", SENTENCE_FEATURES), ("figure", FIGURE_FEATURES),
+                    ("list", LIST_FEATURES))
+
+
+def selection_tables(data: list[Source]) -> tuple[dict[str, Table], int]:
+    """The candidate rows of the duty, sentence, figure and list selection models, and the questions used."""
+    tables = {name: Table(features) for name, features in SELECTION_TABLES}
     questions = 0
     for source in data:
         with source.assistant.own_tokenizer():  # the answerers' parts are called directly here
-            questions += _selection_rows(source, rows)
-    digest = _data_digest(data) | {"questions": questions}
-    (dX, dy), (sX, sy), (fX, fy), (lX, ly) = rows["duty"], rows["sentence"], rows["figure"], rows["list"]
-    duty = _fit_selection(np.vstack(dX), np.array(dy), DUTY_FEATURES) | digest
-    sentence = _fit_selection(np.vstack(sX), np.array(sy), SENTENCE_FEATURES) | digest
-    figure = _fit_selection(np.vstack(fX), np.array(fy), FIGURE_FEATURES) | digest
-    listing = _fit_selection(np.array(lX), np.array(ly), LIST_FEATURES) | digest
-    return duty, sentence, figure, listing
+            questions += _selection_rows(source, tables)
+    return tables, questions
 
 
-def _selection_rows(source: Source, rows: dict) -> int:
-    """Candidate rows and labels of one source's questions, appended to ``rows``; returns the questions used."""
+def fit_selection_tables(tables: dict[str, Table], digest: dict) -> tuple[dict, dict, dict, dict]:
+    fitted = []
+    for name, features in SELECTION_TABLES:
+        X, y, _, _ = tables[name].arrays()
+        fitted.append(_fit_selection(X, y, features) | digest)
+    return tuple(fitted)
+
+
+def _selection_rows(source: Source, tables: dict[str, Table]) -> int:
+    """Candidate rows and labels of one source's questions, added to ``tables``; returns the questions used."""
     from assistant.answer.composer import _lexical_winner_first
 
     assistant = source.assistant
     composer = assistant.composer
-    (dX, dy), (sX, sy), (fX, fy), (lX, ly) = rows["duty"], rows["sentence"], rows["figure"], rows["list"]
+    duty, sentence, figure, listing = (tables[n] for n, _ in SELECTION_TABLES)
     questions = 0
     for item in source.items:
         quotes = item.get("gold_quotes") or []
@@ -352,25 +436,24 @@ def _selection_rows(source: Source, rows: dict) -> int:
             for group, row in composer.group_candidates(analysis, hits):
                 texts = [_normal(composer.text[s:e]) for s, e, _ in group.items]
                 held = sum(any(i in t for t in texts) for i in gold_items)
-                lX.append(row)
-                ly.append(int(bool(gold_items) and 2 * held >= len(gold_items)))
+                listing.add(row, bool(gold_items) and 2 * held >= len(gold_items), source)
         if analysis.intent == "who":
             for part in evidence.hop_queries or [evidence.query]:
-                dX.append(composer.duty_candidates(part))
-                dy.extend(int(quoted(d.task, quotes)) for d in composer.duties)
+                for row, d in zip(composer.duty_candidates(part), composer.duties):
+                    duty.add(row, quoted(d.task, quotes), source)
         if analysis.intent == "number" or (analysis.number and analysis.actors):
             as_composed = replace(evidence, hits=_lexical_winner_first(analysis, evidence.hits))
             found, _ = composer.figure_choices(analysis, as_composed)
             labels = [int(any(_normal(f.text) in _normal(m) for m in item.get("must_include") or []))
                       for f, _ in found]
             if len(found) >= 2 and any(labels):  # only a choice between figures teaches the ranking
-                fX.append(np.array([row for _, row in found]))
-                fy.extend(labels)
+                for (_, row), label in zip(found, labels):
+                    figure.add(row, label, source)
         hits = _lexical_winner_first(analysis, evidence.hits)
         if len(hits) >= 2 and quoted(composer.sentence_by_id[hits[0].id].text, quotes):
             candidates = composer.sentence_candidates(hits)
-            sX.append(candidates)
-            sy.extend(int(quoted(composer.sentence_by_id[h.id].text, quotes)) for h in hits[1:1 + len(candidates)])
+            for row, h in zip(candidates, hits[1:1 + len(candidates)]):
+                sentence.add(row, quoted(composer.sentence_by_id[h.id].text, quotes), source)
     return questions
 
 
@@ -402,14 +485,17 @@ def train(root: Path = Path("."), progress=print, opener=None) -> dict:
         return opened[doc]
 
     checked = sources(assistant, ANSWERABILITY_SETS + reports, root, open_once if opener else None)
-    ans = fit_answerability(assistant, data=checked)
+    tables: dict = {"answerability": answerability_table(checked), "answerability_digest": _data_digest(checked)}
+    ans = fit_answerability_table(tables["answerability"], tables["answerability_digest"])
     _write(ANSWERABILITY_FILE, ans)
     progress(f"answerability: {ans['questions']} questions, threshold {ans['threshold']}, "
              f"false refusals {ans['false_refusal_rate']}, refusal recall {ans['refusal_recall']}; "
              f"other documents (leave one out): {ans.get('documents_out_of_fold')}; instructions refused at "
              f"out-of-scope ≥ {ans['instruction_threshold']} ({ans['instruction_refusals']} of {ans['unanswerable']})")
     selected = sources(assistant, SELECTION_SETS + reports, root, open_once if opener else None)
-    duty, sentence, figure, listing = fit_selection(assistant, data=selected)
+    selection, questions = selection_tables(selected)
+    tables |= selection | {"selection_digest": _data_digest(selected) | {"questions": questions}}
+    duty, sentence, figure, listing = fit_selection_tables(selection, tables["selection_digest"])
     _write(DUTY_SELECTION_FILE, duty)
     _write(SENTENCE_SELECTION_FILE, sentence)
     _write(FIGURE_SELECTION_FILE, figure)
@@ -421,10 +507,24 @@ def train(root: Path = Path("."), progress=print, opener=None) -> dict:
     # The figure check judges the figure the fitted selection model picks, so it is fitted with it in place.
     for source in checked:
         source.assistant.composer.figure_selection = SelectionModel.from_dict(figure)
-    check = fit_figure_check(assistant, data=checked)
+    tables |= {"figure_check": figure_check_table(checked), "figure_check_digest": _data_digest(checked)}
+    check = fit_figure_check_table(tables["figure_check"], tables["figure_check_digest"])
     _write(FIGURE_CHECK_FILE, check)
+    write_tables(tables)
     progress(f"figure check: {check['questions']} number questions, threshold {check['threshold']}, "
              f"false refusals {check['false_refusal_rate']}, refusal recall {check['refusal_recall']} (out of fold); "
              f"other documents: {check.get('documents_out_of_fold')}")
     return {"answer_type": data, "metadata_field": fields, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence,
             "figure_selection": figure, "list_selection": listing, "figure_check": check}
+
+
+def refit(tables: dict) -> dict:
+    """Every evidence model fitted again from the written rows (``read_tables()``): what ``assistant train``
+    wrote, without replaying a question. The figure check's rows were computed with the figure selection
+    fitted from the same rows in place."""
+    duty, sentence, figure, listing = fit_selection_tables({n: tables[n] for n, _ in SELECTION_TABLES},
+                                                           tables["selection_digest"])
+    return {ANSWERABILITY_FILE: fit_answerability_table(tables["answerability"], tables["answerability_digest"]),
+            DUTY_SELECTION_FILE: duty, SENTENCE_SELECTION_FILE: sentence, FIGURE_SELECTION_FILE: figure,
+            LIST_SELECTION_FILE: listing,
+            FIGURE_CHECK_FILE: fit_figure_check_table(tables["figure_check"], tables["figure_check_digest"])}

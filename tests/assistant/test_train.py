@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_FILE, FIGURE_SELECTION_FILE,
-                              LIST_SELECTION_FILE, SENTENCE_FEATURES,
-                              SENTENCE_SELECTION_FILE, ModelMissing, SelectionModel, artefact_path)
-from assistant.train import (ANSWERABILITY_SETS, SELECTION_SETS, _fit_selection, fit_figure_check, fit_selection, quoted,
-                             report_sets, sources)
+from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_FEATURES, FIGURE_SELECTION_FILE,
+                              SENTENCE_FEATURES, ModelMissing, SelectionModel, artefact_path)
+from assistant.train import (ANSWERABILITY_SETS, SELECTION_SETS, SELECTION_TABLES, Table, _digest, _fit_selection,
+                             answerability_table, figure_check_table, quoted, read_tables, refit, report_sets,
+                             selection_tables, sources)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,22 +44,53 @@ def test_a_model_fitted_on_other_features_is_refused(tmp_path, monkeypatch):
         SelectionModel.load(DUTY_SELECTION_FILE, SENTENCE_FEATURES)
 
 
+def test_shipped_models_are_what_the_written_rows_fit():
+    """``assistant train`` writes every model's feature rows; fitting them again gives the shipped artefacts
+    (same data digest, coefficients and thresholds), and the question files have not changed since."""
+    tables = read_tables()
+    for name, fitted in refit(tables).items():
+        shipped = json.loads(artefact_path(name).read_text(encoding="utf-8"))
+        assert fitted["data_sha256"] == shipped["data_sha256"], f"{name}: the rows changed; run assistant train"
+        assert fitted.get("candidates") == shipped.get("candidates") and fitted.get("positives") == shipped.get("positives")
+        assert fitted.get("questions") == shipped.get("questions")
+        assert np.allclose(fitted["coef"], shipped["coef"], atol=1e-4), name
+        assert abs(fitted["threshold"] - shipped["threshold"]) < 1e-3, name
+    for key in ("answerability_digest", "selection_digest", "figure_check_digest"):
+        digest = tables[key]
+        assert digest["data_sha256"] == _digest([REPO / p for p in digest["data"]]), \
+            f"{key}: a question set changed since the models were fitted; run assistant train"
+    assert {p for p in tables["answerability_digest"]["data"]} >= set(report_sets(REPO))
+
+
+def _relative(data: list, root: Path) -> list:
+    for source in data:
+        if not source.document:
+            source.group = str(source.path.relative_to(root))
+    return data
+
+
+def _same_rows(computed: Table, written: Table, groups: set[str]) -> None:
+    assert groups and set(computed.group) <= groups
+    for group in sorted(groups):
+        mine, theirs = computed.of(group), written.of(group)
+        assert mine.y == theirs.y, f"{group}: labels differ from the written rows; run assistant train"
+        assert np.allclose(mine.arrays()[0], theirs.arrays()[0], atol=1e-5), \
+            f"{group}: features differ from the written rows; run assistant train"
+
+
 @pytest.mark.slow
-def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch, report_homes):
-    """Refit from the repository's development sets (the speech's, and the work reports', each asked of its
-    own document): same data digest, same coefficients and thresholds."""
+def test_the_written_rows_are_what_the_engine_computes(assistant, monkeypatch, report_homes):
+    """A deterministic sample of the written rows, computed again from the questions: the speech's sets and
+    one work report (the full replay over every report is ``assistant train``)."""
     from eval.reports import CORPUS_DIRS, assistant_for
 
     if not any(CORPUS_DIRS[0].glob("*.txt")):
         pytest.skip("the shared corpus of work reports is absent (it lies beside the checkout)")
     composer = assistant.composer
-    monkeypatch.setattr(composer, "duty_selection", None)       # as `assistant train` fits
-    monkeypatch.setattr(composer, "sentence_selection", None)
-    monkeypatch.setattr(composer, "figure_selection", None)
-    monkeypatch.setattr(composer, "list_selection", None)
-    monkeypatch.setattr(composer, "answerability", None)
-    monkeypatch.setattr(composer, "figure_check", None)
-    reports = report_sets(REPO)
+    for name in ("duty_selection", "sentence_selection", "figure_selection", "list_selection", "answerability",
+                 "figure_check"):
+        monkeypatch.setattr(composer, name, None)          # as `assistant train` computes them
+    sample = "eval/reports/beijing.jsonl"
     opened = {}
 
     def opener(doc):
@@ -67,27 +98,19 @@ def test_shipped_selection_models_are_what_train_writes(assistant, monkeypatch, 
             opened[doc] = assistant_for(doc, report_homes)
         return opened[doc]
 
-    selected = sources(assistant, SELECTION_SETS + reports, REPO, opener)
-    duty, sentence, figure, listing = fit_selection(assistant, data=selected)
-    for name, fitted in ((DUTY_SELECTION_FILE, duty), (SENTENCE_SELECTION_FILE, sentence),
-                         (FIGURE_SELECTION_FILE, figure), (LIST_SELECTION_FILE, listing)):
-        shipped = json.loads(artefact_path(name).read_text(encoding="utf-8"))
-        assert fitted["data_sha256"] == shipped["data_sha256"], f"{name}: the sets changed; run assistant train"
-        assert fitted["candidates"] == shipped["candidates"] and fitted["positives"] == shipped["positives"]
-        assert np.allclose(fitted["coef"], shipped["coef"], atol=1e-4)
-        assert abs(fitted["threshold"] - shipped["threshold"]) < 1e-3
-    # The figure check judges the figure the (refitted) figure selection model picks.
-    monkeypatch.setattr(composer, "figure_selection", SelectionModel.from_dict(figure))
-    monkeypatch.setattr(composer, "figure_check", None)
-    monkeypatch.setattr(composer, "answerability", None)
-    checked = sources(assistant, ANSWERABILITY_SETS + reports, REPO, opener)
+    written = read_tables()
+    checked = _relative(sources(assistant, ANSWERABILITY_SETS + (sample,), REPO, opener), REPO)
+    groups = {s.group for s in checked}
+    _same_rows(answerability_table(checked), written["answerability"], groups)
+    selected = _relative(sources(assistant, SELECTION_SETS + (sample,), REPO, opener), REPO)
+    tables, _ = selection_tables(selected)
+    for name, _features in SELECTION_TABLES:
+        _same_rows(tables[name], written[name], {s.group for s in selected})
+    # The figure check's rows are computed with the fitted figure selection in place.
+    figure = SelectionModel.load(FIGURE_SELECTION_FILE, FIGURE_FEATURES)
     for source in checked:
-        source.assistant.composer.figure_selection = SelectionModel.from_dict(figure)
-    check = fit_figure_check(assistant, data=checked)
-    shipped = json.loads(artefact_path(FIGURE_CHECK_FILE).read_text(encoding="utf-8"))
-    assert check["data_sha256"] == shipped["data_sha256"] and check["questions"] == shipped["questions"]
-    assert np.allclose(check["coef"], shipped["coef"], atol=1e-4)
-    assert abs(check["threshold"] - shipped["threshold"]) < 1e-3
+        source.assistant.composer.figure_selection = figure
+    _same_rows(figure_check_table(checked), written["figure_check"], groups)
 
 
 def test_who_answers_quote_every_task_the_model_keeps(assistant):
