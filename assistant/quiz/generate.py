@@ -151,7 +151,7 @@ class _Generator:
             self.questions.append(Question(
                 id=f"cloze-{f['id']}", kind="cloze", level=KINDS["cloze"],
                 prompt=f"填空：{pre}___{post}{where}", answer=value, accepted=list(dict.fromkeys(accepted)),
-                citation=citation, topic=topic, answer_type="number", fact=f["id"],
+                citation=citation, topic=topic, answer_type="number", fact=f["id"], unit=unit,
                 explain=f"原文：“{f['text']}”"))
             statement = f"{pre}{value}{post}"
             fact_item = {"answer": f["text"], "accepted": [f["text"]], "citation": self.src.cite(f["start"], f["end"])}
@@ -332,7 +332,7 @@ class _Generator:
                 id=f"recall-actor-{_slug(actor)}", kind="recall", level=KINDS["recall"], prompt=prompt,
                 answer="；".join(it["answer"] for it in items), accepted=[it["answer"] for it in items],
                 citation=_span_citation(self.src, [i["citation"] for i in mine]), topic=mine[0]["topic"],
-                answer_type="list", items=items, fact=actor))
+                answer_type="list", items=items, fact=actor, covers=[i["duty"]["id"] for i in mine]))
         # bodies named under each 在…方面 topic
         topics = list(dict.fromkeys(i["fangmian"] for i in infos if i["fangmian"]))
         for topic in topics:
@@ -346,7 +346,7 @@ class _Generator:
                 prompt=f"{topic}，{self.noun}点名了哪{_cn(len(names))}个单位（或群体）？请全部写出。",
                 answer="、".join(names), accepted=["、".join(names)],
                 citation=_span_citation(self.src, [i["citation"] for i in mine]), topic=core,
-                answer_type="actors", items=items, fact=topic))
+                answer_type="actors", items=items, fact=topic, covers=[i["duty"]["id"] for i in mine]))
 
     # ---- enumerations → list recall, structure ---------------------------------------------------------
     def _enumeration_questions(self) -> None:
