@@ -51,6 +51,7 @@ def distractor_report(assistant, bank) -> dict:
         acts_in.setdefault(section[d["id"]], set()).update(d["actors"])
         groups.add(frozenset(d["actors"]))
     out = {"options": 0, "off_section": [], "other_kind": [], "composite": []}
+    prompts = {q.id: q.prompt for q in bank}
 
     def classes(actors) -> list[str]:
         return sorted(names.kind_class(a) for a in actors)
@@ -78,7 +79,10 @@ def distractor_report(assistant, bank) -> dict:
                 if not source or all(section[x["id"]] != here for x in source):
                     out["off_section"].append((q.id, opt))
         elif q.id.endswith("-swap"):
-            swapped = [a for a in names.named_in(q.prompt) if a not in right]
+            # The swapped-in body: named in the false statement but not in the true one (the task text
+            # itself may name other bodies).
+            true = set(names.named_in(prompts.get(q.id.replace("-swap", "-true"), "")))
+            swapped = [a for a in names.named_in(q.prompt) if a not in right and a not in true]
             for a in swapped:
                 out["options"] += 1
                 if a not in acts_in.get(here, ()):
