@@ -257,7 +257,7 @@ def build_quiz_tab(assistant) -> None:
     levels = [("全部难度", 0)] + [(f"{lv} {label}", lv) for lv, label in LEVEL_LABELS.items()]
 
     gr.Markdown(f"从讲话的事实层自动生成的自测题（题库 {len(bank)} 题）。一套题里没有两道题考同一件事；"
-                "每题作答后立即给出正确答案和原文出处，点按出处在右侧全文中定位。")
+                "每题作答后立即给出正确答案和原文出处，点按出处即在全文中定位。")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=340):
             with gr.Row():
