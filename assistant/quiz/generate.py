@@ -3,6 +3,14 @@
 Every question carries a citation ``{quote, start, end, section}`` with ``quote == source[start:end]``;
 questions whose answer is not visible in their cited passage are dropped (``supported``). The bank is
 the same on every run: ids are stable, and each question's randomness is seeded by its id.
+
+Distractors must not give the answer away, so they are read from the asked duty's own section (the
+sentence's part › section path): a "who" option is a body tasked in that section and of the answer's
+sort (``ActorNames.kind_class``: a bureau or office for a bureau, a county for a county); a task
+given to several bodies is offered against groups the section names together, or groups built of the
+same sorts — never unrelated bodies glued into one option; a "task" option is another task of that
+section; a false statement swaps in a body of the same sort and section, or changes a number but keeps
+its unit. A question whose section offers too few such distractors is left out of the bank.
 """
 from __future__ import annotations
 
@@ -197,19 +205,19 @@ class _Generator:
                 duty=d, actors=list(d["actors"]), rest=rest, short=_clip(rest, 46), long=_clip(rest, 70),
                 citation=self.src.cite(start, d["end"], d["section"]),
                 topic=_topic_label(sent.path), fangmian=d["topic"] if re.match(r"^在.+方面$", d["topic"]) else "",
-                part=sent.path[0] if sent.path else "", section2=tuple(sent.path[:2]), generic="各级各部门" in d["actors"]))
+                section2=tuple(sent.path[:2]),
+                generic="各级各部门" in d["actors"]))
             assert text[start:d["end"]].endswith(task)
         return infos
 
-    def _distractor_actors(self, info: dict, like: str, k: int, rng: random.Random, infos: list[dict],
-                           exclude: tuple[str, ...] = ()) -> list[str]:
+    def _distractor_actors(self, info: dict, like: str, k: int, rng: random.Random, infos: list[dict]) -> list[str]:
         """Up to ``k`` bodies that could stand in for ``like`` but are not right for this task: tasked in the
         same section (same topic first), of the same sort as ``like`` (a bureau for a bureau, a county for a
         county), never one that shares the task or overlaps a right actor."""
         same_task = {a for o in infos if fuzz.ratio(o["rest"], info["rest"]) >= 90 for a in o["actors"]}
         sort = self.names.kind_class(like)
         ok = [a for a in self._actors_in(info["section2"])
-              if a not in same_task and a not in exclude and self.names.kind_class(a) == sort
+              if a not in same_task and self.names.kind_class(a) == sort
               and not any(self.names.overlaps(a, c) for c in info["actors"])]
         near = [a for a in ok if any(a in o["actors"] for o in infos if o["topic"] == info["topic"])]
         far = [a for a in ok if a not in near]
@@ -227,7 +235,6 @@ class _Generator:
         and a bureau for two bureaus) — never bodies of unrelated sorts glued together."""
         actors = info["actors"]
         same_task = {a for o in infos if fuzz.ratio(o["rest"], info["rest"]) >= 90 for a in o["actors"]}
-
         sorts = sorted(self.names.kind_class(a) for a in actors)
 
         def fine(group) -> bool:
