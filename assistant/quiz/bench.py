@@ -110,8 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --seeds must be 1–100000 and --n 1–500", file=sys.stderr)
         return 2
     from assistant import Assistant
+    from assistant.config import SettingsError
 
-    m = measure(Assistant.open(), seeds=args.seeds, n=args.n, first=args.first)
+    try:
+        assistant = Assistant.open()
+    except (SettingsError, OSError) as exc:  # a bad setting or an unreadable document: one line
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    m = measure(assistant, seeds=args.seeds, n=args.n, first=args.first)
     d = m["distractors"]
     lo, hi = m["seeds"]
     sizes = m["sizes"]

@@ -189,3 +189,15 @@ def test_distractors_come_from_the_same_section_and_are_the_same_sort_of_body(as
             for opt in q.options:
                 assert len(names.named_in(opt)) == len(names.named_in(q.answer)), (q.id, opt)
             assert len({frozenset(names.named_in(o)) for o in q.options}) == len(q.options), q.id
+
+
+def test_the_bench_command_prints_the_duplicate_rate(home, monkeypatch, capsys):
+    from assistant.quiz.bench import main
+
+    monkeypatch.setenv("ASSISTANT_HOME", str(home))
+    assert main(["--seeds", "5", "--n", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "duplicate-fact rate: 0/5 quizzes (0%)" in out and "(seeds 1–5)" in out
+    assert "from another section: 0 (0%)" in out and "composite options" in out
+    assert main(["--seeds", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "error: --seeds must be 1–100000 and --n 1–500"
