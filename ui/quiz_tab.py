@@ -166,6 +166,16 @@ def feedback_html(q: Question, g, starts: list[int] | None = None) -> str:
     return "".join(out)
 
 
+def shortfall_note(state: dict) -> str:
+    """Say so when the filters leave fewer distinct questions than asked (the quiz is never padded with
+    one that tests the same thing as another)."""
+    got, asked = len(state.get("ids", [])), state.get("asked", 0)
+    if not got or got >= asked:
+        return ""
+    return (f"<p><small>只选出 {got} 道互不重复的题（要求 {asked} 道）："
+            "其余的题会和已选的题考同一件事。</small></p>")
+
+
 def score_text(state: dict | None) -> str:
     results = (state or {}).get("results", [])
     if not results:
@@ -303,10 +313,7 @@ def build_quiz_tab(assistant) -> None:
             choice = gr.update(visible=False, value=None)
             text = gr.update(visible=True, value="", lines=lines, interactive=True,
                              placeholder="逐项作答时用“；”分隔" if lines > 1 else "")
-        note = ""
-        if st["i"] == 0 and len(st["ids"]) < st.get("asked", len(st["ids"])):
-            note = (f"<p><small>只选出 {len(st['ids'])} 道互不重复的题（要求 {st['asked']} 道）："
-                    "其余的题会和已选的题考同一件事。</small></p>")
+        note = shortfall_note(st) if st["i"] == 0 else ""
         return (st, note + question_html(q, st["i"], len(st["ids"])), choice, text, gr.update(visible=True),
                 gr.update(visible=False), "", score_text(st), "", gr.update(visible=False), gr.update())
 

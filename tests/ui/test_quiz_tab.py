@@ -121,3 +121,15 @@ def test_a_bad_quiz_size_is_the_default_not_a_traceback(assistant):
 
     assert len(start_state(assistant, n="many", seed=1)["ids"]) == 10
     assert len(start_state(assistant, n=10_000, seed=1)["ids"]) <= 50
+
+
+def test_a_filter_with_too_few_distinct_questions_says_so(assistant):
+    from assistant.quiz.overlap import duplicates
+    from ui.quiz_tab import shortfall_note, start_state
+
+    st = start_state(assistant, n=10, kind="list", seed=1)
+    qs = assistant.quiz(ids=st["ids"], n=0)
+    assert 0 < len(st["ids"]) < 10 and duplicates(qs) == []
+    assert shortfall_note(st) == (f"<p><small>只选出 {len(st['ids'])} 道互不重复的题（要求 10 道）："
+                                  "其余的题会和已选的题考同一件事。</small></p>")
+    assert shortfall_note(start_state(assistant, n=5, seed=1)) == ""
