@@ -24,5 +24,7 @@ def test_a_forged_cookie_is_not_an_id():
 def test_owner_dirs_are_private_and_never_name_the_login(tmp_path):
     a = owner_dir(tmp_path, "user:zhang")
     b = owner_dir(tmp_path, SimpleNamespace(username=None, cookies={COOKIE: BID}, session_hash=None))
-    assert a != b and "zhang" not in str(a) and a.name == owner_key("user:zhang")
+    assert a != b and "zhang" not in str(a) and a.name == owner_key(tmp_path, "user:zhang")
     assert stat.S_IMODE(a.stat().st_mode) == 0o700 and stat.S_IMODE(a.parent.stat().st_mode) == 0o700
+    assert owner_dir(tmp_path, "user:zhang") == a                         # stable
+    assert stat.S_IMODE((tmp_path / "identity.key").stat().st_mode) == 0o600
