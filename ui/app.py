@@ -14,6 +14,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from ui.handlers import ALL, Handlers
+from ui.identity import HEAD_PATH as IDENTITY_HEAD
 from ui.limits import MAX_BODY_BYTES, BodySizeLimit
 from ui.render import documents_title, esc, render_citations, render_conversation, render_metadata, render_source
 
@@ -50,7 +51,7 @@ def make_theme() -> gr.themes.Base:
 
 def launch_kwargs() -> dict:
     """Theme, stylesheet and head script (ui/static/) that Gradio 6 takes at ``launch()``."""
-    return {"theme": make_theme(), "css_paths": [STATIC / "app.css"], "head_paths": [STATIC / "head.html"]}
+    return {"theme": make_theme(), "css_paths": [STATIC / "app.css"], "head_paths": [IDENTITY_HEAD, STATIC / "head.html"]}
 
 
 def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:

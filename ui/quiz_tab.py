@@ -1,9 +1,13 @@
 """The 自测 (self-quiz) tab of the Gradio UI.
 
 ``build_quiz_tab(assistant)`` is called by the UI inside ``with gr.Tab("自测"):``. One question is shown
-at a time; each answer is graded at once with the right answer and the cited passage; at the end the
-mistakes are reviewed and can be retried. Attempts go to the same SQLite progress file as the CLI
-(``<home>/quiz.sqlite3``). Everything shown is HTML-escaped: questions, answers and quotes are data.
+at a time; each answer is graded at once with the right answer and the cited passage; after a pick the
+options themselves show which one is right (✓) and which was picked wrongly (✗); a quoted passage
+opens the full text beside the quiz with that span marked; at the end the mistakes are reviewed and can
+be retried. Attempts go to the same SQLite file as the CLI (``<home>/quiz.sqlite3``), but each browser
+(or login) is its own owner there (``ui.identity.owner``): history, chart and weakest topics are that
+browser's alone, and a new browser starts empty. Everything shown is HTML-escaped: questions, answers
+and quotes are data.
 
 The logic lives in plain functions over a JSON-like state dict (``start_state``, ``submit_answer``,
 ``advance``, ``retry_state``) so it can be tested without a browser; ``build_quiz_tab`` only wires them
@@ -13,11 +17,14 @@ from __future__ import annotations
 
 import html
 import random
+import re
 
 from assistant.quiz import KIND_LABELS, LETTERS, LEVEL_LABELS, Progress, Question, citations_of
-from ui.render import paragraph_number, paragraphs
+from ui.identity import owner
+from ui.render import paragraph_number, paragraphs, render_source
 
 MAX_N = 50
+VIEWER = "quiz-viewer"   # the quiz tab's own full-text viewer (ui/static/head.html marks spans in it)
 
 
 def _esc(text) -> str:
@@ -25,18 +32,29 @@ def _esc(text) -> str:
 
 
 # ---- state ---------------------------------------------------------------------------------------------
-def start_state(assistant, n=10, kind=None, level=None, seed=None, ids: list[str] | None = None) -> dict:
-    """A new session: the sampled question ids and an open progress session."""
-    n = max(1, min(MAX_N, int(n or 10)))
+def progress_for(assistant, request=None) -> Progress:
+    """The progress of whoever sent the request: their browser (or login); ``"local"`` without a request."""
+    return assistant.progress.for_owner(owner(request))
+
+
+def start_state(assistant, n=10, kind=None, level=None, seed=None, ids: list[str] | None = None,
+                progress: Progress | None = None) -> dict:
+    """A new session: the sampled question ids and an open progress session (in ``progress``: the
+    requester's own; the assistant's "local" one by default)."""
+    progress = progress or assistant.progress
+    try:
+        n = max(1, min(MAX_N, int(float(n or 10))))
+    except (TypeError, ValueError):  # a slider edited to text: the default size, not a traceback
+        n = 10
     level = int(level) if level not in (None, "", 0, "0") else None
     kind = kind or None
     seed = parse_seed(seed)
     questions = assistant.quiz(n=len(ids) if ids else n, seed=seed, kind=None if ids else kind,
                                level=None if ids else level, ids=ids)
-    session = assistant.progress.start_session(n=len(questions), seed=seed, kind=kind, level=level,
+    session = progress.start_session(n=len(questions), seed=seed, kind=kind, level=level,
                                      origin="ui-retry" if ids else "ui") if questions else None
     return {"ids": [q.id for q in questions], "i": 0, "answered": False, "results": [], "session": session,
-            "seed": seed, "done": not questions}
+            "seed": seed, "done": not questions, "asked": len(ids) if ids else n}
 
 
 def parse_seed(seed) -> int:
@@ -58,14 +76,14 @@ def current(state: dict | None, by_id: dict[str, Question]) -> Question | None:
     return by_id.get(state["ids"][state["i"]])
 
 
-def submit_answer(state: dict, assistant, response: str):
+def submit_answer(state: dict, assistant, response: str, progress: Progress | None = None):
     """Grade the current question once; returns (state, grade or None)."""
     q = current(state, _bank(assistant))
     if q is None or state.get("answered") or not (response or "").strip():
         return state, None
     g = assistant.grade(q, response)
     if state.get("session") is not None:
-        assistant.progress.record(state["session"], q, g, response)
+        (progress or assistant.progress).record(state["session"], q, g, response)
     state = dict(state)
     state["answered"] = True
     state["results"] = state["results"] + [{"id": q.id, "response": response, "correct": g.correct,
@@ -88,6 +106,26 @@ def missed_ids(state: dict | None) -> list[str]:
     return [r["id"] for r in (state or {}).get("results", []) if not r["correct"]]
 
 
+def choice_labels(q: Question, picked: str | None = None) -> list[tuple[str, str]]:
+    """The radio choices ``(label, value)`` of a choice or true/false question. Once answered (``picked``
+    is the submitted value), the right option reads ✓ …（正确答案） and a wrong pick ✗ …（你的选择）, so
+    the right option is marked on the list itself, not only in the feedback below it."""
+    if q.answer_type == "choice":
+        pairs = [(f"{LETTERS[i]}. {o}", LETTERS[i], o == q.answer) for i, o in enumerate(q.options or [])]
+    else:
+        pairs = [(o, o, o == q.answer) for o in (q.options or [])]
+    if picked is None:
+        return [(label, value) for label, value, _ in pairs]
+    out = []
+    for label, value, right in pairs:
+        if right:
+            label = f"✓ {label}（正确答案）"
+        elif value == picked:
+            label = f"✗ {label}（你的选择）"
+        out.append((label, value))
+    return out
+
+
 # ---- HTML ----------------------------------------------------------------------------------------------
 def question_html(q: Question, i: int, n: int) -> str:
     meta = f"第 {i + 1}/{n} 题 · {KIND_LABELS.get(q.kind, q.kind)} · 难度 {q.level}（{LEVEL_LABELS.get(q.level, '')}）"
@@ -98,9 +136,15 @@ def question_html(q: Question, i: int, n: int) -> str:
 
 
 def _cite_html(c: dict, starts: list[int] | None = None) -> str:
+    """A quoted passage that opens the full text beside the quiz with its span marked (the page's one
+    ``.jump`` handler, ui/static/head.html): a click on the quote, or the button for the keyboard."""
     where = f" · 第{paragraph_number(starts, c['start'])}段" if starts else ""
-    return (f'<blockquote class="quiz-cite"><small>［{_esc(c["section"])}{where}］</small><br>'
-            f'{_esc(c["quote"])}</blockquote>')
+    span = f'data-start="{int(c["start"])}" data-end="{int(c["end"])}" data-viewer="{VIEWER}"'
+    return (f'<blockquote class="quiz-cite jump" {span} title="在全文中查看" style="cursor:pointer">'
+            f'<small>［{_esc(c["section"])}{where}］</small><br>{_esc(c["quote"])}<br>'
+            f'<button type="button" class="quiz-open jump" {span} aria-label="在全文中查看这段原文"'
+            f' style="margin-top:.3rem;font-size:.85rem;text-decoration:underline;background:none;border:0;'
+            f'padding:0;color:inherit;cursor:pointer">在全文中查看</button></blockquote>')
 
 
 def feedback_html(q: Question, g, starts: list[int] | None = None) -> str:
@@ -120,6 +164,16 @@ def feedback_html(q: Question, g, starts: list[int] | None = None) -> str:
     out.append("<p>出处：</p>" + "".join(_cite_html(c, starts) for c in citations_of(q)))
     out.append("</div>")
     return "".join(out)
+
+
+def shortfall_note(state: dict) -> str:
+    """Say so when the filters leave fewer distinct questions than asked (the quiz is never padded with
+    one that tests the same thing as another)."""
+    got, asked = len(state.get("ids", [])), state.get("asked", 0)
+    if not got or got >= asked:
+        return ""
+    return (f"<p><small>只选出 {got} 道互不重复的题（要求 {asked} 道）："
+            "其余的题会和已选的题考同一件事。</small></p>")
 
 
 def score_text(state: dict | None) -> str:
@@ -190,47 +244,60 @@ def progress_chart_svg(sessions: list[dict]) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg")
     svg = buf.getvalue()
-    return svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg"):]
+    # Scale with the page, never wider than it (a fixed 302pt ≈ 403 px overflowed a 390 px phone): drop the
+    # fixed size and keep the viewBox, so the drawing keeps its proportions at any width.
+    svg = re.sub(r'^<svg([^>]*?) width="[^"]*" height="[^"]*"',
+                 r'<svg\1 width="100%" preserveAspectRatio="xMidYMid meet" style="max-width:420px;height:auto"',
+                 svg, count=1)
+    return svg
 
 
 # ---- the tab ---------------------------------------------------------------------------------------------
 def build_quiz_tab(assistant) -> None:
     """Build the 自测 tab's components and events inside the current Blocks/Tab context."""
     import gradio as gr
+    from gradio.context import Context
 
     bank = assistant.quiz_bank()
     by_id = {q.id: q for q in bank}
-    progress = assistant.progress
-    starts = [a for a, _, _ in paragraphs(assistant.source())]
+    source = assistant.source()
+    starts = [a for a, _, _ in paragraphs(source)]
     kinds = [("全部题型", "")] + [(f"{label}（{k}）", k) for k, label in KIND_LABELS.items()]
     levels = [("全部难度", 0)] + [(f"{lv} {label}", lv) for lv, label in LEVEL_LABELS.items()]
 
-    gr.Markdown(f"从讲话的事实层自动生成的自测题（题库 {len(bank)} 题）。每题作答后立即给出正确答案和原文出处。")
-    with gr.Row():
-        n_in = gr.Slider(1, MAX_N, value=10, step=1, label="题数", elem_id="quiz-n")
-        kind_in = gr.Dropdown(choices=kinds, value="", label="题型", elem_id="quiz-kind")
-        level_in = gr.Dropdown(choices=levels, value=0, label="难度", elem_id="quiz-level")
-        seed_in = gr.Textbox(value="", label="随机种子", placeholder="留空则随机；填数字可重现同一套题",
-                             elem_id="quiz-seed")
-    start_btn = gr.Button("开始自测", variant="primary", elem_id="quiz-start")
-    state = gr.State(None)
-    q_html = gr.HTML("", elem_id="quiz-question")
-    choice_in = gr.Radio(choices=[], label="选择答案", visible=False, elem_id="quiz-choice")
-    text_in = gr.Textbox(label="你的答案", visible=False, lines=1, elem_id="quiz-answer")
-    with gr.Row():
-        submit_btn = gr.Button("提交", variant="primary", visible=False, elem_id="quiz-submit")
-        next_btn = gr.Button("下一题", visible=False, elem_id="quiz-next")
-    fb_html = gr.HTML("", elem_id="quiz-feedback")
-    score_md = gr.Markdown("", elem_id="quiz-score")
-    review = gr.HTML("", elem_id="quiz-review")
-    retry_btn = gr.Button("重做答错的题", visible=False, elem_id="quiz-retry")
-    # A callable value is re-evaluated on every page load, so the summary is never stale.
-    prog_html = gr.HTML(lambda: progress_html(progress), elem_id="quiz-progress")
+    gr.Markdown(f"从讲话的事实层自动生成的自测题（题库 {len(bank)} 题）。一套题里没有两道题考同一件事；"
+                "每题作答后立即给出正确答案和原文出处，点按出处即在全文中定位。")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=340):
+            with gr.Row():
+                n_in = gr.Slider(1, MAX_N, value=10, step=1, label="题数", elem_id="quiz-n")
+                kind_in = gr.Dropdown(choices=kinds, value="", label="题型", elem_id="quiz-kind")
+                level_in = gr.Dropdown(choices=levels, value=0, label="难度", elem_id="quiz-level")
+                seed_in = gr.Textbox(value="", label="随机种子", placeholder="留空则随机；填数字可重现同一套题",
+                                     elem_id="quiz-seed")
+            start_btn = gr.Button("开始自测", variant="primary", elem_id="quiz-start")
+            state = gr.State(None)
+            q_html = gr.HTML("", elem_id="quiz-question")
+            choice_in = gr.Radio(choices=[], label="选择答案", visible=False, elem_id="quiz-choice")
+            text_in = gr.Textbox(label="你的答案", visible=False, lines=1, elem_id="quiz-answer")
+            with gr.Row():
+                submit_btn = gr.Button("提交", variant="primary", visible=False, elem_id="quiz-submit")
+                next_btn = gr.Button("下一题", visible=False, elem_id="quiz-next")
+            fb_html = gr.HTML("", elem_id="quiz-feedback")
+            score_md = gr.Markdown("", elem_id="quiz-score")
+            review = gr.HTML("", elem_id="quiz-review")
+            retry_btn = gr.Button("重做答错的题", visible=False, elem_id="quiz-retry")
+            # Filled per browser when the page loads (below): never one history for the whole server.
+            prog_html = gr.HTML("", elem_id="quiz-progress")
+        with gr.Column(scale=2, min_width=300):
+            gr.HTML('<div class="viewer-title">全文（点按出处定位）</div>')
+            gr.HTML(render_source(source, viewer_id=VIEWER), elem_id=VIEWER)
 
     outputs = [state, q_html, choice_in, text_in, submit_btn, next_btn, fb_html, score_md, review, retry_btn,
                prog_html]
 
-    def show(st: dict):
+    def show(st: dict, progress: Progress):
         """Updates for every output from a state (a new question, or the end-of-session review)."""
         q = current(st, by_id)
         if q is None:
@@ -239,57 +306,77 @@ def build_quiz_tab(assistant) -> None:
                     gr.update(visible=False), gr.update(visible=False), "", score_text(st),
                     review_html(st, by_id, starts), gr.update(visible=bool(missed)), progress_html(progress))
         if q.answer_type in ("choice", "bool") and q.options:
-            if q.answer_type == "choice":
-                choices = [(f"{LETTERS[i]}. {o}", LETTERS[i]) for i, o in enumerate(q.options)]
-            else:
-                choices = [(o, o) for o in q.options]
-            choice = gr.update(choices=choices, value=None, visible=True, interactive=True)
+            choice = gr.update(choices=choice_labels(q), value=None, visible=True, interactive=True)
             text = gr.update(visible=False, value="")
         else:
             lines = 3 if q.answer_type == "list" else 1
             choice = gr.update(visible=False, value=None)
             text = gr.update(visible=True, value="", lines=lines, interactive=True,
                              placeholder="逐项作答时用“；”分隔" if lines > 1 else "")
-        return (st, question_html(q, st["i"], len(st["ids"])), choice, text, gr.update(visible=True),
+        note = shortfall_note(st) if st["i"] == 0 else ""
+        return (st, note + question_html(q, st["i"], len(st["ids"])), choice, text, gr.update(visible=True),
                 gr.update(visible=False), "", score_text(st), "", gr.update(visible=False), gr.update())
 
-    def on_start(n, kind, level, seed):
-        st = start_state(assistant, n=n, kind=kind, level=level, seed=seed)
+    def on_load(request: gr.Request):
+        return progress_html(progress_for(assistant, request))
+
+    def on_start(n, kind, level, seed, request: gr.Request):
+        progress = progress_for(assistant, request)
+        try:
+            st = start_state(assistant, n=n, kind=kind, level=level, seed=seed, progress=progress)
+        except ValueError as exc:  # an unknown kind from a hand-made request: one line, not a traceback
+            st = {"ids": [], "i": 0, "results": [], "done": True}
+            out = list(show(st, progress))
+            out[8] = f"<p>{_esc(exc)}</p>"
+            return tuple(out)
         if not st["ids"]:
-            out = list(show(st))
+            out = list(show(st, progress))
             out[8] = "<p>没有符合条件的题目。</p>"
             return tuple(out)
-        return show(st)
+        return show(st, progress)
 
-    def on_submit(st, choice, text):
+    def on_submit(st, choice, text, request: gr.Request):
+        progress = progress_for(assistant, request)
         q = current(st, by_id)
         if q is None:
-            return show(st)
-        response = choice if q.answer_type in ("choice", "bool") and q.options else text
-        st2, g = submit_answer(st, assistant, response or "")
+            return show(st or {"ids": [], "i": 0, "results": [], "done": True}, progress)
+        radio = q.answer_type in ("choice", "bool") and q.options
+        response = choice if radio else text
+        st2, g = submit_answer(st, assistant, response or "", progress)
         if g is None:
             msg = "<p><i>请先作答。</i></p>" if not st.get("answered") else gr.update()
             return (st, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), msg, gr.update(),
                     gr.update(), gr.update(), gr.update())
         last = st2["i"] + 1 >= len(st2["ids"])
-        return (st2, gr.update(), gr.update(interactive=False), gr.update(interactive=False),
+        # The options stay on screen with the right one marked ✓ and a wrong pick ✗.
+        marked = (gr.update(choices=choice_labels(q, picked=response), value=response, interactive=False)
+                  if radio else gr.update(interactive=False))
+        return (st2, gr.update(), marked, gr.update(interactive=False),
                 gr.update(visible=False), gr.update(visible=True, value="查看结果" if last else "下一题"),
                 feedback_html(q, g, starts), score_text(st2), gr.update(), gr.update(), progress_html(progress))
 
-    def on_next(st):
+    def on_next(st, request: gr.Request):
+        progress = progress_for(assistant, request)
         if not st:
-            return show({"ids": [], "i": 0, "results": [], "done": True})
-        return show(advance(st, progress))
+            return show({"ids": [], "i": 0, "results": [], "done": True}, progress)
+        return show(advance(st, progress), progress)
 
-    def on_retry(st):
+    def on_retry(st, request: gr.Request):
+        progress = progress_for(assistant, request)
         ids = missed_ids(st)
         if not ids:
-            return show(st)
-        return show(start_state(assistant, ids=ids, seed=(st or {}).get("seed")))
+            return show(st, progress)
+        return show(start_state(assistant, ids=ids, seed=(st or {}).get("seed"), progress=progress), progress)
 
+    # Gradio fills in a parameter typed gr.Request; with postponed annotations it would read the text
+    # "gr.Request", which it cannot resolve here (gradio is imported inside this function), so give it the class.
+    for fn in (on_load, on_start, on_submit, on_next, on_retry):
+        fn.__annotations__["request"] = gr.Request
     private = dict(outputs=outputs, api_visibility="private", show_progress="hidden")  # UI only, no public API
     start_btn.click(on_start, inputs=[n_in, kind_in, level_in, seed_in], **private)
     submit_btn.click(on_submit, inputs=[state, choice_in, text_in], **private)
     text_in.submit(on_submit, inputs=[state, choice_in, text_in], **private)
     next_btn.click(on_next, inputs=[state], **private)
     retry_btn.click(on_retry, inputs=[state], **private)
+    if Context.root_block is not None:  # each page load shows that browser's own record
+        Context.root_block.load(on_load, outputs=[prog_html], api_visibility="private", show_progress="hidden")

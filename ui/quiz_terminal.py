@@ -5,7 +5,7 @@ import json
 import random
 import sys
 
-from assistant.quiz import LETTERS, LEVEL_LABELS, resolve_kinds
+from assistant.quiz import LETTERS, LEVEL_LABELS, ActorNames, parse_choice, resolve_kinds
 
 
 def run_quiz(assistant, n: int = 10, seed: int | None = None, kind: str | None = None,
@@ -77,6 +77,15 @@ def run_quiz(assistant, n: int = 10, seed: int | None = None, kind: str | None =
         style = "green" if result.correct else ("yellow" if result.score > 0 else "red")
         head, _, rest = result.feedback.partition("\n")
         console.print(f"[{style}]{escape(head)}[/{style}]", highlight=False)
+        if q.options and q.answer_type == "choice" and not result.correct:
+            # The options again, the right one marked ✓ and the pick ✗: the answer shown where it was asked.
+            picked = parse_choice(q, response, ActorNames(assistant.registry))
+            for j, o in enumerate(q.options):
+                mark = "✓" if o == q.answer else ("✗" if j == picked else " ")
+                note = "（正确答案）" if o == q.answer else ("（你的选择）" if j == picked else "")
+                line = f"{mark} {LETTERS[j]}. {o}{note}"
+                console.print(f"[green]{escape(line)}[/green]" if o == q.answer else escape(line),
+                              highlight=False, soft_wrap=True)
         console.print(escape(rest), highlight=False, soft_wrap=True)
     info = progress.finish_session(session)
     console.print()

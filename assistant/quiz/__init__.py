@@ -15,10 +15,13 @@ questions whose answer is not visible in their cited passage are dropped at gene
 
 Levels: 1 easy (multiple choice, true/false), 2 medium (cloze, reverse), 3 hard (list and free recall).
 The bank is the same on every run (ids are stable, so progress can follow a question); a quiz is a
-sample of the bank drawn with ``random.Random(seed)``.
+sample of the bank drawn with ``random.Random(seed)`` in which no two questions test the same fact or
+passage. Distractors come from the asked duty's own section and are the same sort of body.
 
 Modules: ``question`` (the Question and its kinds), ``generate`` (the bank), ``sample`` (drawing a quiz),
-``grade`` (scoring a response), ``progress`` (SQLite history), ``actors`` (the document's bodies).
+``overlap`` (when two questions give each other away), ``grade`` (scoring a response), ``progress``
+(SQLite history, one owner per browser or login), ``actors`` (the document's bodies), ``bench``
+(``python -m assistant.quiz.bench``: the duplicate-fact rate and distractor checks, measured).
 The terminal loop lives with the CLI (``ui/quiz_terminal.py``).
 """
 from __future__ import annotations

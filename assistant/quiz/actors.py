@@ -32,6 +32,12 @@ class ActorNames:
                 out.setdefault(f.lower(), b.name)
         return out
 
+    def kind_class(self, name: str) -> str:
+        """What sort of body a name is, for "a body for a body": a 局 and a 办 are both municipal departments;
+        a county, a collective (各县区), a leader group and a government are each their own sort."""
+        a = self.get(name)
+        return _KIND_CLASS.get(a.kind, a.kind) if a is not None else "unknown"
+
     def aliases(self, name: str) -> list[str]:
         a = self.get(name)
         return list(dict.fromkeys(a.surface_forms)) if a is not None else [name]
@@ -68,6 +74,9 @@ class ActorNames:
             if hit and hit not in names:
                 names.append(hit)
         return names
+
+
+_KIND_CLASS = {"bureau": "department", "office": "department"}
 
 
 def _is_local(body) -> bool:

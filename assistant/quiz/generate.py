@@ -3,6 +3,14 @@
 Every question carries a citation ``{quote, start, end, section}`` with ``quote == source[start:end]``;
 questions whose answer is not visible in their cited passage are dropped (``supported``). The bank is
 the same on every run: ids are stable, and each question's randomness is seeded by its id.
+
+Distractors must not give the answer away, so they are read from the asked duty's own section (the
+sentence's part › section path): a "who" option is a body tasked in that section and of the answer's
+sort (``ActorNames.kind_class``: a bureau or office for a bureau, a county for a county); a task
+given to several bodies is offered against groups the section names together, or groups built of the
+same sorts — never unrelated bodies glued into one option; a "task" option is another task of that
+section; a false statement swaps in a body of the same sort and section, or changes a number but keeps
+its unit. A question whose section offers too few such distractors is left out of the bank.
 """
 from __future__ import annotations
 
@@ -151,7 +159,7 @@ class _Generator:
             self.questions.append(Question(
                 id=f"cloze-{f['id']}", kind="cloze", level=KINDS["cloze"],
                 prompt=f"填空：{pre}___{post}{where}", answer=value, accepted=list(dict.fromkeys(accepted)),
-                citation=citation, topic=topic, answer_type="number", fact=f["id"],
+                citation=citation, topic=topic, answer_type="number", fact=f["id"], unit=unit,
                 explain=f"原文：“{f['text']}”"))
             statement = f"{pre}{value}{post}"
             fact_item = {"answer": f["text"], "accepted": [f["text"]], "citation": self.src.cite(f["start"], f["end"])}
@@ -197,25 +205,69 @@ class _Generator:
                 duty=d, actors=list(d["actors"]), rest=rest, short=_clip(rest, 46), long=_clip(rest, 70),
                 citation=self.src.cite(start, d["end"], d["section"]),
                 topic=_topic_label(sent.path), fangmian=d["topic"] if re.match(r"^在.+方面$", d["topic"]) else "",
-                part=sent.path[0] if sent.path else "", generic="各级各部门" in d["actors"]))
+                section2=tuple(sent.path[:2]),
+                generic="各级各部门" in d["actors"]))
             assert text[start:d["end"]].endswith(task)
         return infos
 
-    def _distractor_actors(self, info: dict, pool: list[str], k: int, rng: random.Random,
-                           infos: list[dict]) -> list[str]:
-        """Actors from the duty map that are not right for this task (same topic first)."""
+    def _distractor_actors(self, info: dict, like: str, k: int, rng: random.Random, infos: list[dict]) -> list[str]:
+        """Up to ``k`` bodies that could stand in for ``like`` but are not right for this task: tasked in the
+        same section (same topic first), of the same sort as ``like`` (a bureau for a bureau, a county for a
+        county), never one that shares the task or overlaps a right actor."""
         same_task = {a for o in infos if fuzz.ratio(o["rest"], info["rest"]) >= 90 for a in o["actors"]}
-        ok = [a for a in pool if not any(self.names.overlaps(a, c) for c in info["actors"]) and a not in same_task]
+        sort = self.names.kind_class(like)
+        ok = [a for a in self._actors_in(info["section2"])
+              if a not in same_task and self.names.kind_class(a) == sort
+              and not any(self.names.overlaps(a, c) for c in info["actors"])]
         near = [a for a in ok if any(a in o["actors"] for o in infos if o["topic"] == info["topic"])]
         far = [a for a in ok if a not in near]
         rng.shuffle(near)
         rng.shuffle(far)
         return (near + far)[:k]
 
+    def _actors_in(self, section: tuple) -> list[str]:
+        """The bodies tasked in one section, in document order."""
+        return list(dict.fromkeys(a for o in self.duty_infos if o["section2"] == section for a in o["actors"]))
+
+    def _actor_groups(self, info: dict, rng: random.Random, infos: list[dict]) -> list[str]:
+        """Distractors for a task given to several bodies: groups the document itself names together in this
+        section first, then groups built position by position of the same sorts as the answer (a bureau
+        and a bureau for two bureaus) — never bodies of unrelated sorts glued together."""
+        actors = info["actors"]
+        same_task = {a for o in infos if fuzz.ratio(o["rest"], info["rest"]) >= 90 for a in o["actors"]}
+        sorts = sorted(self.names.kind_class(a) for a in actors)
+
+        def fine(group) -> bool:
+            return (len(group) == len(actors) and not set(group) & same_task
+                    and sorted(self.names.kind_class(a) for a in group) == sorts
+                    and not any(self.names.overlaps(a, c) for a in group for c in actors))
+
+        real = list(dict.fromkeys(tuple(o["actors"]) for o in infos
+                                  if o["section2"] == info["section2"] and fine(o["actors"])))
+        rng.shuffle(real)
+        groups: list[tuple] = []
+        for g in real:  # one option per set of bodies: 甲、乙 and 乙、甲 are the same option
+            if frozenset(g) not in {frozenset(x) for x in groups}:
+                groups.append(g)
+        columns = [self._distractor_actors(info, a, len(self.duty_infos), rng, infos) for a in actors]
+        while len(groups) < 3:
+            group: list[str] = []
+            for col in columns:
+                pick = next((a for a in col if a not in group
+                             and not any(self.names.overlaps(a, g) for g in group)), None)
+                if pick is None:
+                    break
+                group.append(pick)
+                col.remove(pick)
+            if len(group) < len(actors):
+                break  # a column ran out: no more groups of these sorts in this section
+            if fine(group) and frozenset(group) not in {frozenset(x) for x in groups}:
+                groups.append(tuple(group))
+        return ["、".join(g) for g in groups[:3]]
+
     def _duty_questions(self) -> None:
         infos = self._duty_info()
         self.duty_infos = infos
-        pool = list(dict.fromkeys(a for i in infos for a in i["actors"]))
         usable = [i for i in infos if not i["generic"]]
         asked_task: dict[tuple, str] = {}
         for info in usable:
@@ -233,19 +285,10 @@ class _Generator:
 
             # who: multiple choice
             rng = _rng_for(f"who-{did}")
-            if many:  # options of the same size, each made of actors that could not share the task
-                picks = [a for a in self._distractor_actors(info, pool, len(pool), rng, infos) if "、" not in a]
-                options = []
-                while picks and len(options) < 3:
-                    group = [picks.pop(0)]
-                    for a in list(picks):
-                        if len(group) < len(actors) and not any(self.names.overlaps(a, g) for g in group):
-                            group.append(a)
-                            picks.remove(a)
-                    if len(group) == len(actors):
-                        options.append("、".join(group))
+            if many:  # options of the same size and sorts, each a group that could not share the task
+                options = self._actor_groups(info, rng, infos)
             else:
-                options = self._distractor_actors(info, pool, 3, rng, infos)
+                options = self._distractor_actors(info, actors[0], 3, rng, infos)
             if len(options) >= 2:
                 options = options + [joined]
                 rng.shuffle(options)
@@ -267,11 +310,13 @@ class _Generator:
 
             # task: which of these is this actor's task?
             rng = _rng_for(f"task-{did}")
-            cands = [o for o in usable if o is not info
+            # Other bodies' tasks of the same section (its own topic first): a task from another
+            # section would give itself away by its subject alone.
+            cands = [o for o in usable if o is not info and o["section2"] == info["section2"]
                      and not any(self.names.overlaps(a, c) for a in o["actors"] for c in actors)
                      and fuzz.ratio(o["short"], info["short"]) < 80]
-            near = [o for o in cands if o["part"] == info["part"]]
-            far = [o for o in cands if o["part"] != info["part"]]
+            near = [o for o in cands if o["topic"] == info["topic"]]
+            far = [o for o in cands if o["topic"] != info["topic"]]
             rng.shuffle(near)
             rng.shuffle(far)
             opts: list[str] = []
@@ -303,9 +348,11 @@ class _Generator:
                 answer_type="bool", fact=did, items=[dict(it) for it in items],
                 explain=f"{self.noun}确实要求{joined}这样做。"))
             rng = _rng_for(f"tf-{did}-swap")
-            swap = self._distractor_actors(info, pool, 1, rng, infos)
+            order = list(range(len(actors)))
+            rng.shuffle(order)
+            i, swap = next(((j, s) for j in order
+                            for s in [self._distractor_actors(info, actors[j], 1, rng, infos)] if s), (0, []))
             if swap:
-                i = rng.randrange(len(actors))
                 wrong = list(actors)
                 wrong[i] = swap[0]
                 self.questions.append(Question(
@@ -332,7 +379,7 @@ class _Generator:
                 id=f"recall-actor-{_slug(actor)}", kind="recall", level=KINDS["recall"], prompt=prompt,
                 answer="；".join(it["answer"] for it in items), accepted=[it["answer"] for it in items],
                 citation=_span_citation(self.src, [i["citation"] for i in mine]), topic=mine[0]["topic"],
-                answer_type="list", items=items, fact=actor))
+                answer_type="list", items=items, fact=actor, covers=[i["duty"]["id"] for i in mine]))
         # bodies named under each 在…方面 topic
         topics = list(dict.fromkeys(i["fangmian"] for i in infos if i["fangmian"]))
         for topic in topics:
@@ -346,7 +393,7 @@ class _Generator:
                 prompt=f"{topic}，{self.noun}点名了哪{_cn(len(names))}个单位（或群体）？请全部写出。",
                 answer="、".join(names), accepted=["、".join(names)],
                 citation=_span_citation(self.src, [i["citation"] for i in mine]), topic=core,
-                answer_type="actors", items=items, fact=topic))
+                answer_type="actors", items=items, fact=topic, covers=[i["duty"]["id"] for i in mine]))
 
     # ---- enumerations → list recall, structure ---------------------------------------------------------
     def _enumeration_questions(self) -> None:

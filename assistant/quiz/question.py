@@ -41,6 +41,8 @@ class Question:
     items: list[dict] | None = None   # actors/list: [{answer, accepted, citation}]
     explain: str = ""                 # e.g. what the original said, for false statements
     fact: str = ""                    # the id of the fact it was generated from (f030, d014, list-…)
+    covers: list[str] | None = None   # every fact id it tests, when more than one (a recall: its duties)
+    unit: str = ""                    # number answers: the unit printed after the number (天, %, 个)
 
     def __post_init__(self) -> None:
         self.accepted = list(dict.fromkeys(self.accepted))

@@ -1,9 +1,14 @@
-"""Drawing a quiz from the bank: a mix across kinds, reproducible for a seed, or a retry in order."""
+"""Drawing a quiz from the bank: a mix across kinds, reproducible for a seed, or a retry in order.
+
+No two questions of a drawn quiz test the same fact or passage (``overlap.conflict``): a question that
+would give another away is passed over, and when the filters leave too few distinct questions the quiz
+is shorter rather than padded with a give-away."""
 from __future__ import annotations
 
 import random
 import re
 
+from assistant.quiz.overlap import conflict
 from assistant.quiz.question import KIND_ALIASES, KINDS, Question
 
 
@@ -45,9 +50,14 @@ def make_quiz(bank: list[Question], n: int = 10, seed: int | None = None, kind=N
     for k in names:
         rng.shuffle(by_kind[k])
     out: list[Question] = []
+    # Round-robin over the kinds; a question that shares a fact or passage with one already drawn is
+    # dropped (not put back: it would conflict with that one for the rest of this draw anyway).
     while len(out) < n and any(by_kind.values()):
         for k in names:
-            if by_kind[k] and len(out) < n:
-                out.append(by_kind[k].pop())
+            while by_kind[k] and len(out) < n:
+                q = by_kind[k].pop()
+                if not any(conflict(q, o) for o in out):
+                    out.append(q)
+                    break
     rng.shuffle(out)
     return out

@@ -52,3 +52,24 @@ def test_cli_retries_missed_questions(run_cli, home, bank, grade):
     assert r.returncode == 0, r.stderr
     ids = [q["id"] for q in json.loads(r.stdout)["questions"]]
     assert wrong.id in ids and set(ids) <= set(p.missed())
+
+
+def test_terminal_marks_the_right_option_after_a_wrong_pick(assistant, monkeypatch):
+    import io
+    import sys
+
+    from rich.console import Console
+
+    from assistant.quiz import LETTERS
+    from ui.quiz_terminal import run_quiz
+
+    q = assistant.quiz(n=1, seed=2, kind="who")[0]
+    right = LETTERS[q.options.index(q.answer)]
+    wrong = next(LETTERS[i] for i, o in enumerate(q.options) if o != q.answer)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(wrong + "\n"))
+    out = io.StringIO()
+    run_quiz(assistant, n=1, seed=2, kind="who", console=Console(file=out, width=400, color_system=None))
+    text = out.getvalue()
+    after = text[text.index("✗ 回答错误"):]
+    assert f"✓ {right}. {q.answer}（正确答案）" in after
+    assert f"✗ {wrong}. {q.options[LETTERS.index(wrong)]}（你的选择）" in after

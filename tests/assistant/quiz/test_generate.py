@@ -137,3 +137,67 @@ def test_question_round_trips_through_dict(bank):
 
 
 # ---- progress -----------------------------------------------------------------------------------------
+
+
+# ---- one fact, one question (issue 21 item 4) -----------------------------------------------------------
+SEEDS = range(1, 31)   # a fixed sample; `python -m assistant.quiz.bench` measures 100
+
+
+def test_no_seeded_quiz_asks_two_questions_on_one_fact_or_passage(assistant):
+    from assistant.quiz.bench import duplicate_rate
+    from assistant.quiz.overlap import duplicates
+
+    quizzes = [assistant.quiz(n=10, seed=s) for s in SEEDS]
+    assert all(len(q) == 10 for q in quizzes)          # never made distinct by being made short
+    assert [duplicates(q) for q in quizzes] == [[] for _ in quizzes]
+    assert duplicate_rate(quizzes)["rate"] == 0 and duplicate_rate(quizzes)["same_fact_id"] == 0
+    assert len({tuple(x.id for x in q) for q in quizzes}) == len(quizzes)   # still a different quiz per seed
+
+
+def test_what_counts_as_the_same_fact_or_passage(bank):
+    from assistant.quiz.overlap import conflict
+
+    by = {q.id: q for q in bank}
+    cloze = one(bank, lambda q: q.kind == "cloze" and f"tf-{q.fact}-true" in by)
+    assert conflict(cloze, by[f"tf-{cloze.fact}-true"]).startswith("same fact")
+    who = one(bank, lambda q: q.kind == "who" and f"task-{q.fact}" in by)
+    assert conflict(who, by[f"task-{who.fact}"]).startswith("same fact")
+    recall = one(bank, lambda q: q.kind == "recall" and who.fact in (q.covers or []))
+    assert conflict(recall, who)                       # "what must X do?" gives away "who must do this?"
+    first, second = (one(bank, lambda q, k=k: q.id == f"structure-parts-{k}") for k in (1, 2))
+    assert conflict(first, second).startswith("same fact")    # two positions of one list show the list
+    # Two figures of one sentence: different facts, the same passage.
+    pair = next((a, b) for a in bank for b in bank if a.kind == b.kind == "cloze" and a.fact != b.fact
+                and a.citation["start"] == b.citation["start"])
+    assert conflict(*pair).startswith("same passage")
+    # And questions on different facts in different passages are free to share a quiz.
+    far = next(b for b in bank if b.kind == "cloze" and b.citation["start"] > cloze.citation["end"] + 500
+               and b.answer + b.unit not in cloze.prompt and cloze.answer + cloze.unit not in b.prompt)
+    assert conflict(cloze, far) is None
+
+
+def test_distractors_come_from_the_same_section_and_are_the_same_sort_of_body(assistant, bank, names):
+    from assistant.quiz.bench import distractor_report
+
+    report = distractor_report(assistant, bank)
+    assert report["options"] >= 40                     # who, task and swapped-actor questions were checked
+    assert report["off_section"] == []                 # nothing from another section gives itself away
+    assert report["other_kind"] == []                  # a bureau for a bureau, a county for a county
+    assert report["composite"] == []                   # no "<leader group>、<county>" glued pairs
+    for q in bank:
+        if q.kind == "who" and "、" in q.answer:       # a group of bodies answers a group of the same size
+            for opt in q.options:
+                assert len(names.named_in(opt)) == len(names.named_in(q.answer)), (q.id, opt)
+            assert len({frozenset(names.named_in(o)) for o in q.options}) == len(q.options), q.id
+
+
+def test_the_bench_command_prints_the_duplicate_rate(home, monkeypatch, capsys):
+    from assistant.quiz.bench import main
+
+    monkeypatch.setenv("ASSISTANT_HOME", str(home))
+    assert main(["--seeds", "5", "--n", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "duplicate-fact rate: 0/5 quizzes (0%)" in out and "(seeds 1–5)" in out
+    assert "from another section: 0 (0%)" in out and "composite options" in out
+    assert main(["--seeds", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "error: --seeds must be 1–100000 and --n 1–500"
