@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 
 from ui.handlers import ALL, Handlers
 from ui.identity import HEAD_PATH as IDENTITY_HEAD
+from ui.identity import people_root
 from ui.limits import MAX_BODY_BYTES, BodySizeLimit
 from ui.render import documents_title, esc, render_citations, render_conversation, render_metadata, render_source
 
@@ -92,6 +93,11 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
                             download = gr.DownloadButton("下载 Markdown 文件", value=None, visible=False, size="sm",
                                                          elem_id="download-btn")
                         fb_status = gr.HTML("", elem_id="fb-status")
+                        # This browser's own ratings and exports (ui.identity), filled in when the page loads.
+                        with gr.Accordion("我的反馈与导出（仅本浏览器可见）", open=False, elem_id="my-records"):
+                            fb_history = gr.HTML("", elem_id="my-feedback")
+                            my_exports = gr.File(label="近一小时的导出", file_count="multiple", interactive=False,
+                                                 elem_id="my-exports")
                     with gr.Column(scale=2, min_width=300):
                         cites = gr.HTML(render_citations([]), elem_id="citations")
                         gr.HTML('<div class="viewer-title">全文（点按引用定位）</div>')
@@ -146,12 +152,13 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
             btn.click(lambda t=text: t, outputs=question, queue=False, **private).then(**private, **ask_kw)
         clear_btn.click(h.clear, outputs=[conv, cites, latest, turns, question, export_btn, download, fb_status],
                         queue=False, **private)
-        export_btn.click(h.export, inputs=[turns], outputs=[download], **private)
+        export_btn.click(h.export, inputs=[turns], outputs=[download, my_exports], **private)
 
-        def feedback(turns_value, evt: gr.EventData):
-            return h.feedback(turns_value, getattr(evt, "_data", None) or {})
+        def feedback(turns_value, evt: gr.EventData, request: gr.Request):
+            return h.feedback(turns_value, getattr(evt, "_data", None) or {}, request)
 
-        conv.click(feedback, inputs=[turns], outputs=[turns, fb_status], **private)
+        conv.click(feedback, inputs=[turns], outputs=[turns, fb_status, fb_history], **private)
+        app.load(h.my_records, outputs=[fb_history, my_exports], queue=False, **private)
 
         def duties_view(actor, kw):
             table, count = h.filter_duties(actor, kw)
@@ -188,6 +195,9 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool 
     options.update(launch_kwargs())
     # No request body over MAX_BODY_BYTES reaches Gradio (ui.limits).
     options["app_kwargs"] = {"middleware": [Middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)]}
+    # Each person's exports are offered from <home>/people/<keyed hash>/ (ui.identity): Gradio hands out
+    # only files under its temp dir, the working dir or these paths.
+    options["allowed_paths"] = [str(people_root(settings.home))]
     options.update(kwargs)
     _, local_url, _ = app.launch(**options)
     shown = local_url or f"http://{host}:{port}/"

@@ -20,8 +20,10 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import InvalidQuestion, RequestTimeout
+from ui.identity import owner_dir, people_root
 from ui.render import (KIND_NAMES, conversation_markdown, documents_title, paragraph_number, paragraphs,
-                       render_citations, render_conversation, render_duties, render_figures, render_update)
+                       render_citations, render_conversation, render_duties, render_feedback_history,
+                       render_figures, render_update)
 
 ALL = "全部"
 # Each web request's engine work stops past this many seconds (the answer ends in a one-line error), so
@@ -31,6 +33,8 @@ STREAM_EVERY_S = 0.15  # a streaming reply re-renders its turn at most this ofte
 # Figures shown first: what was set and achieved, then the state of things, counts and dates.
 KIND_ORDER = ["target", "result", "status", "count", "date"]
 MASTHEAD_SECTIONS = ("标题", "主送抄送")
+EXPORT_MAX_AGE_S = 3600
+FEEDBACK_SHOWN = 20   # the newest ratings a browser sees in its own history
 _feedback_lock = threading.Lock()
 
 
@@ -52,11 +56,12 @@ class Handlers:
         self.actors = [ALL] + sorted(counts, key=lambda a: (-counts[a], a))
         self.kinds = [ALL] + [KIND_NAMES.get(k, k) for k in KIND_ORDER
                               if any(f.get("kind") == k for f in self.figures)]
-        home = Path(assistant.settings.home)
-        self.feedback_path = home / "feedback.jsonl"
+        # Feedback and exports are each person's own (ui.identity: one folder per browser, or per login),
+        # never one file for the whole server.
+        self.home = Path(assistant.settings.home)
         # Exports live in the data dir (pruned after an hour), not in a new temp folder per server start;
-        # the folder and the files are the owner's only (a conversation can be private).
-        self.export_dir = home / "exports"
+        # the folders and the files are the owner's only (a conversation can be private).
+        self.legacy_export_dir = self.home / "exports"   # where exports went before they were per person
         self._epochs = itertools.count(1)
         self._pruned_at = 0.0
         self._prune_exports()   # what earlier runs left: pruning otherwise waits for someone to export
@@ -132,15 +137,15 @@ class Handlers:
         return tuple(merged)
 
     def export(self, turns: list[dict] | None, request: gr.Request | None = None):
-        """Write the conversation as Markdown, one file per session (rewritten on each export), and offer it."""
+        """Write the conversation as Markdown into this browser's exports, one file per page session (rewritten
+        on each export), and offer it. Returns (download button, this browser's exports)."""
         turns = list(turns or [])
         if not any(t.get("answer") for t in turns):
-            return gr.DownloadButton(value=None, visible=False)
-        self.export_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(self.export_dir, 0o700)   # also a folder made before exports were private
+            return gr.DownloadButton(value=None, visible=False), gr.skip()
+        folder = self.export_dir(request)
         self._prune_exports()
         session = re.sub(r"[^0-9A-Za-z]", "", getattr(request, "session_hash", None) or "")[:16] or f"{os.getpid()}"
-        path = self.export_dir / f"conversation-{datetime.now():%Y%m%d}-{session}.md"
+        path = folder / f"conversation-{datetime.now():%Y%m%d}-{session}.md"
         tmp = path.with_suffix(".md.tmp")
         # 0600 from the start (no moment world-readable); Gradio's cached copy keeps the mode (copy2).
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
@@ -148,22 +153,71 @@ class Handlers:
             os.fchmod(fh.fileno(), 0o600)   # a leftover .tmp of an older run may have had other bits
             fh.write(conversation_markdown(turns, self.title))
         tmp.replace(path)  # never a half-written file
-        return gr.DownloadButton(value=str(path), visible=True)
+        return gr.DownloadButton(value=str(path), visible=True), self.exports(request)
 
-    def _prune_exports(self, max_age_s: float = 3600, every_s: float = 600) -> None:
-        """Exports older than an hour go, checked at most every ten minutes."""
+    def export_dir(self, request) -> Path:
+        """``<home>/people/<owner>/exports`` (0700) for the browser or login behind ``request``."""
+        folder = owner_dir(self.home, request) / "exports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)   # also a folder made by an older version
+        return folder
+
+    def exports(self, request) -> list[str]:
+        """This browser's exports still kept (the last hour), newest first: paths for a file list."""
+        folder = self.export_dir(request)
+        cutoff = time.time() - EXPORT_MAX_AGE_S
+        kept = []
+        for f in folder.glob("conversation-*.md"):
+            try:
+                mtime = f.stat().st_mtime
+            except OSError:
+                continue
+            if mtime >= cutoff:
+                kept.append((mtime, str(f)))
+        return [p for _, p in sorted(kept, reverse=True)]
+
+    def feedback_path(self, request) -> Path:
+        return owner_dir(self.home, request) / "feedback.jsonl"
+
+    def feedback_history(self, request) -> list[dict]:
+        """This browser's ratings, newest first (at most FEEDBACK_SHOWN); a damaged line is skipped."""
+        try:
+            lines = self.feedback_path(request).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return []
+        out = []
+        for line in reversed(lines):
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(rec, dict):
+                out.append(rec)
+            if len(out) >= FEEDBACK_SHOWN:
+                break
+        return out
+
+    def my_records(self, request: gr.Request | None = None):
+        """(feedback history markup, export file list) of the browser behind ``request``: on page load."""
+        return render_feedback_history(self.feedback_history(request)), self.exports(request)
+
+    def _prune_exports(self, max_age_s: float = EXPORT_MAX_AGE_S, every_s: float = 600) -> None:
+        """Exports older than an hour go (every person's, and those of versions before exports were per
+        person), checked at most every ten minutes."""
         now = time.time()
         if now - self._pruned_at < every_s:
             return
         self._pruned_at = now
-        if not self.export_dir.is_dir():
-            return
-        for old in self.export_dir.glob("conversation-*.md*"):
-            try:
-                if old.stat().st_mtime < now - max_age_s:
-                    old.unlink(missing_ok=True)
-            except OSError:
-                pass
+        folders = [self.legacy_export_dir] + sorted(people_root(self.home).glob("*/exports"))
+        for folder in folders:
+            if not folder.is_dir():
+                continue
+            for old in folder.glob("conversation-*.md*"):
+                try:
+                    if old.stat().st_mtime < now - max_age_s:
+                        old.unlink(missing_ok=True)
+                except OSError:
+                    pass
 
     def clear(self):
         """(log, citations, latest turn, turns, question, export, download, feedback status), all empty. Each clear is a
@@ -172,25 +226,28 @@ class Handlers:
         return (render_conversation([], epoch), render_citations([], epoch=epoch), "", [], "",
                 gr.Button(interactive=False), gr.DownloadButton(value=None, visible=False), "")
 
-    def feedback(self, turns: list[dict] | None, data: dict):
-        """A thumbs up/down on answer ``data["turn"]``: one JSON line in ``<home>/feedback.jsonl``."""
+    def feedback(self, turns: list[dict] | None, data: dict, request: gr.Request | None = None):
+        """A thumbs up/down on answer ``data["turn"]``: one JSON line in this browser's ``feedback.jsonl``
+        (``<home>/people/<owner>/``). Returns (turns, status line, this browser's feedback history)."""
         rating, idx = data.get("rating"), data.get("turn")
         turns = list(turns or [])
         if rating not in ("up", "down") or not isinstance(idx, int) or not 0 <= idx < len(turns) \
                 or not turns[idx].get("answer"):
-            return gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip()
         ans = turns[idx]["answer"]
         turns[idx] = dict(turns[idx], rating=rating)
         record = {"ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "rating": rating, "turn": idx,
                   "question": ans["question"], "standalone_question": ans["standalone_question"],
                   "answer": ans["answer"], "answerable": ans["answerable"], "citations": ans["citations"],
                   "backend": ans.get("backend", "")}
-        with _feedback_lock:
-            self.feedback_path.parent.mkdir(parents=True, exist_ok=True)
-            with self.feedback_path.open("a", encoding="utf-8") as fh:
+        path = self.feedback_path(request)
+        with _feedback_lock:   # one whole line per write: two clicks never interleave
+            with path.open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            os.chmod(path, 0o600)
         label = "有帮助" if rating == "up" else "没帮助"
-        return turns, f"已记录第 {idx + 1} 问的反馈（{label}），谢谢。"
+        return (turns, f"已记录第 {idx + 1} 问的反馈（{label}），谢谢。",
+                render_feedback_history(self.feedback_history(request)))
 
     # ---- the tables ------------------------------------------------------------------------------------
     def filter_duties(self, actor: str | None, keyword: str | None) -> tuple[str, str]:

@@ -272,6 +272,19 @@ def render_update(i: int, turn: dict) -> str:
             f'<div class="upd-cites">{cites}</div></div>')
 
 
+def render_feedback_history(records: list[dict]) -> str:
+    """One browser's own ratings, newest first: when, which question, which way."""
+    if not records:
+        return '<div class="my-feedback"><p class="muted">这个浏览器还没有评价过回答。</p></div>'
+    items = []
+    for r in records:
+        label = "有帮助" if r.get("rating") == "up" else "没帮助"
+        when = str(r.get("ts", ""))[:16].replace("T", " ")
+        items.append(f'<li data-rating="{esc(r.get("rating"))}"><span class="fb-label">{label}</span> '
+                     f'<span class="fb-q">{esc(r.get("question", ""))}</span> <span class="muted">{esc(when)} UTC</span></li>')
+    return f'<div class="my-feedback"><ul>{"".join(items)}</ul></div>'
+
+
 def _md_text(text: str) -> str:
     """User text for a Markdown file: backslash-escape Markdown and HTML syntax."""
     return re.sub(r"([\\`*_\[\](){}<>#!|~+\-])", r"\\\1", text)

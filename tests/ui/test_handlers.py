@@ -50,41 +50,67 @@ def test_clear_starts_a_new_epoch_each_time(assistant):
     assert first[2] == "" and first[3] == []
 
 
-def test_export_writes_one_file_per_session_only_when_asked(assistant, tmp_path):
+def test_export_writes_one_file_per_session_only_when_asked(assistant):
     from types import SimpleNamespace
 
     handlers = Handlers(assistant)
-    handlers.export_dir = tmp_path
+    request = SimpleNamespace(session_hash="abc123", username=None, cookies={})
+    folder = handlers.export_dir(request)
     turns: list[dict] = []
     for q in ("市交通局要做什么？", "优良天数目标是多少？"):
         _, turns = _ask(handlers, q, turns)
-    assert list(tmp_path.iterdir()) == []                      # answering writes nothing
+    assert list(folder.iterdir()) == []                        # answering writes nothing
     for _ in range(2):
-        button = handlers.export(turns, SimpleNamespace(session_hash="abc123"))
-    files = list(tmp_path.iterdir())
-    assert len(files) == 1 and button.value and files[0].name.endswith("abc123.md")
+        button, listed = handlers.export(turns, request)
+    files = list(folder.iterdir())
+    assert len(files) == 1 and button.value and files[0].name.endswith("abc123.md") and listed == [str(files[0])]
     text = files[0].read_text(encoding="utf-8")
     assert "市交通局要做什么？" in text and "优良天数目标是多少？" in text and "[1]" in text
 
 
-def test_exports_are_private_and_old_ones_are_pruned(assistant, tmp_path):
+def test_feedback_and_exports_belong_to_one_browser(assistant):
+    from types import SimpleNamespace
+
+    from ui.identity import COOKIE
+
+    handlers = Handlers(assistant)
+    a = SimpleNamespace(session_hash="s-a", username=None, cookies={COOKIE: "a" * 32})
+    b = SimpleNamespace(session_hash="s-b", username=None, cookies={COOKIE: "b" * 32})
+    _, turns_a = _ask(handlers, "市交通局要做什么？", [])
+    _, turns_b = _ask(handlers, "优良天数目标是多少？", [])
+    handlers.feedback(turns_a, {"turn": 0, "rating": "up"}, a)
+    _, _, history_b = handlers.feedback(turns_b, {"turn": 0, "rating": "down"}, b)
+    handlers.export(turns_a, a)
+    history_a, exports_a = handlers.my_records(a)
+    assert "市交通局要做什么" in history_a and "优良天数" not in history_a
+    assert "优良天数" in history_b and "市交通局" not in history_b
+    assert len(exports_a) == 1 and handlers.my_records(b)[1] == []
+    # The same browser on a new page (a new session, the same cookie) still sees its own.
+    again = SimpleNamespace(session_hash="s-a2", username=None, cookies={COOKIE: "a" * 32})
+    assert handlers.my_records(again) == (history_a, exports_a)
+
+
+def test_exports_are_private_and_old_ones_are_pruned(assistant):
     import os
     import stat
     import time
     from pathlib import Path
     from types import SimpleNamespace
 
-    old = Path(assistant.settings.home) / "exports" / "conversation-20000101-stale.md"
-    old.parent.mkdir(parents=True, exist_ok=True)
-    old.write_text("an export from an earlier server run", encoding="utf-8")
+    home = Path(assistant.settings.home)
+    old = home / "exports" / "conversation-20000101-stale.md"
+    mine = SimpleNamespace(session_hash="priv1", username=None, cookies={})
+    old_mine = Handlers(assistant).export_dir(mine) / "conversation-20000101-old.md"
     hours_ago = time.time() - 3 * 3600
-    os.utime(old, (hours_ago, hours_ago))
+    for f in (old, old_mine):
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text("an export from an earlier server run", encoding="utf-8")
+        os.utime(f, (hours_ago, hours_ago))
     handlers = Handlers(assistant)
-    assert not old.exists()                                     # pruned when the server starts, not only on export
-    handlers.export_dir = tmp_path / "exports"
+    assert not old.exists() and not old_mine.exists()           # pruned when the server starts, not only on export
     _, turns = _ask(handlers, "市交通局要做什么？", [])
-    assert handlers.export(turns, SimpleNamespace(session_hash="priv1")).value
-    [path] = handlers.export_dir.iterdir()
+    assert handlers.export(turns, mine)[0].value
+    [path] = handlers.export_dir(mine).iterdir()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600          # the conversation is the user's, nobody else's
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
