@@ -45,9 +45,19 @@ def example_questions(assistant) -> list[str]:
 
 
 def make_theme() -> gr.themes.Base:
-    """Installed fonts only (plain strings: no Google Fonts request, no font files served)."""
-    return gr.themes.Soft(primary_hue="teal", secondary_hue="amber", neutral_hue="slate",
-                          font=CJK_FONTS, font_mono=MONO_FONTS)
+    """Installed fonts only (plain strings: no Google Fonts request, no font files served). Colours keep WCAG AA
+    (4.5:1) for all text: Soft's subdued grey (slate-400, 2.45:1), its teal buttons and tabs (teal-500, 2.5:1)
+    and its placeholder (2.6:1) are too faint, so text uses darker steps of the same hues."""
+    theme = gr.themes.Soft(primary_hue="teal", secondary_hue="amber", neutral_hue="slate",
+                           font=CJK_FONTS, font_mono=MONO_FONTS)
+    return theme.set(
+        body_text_color_subdued="*neutral_600", body_text_color_subdued_dark="*neutral_300",
+        input_placeholder_color="*neutral_500", input_placeholder_color_dark="*neutral_400",
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700", button_primary_background_fill_hover_dark="*primary_800",
+        button_primary_text_color="white", button_primary_text_color_dark="white",
+        button_primary_border_color="*primary_700", button_primary_border_color_dark="*primary_700",
+        color_accent="*primary_700", color_accent_soft="*primary_50")
 
 
 def launch_kwargs() -> dict:
@@ -78,11 +88,13 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
                         # Carries only the turn being answered; latest.js moves it into the log and the panel.
                         latest = gr.HTML("", elem_id="latest-turn", elem_classes=["offscreen"],
                                          js_on_load=_js("latest.js"))
-                        with gr.Row(equal_height=True):
+                        with gr.Row(equal_height=True, elem_id="question-row"):
                             question = gr.Textbox(label="问题", placeholder="输入问题，回车提问（例如：市交通局要做什么？）",
                                                   show_label=False, lines=1, max_lines=4, scale=5, min_width=200,
                                                   elem_id="question", autofocus=True)
                             ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="ask-btn")
+                        # Why the last question was not asked (it stays in the box, see static/submit.js).
+                        note = gr.HTML("", elem_id="question-note")
                         with gr.Row():
                             example_btns = [gr.Button(q, size="sm", elem_classes=["example"]) for q in examples]
                         with gr.Row():
@@ -141,16 +153,20 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
 
         # -- events --------------------------------------------------------------------------------
         private = dict(api_visibility="private")
-        chat_outputs = [latest, turns, question, export_btn, download]
+        # The answer never writes to the question box: the page empties it the moment a question is sent
+        # (static/submit.js), so whatever is typed while an answer arrives stays as typed, and a rejected
+        # question is put back (static/latest.js) with the reason under the box (``note``).
+        chat_outputs = [latest, turns, export_btn, download, note]
         # A new question while a reply still streams waits for it to settle ("always_last": never dropped).
         # Stream only while an LLM writes; an extractive answer is one update.
-        ask_kw = dict(fn=h.chat if assistant.streams else h.chat_once, inputs=[question, turns], outputs=chat_outputs, concurrency_limit=CONCURRENCY,
+        ask_kw = dict(fn=h.chat if assistant.streams else h.chat_once, outputs=chat_outputs, concurrency_limit=CONCURRENCY,
                       show_progress="hidden", trigger_mode="always_last")
-        question.submit(api_name="chat", api_visibility="undocumented", **ask_kw)
-        ask_btn.click(**private, **ask_kw)
-        for btn, text in zip(example_btns, examples):
-            btn.click(lambda t=text: t, outputs=question, queue=False, **private).then(**private, **ask_kw)
-        clear_btn.click(h.clear, outputs=[conv, cites, latest, turns, question, export_btn, download, fb_status],
+        sent_kw = dict(inputs=[question, turns], js=_js("submit.js"), **ask_kw)
+        question.submit(api_name="chat", api_visibility="undocumented", **sent_kw)
+        ask_btn.click(**private, **sent_kw)
+        for btn in example_btns:   # an example is asked as it is: the box and what is typed there stay
+            btn.click(inputs=[btn, turns], **private, **ask_kw)
+        clear_btn.click(h.clear, outputs=[conv, cites, latest, turns, export_btn, download, fb_status, note],
                         queue=False, **private)
         export_btn.click(h.export, inputs=[turns], outputs=[download, my_exports], **private)
 

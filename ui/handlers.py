@@ -23,7 +23,7 @@ from assistant import InvalidQuestion, RequestTimeout
 from ui.identity import owner_dir, people_root
 from ui.render import (KIND_NAMES, conversation_markdown, documents_title, paragraph_number, paragraphs,
                        render_citations, render_conversation, render_duties, render_feedback_history,
-                       render_figures, render_update)
+                       render_figures, render_note, render_update)
 
 ALL = "全部"
 # Each web request's engine work stops past this many seconds (the answer ends in a one-line error), so
@@ -85,8 +85,9 @@ class Handlers:
 
     # ---- chat ------------------------------------------------------------------------------------------
     def chat(self, question: str, turns: list[dict] | None):
-        """Yields (latest turn, turns, question box, export button, download button) as the answer comes. Only
-        the turn being answered is rendered and sent (``render_update``); the page appends it to the log."""
+        """Yields (latest turn, turns, export button, download button, note under the box) as the answer comes.
+        Only the turn being answered is rendered and sent (``render_update``); the page appends it to the log.
+        Nothing here writes to the question box: what the user types meanwhile is theirs."""
         turns = list(turns or [])
         question = question or ""
         if not question.strip():
@@ -94,7 +95,7 @@ class Handlers:
             return
         i = len(turns)
         history = [t["question"] for t in turns if t.get("answer")]
-        yield render_update(i, {"question": question}), gr.skip(), "", gr.skip(), gr.skip()
+        yield render_update(i, {"question": question}), gr.skip(), gr.skip(), gr.skip(), ""
         events = self.assistant.stream(question, history, deadline=time.monotonic() + REQUEST_DEADLINE_S)
         try:
             partial, shown_at = "", 0.0
@@ -108,22 +109,25 @@ class Handlers:
                     continue
                 ans = self._placed(event.to_dict())
                 ans["llm"] = dict(event.llm)  # with the dropped claims, which the page lists
-        except (InvalidQuestion, RequestTimeout) as exc:  # the one validation, in Assistant; or past the
-            # deadline: either message is for the user
+        except InvalidQuestion as exc:  # the one validation, in Assistant: the question goes back in the box
+            turns.append({"question": question, "error": str(exc), "rejected": True})
+            yield render_update(i, turns[-1]), turns, gr.skip(), gr.skip(), render_note(str(exc))
+            return
+        except RequestTimeout as exc:  # past the deadline: the message is for the user
             turns.append({"question": question, "error": str(exc)})
-            yield render_update(i, turns[-1]), turns, "", gr.skip(), gr.skip()
+            yield render_update(i, turns[-1]), turns, gr.skip(), gr.skip(), gr.skip()
             return
         except Exception as exc:  # keep the page alive; the traceback goes to the server log
             traceback.print_exc()
             turns.append({"question": question, "error": f"出错了：{type(exc).__name__}: {exc}"})
-            yield render_update(i, turns[-1]), turns, "", gr.skip(), gr.skip()
+            yield render_update(i, turns[-1]), turns, gr.skip(), gr.skip(), gr.skip()
             return
         finally:
             events.close()  # the user left or asked again: the model request is cancelled
         turns.append({"question": question, "answer": ans})
         # An earlier export is now out of date: its button goes until the user exports again.
-        yield render_update(i, turns[-1]), turns, gr.skip(), gr.Button(interactive=True), \
-            gr.DownloadButton(value=None, visible=False)
+        yield render_update(i, turns[-1]), turns, gr.Button(interactive=True), \
+            gr.DownloadButton(value=None, visible=False), gr.skip()
 
     def chat_once(self, question: str, turns: list[dict] | None):
         """``chat`` in one step, for an assistant without an LLM reader: the extractive answer is sent at once,
@@ -220,11 +224,12 @@ class Handlers:
                     pass
 
     def clear(self):
-        """(log, citations, latest turn, turns, question, export, download, feedback status), all empty. Each clear is a
-        new epoch, so the page replaces a log it has been appending to even though its value was unchanged."""
+        """(log, citations, latest turn, turns, export, download, feedback status, note), all empty; the question
+        box keeps what is typed there. Each clear is a new epoch, so the page replaces a log it has been
+        appending to even though its value was unchanged."""
         epoch = next(self._epochs)
-        return (render_conversation([], epoch), render_citations([], epoch=epoch), "", [], "",
-                gr.Button(interactive=False), gr.DownloadButton(value=None, visible=False), "")
+        return (render_conversation([], epoch), render_citations([], epoch=epoch), "", [],
+                gr.Button(interactive=False), gr.DownloadButton(value=None, visible=False), "", "")
 
     def feedback(self, turns: list[dict] | None, data: dict, request: gr.Request | None = None):
         """A thumbs up/down on answer ``data["turn"]``: one JSON line in this browser's ``feedback.jsonl``

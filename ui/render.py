@@ -15,6 +15,7 @@ from typing import Any
 from index.segment import PART_HEADING
 
 KIND_NAMES = {"target": "目标", "result": "成绩", "status": "现状", "count": "数量", "date": "时间"}
+SHOWN_REJECTED_CHARS = 200
 METADATA_NAMES = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号",
                   "occasion": "会议"}
 
@@ -182,12 +183,17 @@ def _why(ans: dict) -> str:
 
 def render_turn(i: int, t: dict) -> str:
     """One question and its answer (or error, or pending state)."""
+    question = t["question"]
+    if t.get("rejected") and len(question) > SHOWN_REJECTED_CHARS:
+        # A rejected question stays in the box (static/latest.js); the log shows its start, not pages of it.
+        question = f"{question[:SHOWN_REJECTED_CHARS]}…（共 {len(t['question'])} 字）"
     parts = [f'<div class="msg user" data-turn="{i}"><div class="who" aria-hidden="true">问</div>'
-             f'<div class="bubble">{esc(t["question"])}</div></div>']
+             f'<div class="bubble">{esc(question)}</div></div>']
     ans = t.get("answer")
     if t.get("error"):
-        parts.append(f'<div class="msg bot error" data-turn="{i}" role="alert"><div class="who" aria-hidden="true">答</div>'
-                     f'<div class="bubble">{esc(t["error"])}</div></div>')
+        rejected = ' data-rejected="1"' if t.get("rejected") else ""
+        parts.append(f'<div class="msg bot error" data-turn="{i}"{rejected} role="alert"><div class="who" '
+                     f'aria-hidden="true">答</div><div class="bubble">{esc(t["error"])}</div></div>')
         return "".join(parts)
     if ans is None:
         parts.append(f'<div class="msg bot pending" data-turn="{i}"><div class="who" aria-hidden="true">答</div>'
@@ -224,6 +230,11 @@ def render_turn(i: int, t: dict) -> str:
     body.append("</div></div>")
     parts.append("".join(body))
     return "".join(parts)
+
+
+def render_note(reason: str) -> str:
+    """The line under the question box when a question was not asked: why, and that it is still there."""
+    return f'<p role="status">未提问：{esc(reason)}。问题仍在输入框中，修改后再提问。</p>'
 
 
 def render_conversation(turns: list[dict], epoch: int = 0) -> str:

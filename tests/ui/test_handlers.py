@@ -29,8 +29,8 @@ def test_each_update_carries_only_the_new_turn(assistant):
 def test_without_an_llm_the_answer_is_one_update(assistant):
     handlers = Handlers(assistant)
     _, turns = _ask(handlers, "市交通局要做什么？", [])
-    markup, new_turns, box, export, download = handlers.chat_once("优良天数目标是多少？", turns)
-    assert box == "" and len(new_turns) == 2 and 'class="msg bot' in markup and 'data-turn="1"' in markup
+    markup, new_turns, export, download, note = handlers.chat_once("优良天数目标是多少？", turns)
+    assert note == "" and len(new_turns) == 2 and 'class="msg bot' in markup and 'data-turn="1"' in markup
     assert "正在查找原文" not in markup and 'class="cite-set" data-turn="1"' in markup
 
 
@@ -47,7 +47,7 @@ def test_clear_starts_a_new_epoch_each_time(assistant):
     handlers = Handlers(assistant)
     first, second = handlers.clear(), handlers.clear()
     assert first[0] != second[0] and first[1] != second[1]      # so the page redraws an appended log
-    assert first[2] == "" and first[3] == []
+    assert first[2] == "" and first[3] == [] and len(first) == 8
 
 
 def test_export_writes_one_file_per_session_only_when_asked(assistant):

@@ -96,3 +96,99 @@ def test_two_browsers_keep_two_histories(browser, ui_server):
         assert not c.errors, c.errors
     finally:
         c.close()
+
+
+def _box(p) -> str:
+    return p.page.input_value("#question textarea")
+
+
+def _answered(p, before: int) -> None:
+    p.page.wait_for_function(f"document.querySelectorAll('#conversation .msg-foot').length > {before}",
+                             timeout=30_000)
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366", "390"])
+def test_typed_text_survives_an_arriving_answer(browser, ui_server, size):
+    """Type the next question while the answer to the last one arrives: not a character is lost, and the
+    answer is for the question sent, not for what is being typed."""
+    p = Page(browser, ui_server.url, *size)
+    try:
+        p.page.fill("#question textarea", "市交通局要做什么？")
+        # The request leaves 0.5 s late (in the page, not the server), so the answer lands mid-typing on any
+        # machine; the answer itself is computed as always.
+        p.page.evaluate("""() => { const f = window.fetch;
+            window.fetch = (u, o) => String(u).includes('queue/join')
+              ? new Promise(r => setTimeout(r, 500)).then(() => f(u, o)) : f(u, o); }""")
+        p.page.evaluate("""() => { window.__typedAtAnswer = null;
+            const conv = document.querySelector('#conversation');
+            const obs = new MutationObserver(() => {
+              if (conv.querySelector('.msg-foot') && window.__typedAtAnswer === null) {
+                window.__typedAtAnswer = document.querySelector('#question textarea').value; obs.disconnect(); } });
+            obs.observe(conv, {subtree: true, childList: true}); }""")
+        p.page.press("#question textarea", "Enter")
+        typed = "市住建局要做什么？"
+        p.page.keyboard.type(typed, delay=90)          # ~0.8 s of typing; an answer takes ~0.15 s
+        _answered(p, 0)
+        at_answer = p.page.evaluate("() => window.__typedAtAnswer")
+        print(f"\n{size[0]} px: box when the answer arrived: {at_answer!r}; after typing: {_box(p)!r}")
+        assert at_answer and len(at_answer) < len(typed), f"the answer did not arrive while typing: {at_answer!r}"
+        p.page.wait_for_timeout(300)
+        assert _box(p) == typed
+        bot = p.last_bot().inner_text()
+        assert "汽修行业" in bot and "住建局" not in bot
+        assert not p.errors, p.errors
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366", "390"])
+def test_a_rejected_question_stays_in_the_box_with_the_reason(browser, ui_server, size):
+    p = Page(browser, ui_server.url, *size)
+    try:
+        long_question = "市交通局要做什么" * 625                  # 5,000 characters
+        p.page.fill("#question textarea", long_question)
+        p.page.press("#question textarea", "Enter")
+        p.page.wait_for_selector("#conversation .msg.error[data-rejected]", timeout=30_000)
+        p.page.wait_for_function("(n) => document.querySelector('#question textarea').value.length === n",
+                                 arg=len(long_question), timeout=10_000)
+        assert _box(p) == long_question
+        note = p.page.locator("#question-note").inner_text()
+        assert "问题过长" in note and "5000" in note and "输入框" in note, note
+        assert p.page.locator("#question-note").is_visible()
+        # The log names it without repeating 5,000 characters.
+        assert "共 5000 字" in p.page.locator("#conversation .msg.user").last.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        p.page.screenshot(path=str(ARTIFACTS / f"ui-rejected-{size[0]}.png"))
+        # Shortened, it is asked; the note goes.
+        p.page.fill("#question textarea", "市交通局要做什么？")
+        p.page.press("#question textarea", "Enter")
+        _answered(p, 0)
+        assert "汽修行业" in p.last_bot().inner_text() and _box(p) == ""
+        p.page.wait_for_function("() => !document.querySelector('#question-note').textContent.trim()", timeout=10_000)
+        assert not p.errors, p.errors
+    finally:
+        p.close()
+
+
+def test_phone_keeps_the_box_and_the_new_answer_in_view(browser, ui_server):
+    p = Page(browser, ui_server.url, *PHONE)
+    try:
+        for k, q in enumerate(["市交通局要做什么？", "优良天数目标是多少？", "市住建局要做什么？", "讲话分成哪几部分？"]):
+            p.ask(q)
+            p.page.wait_for_timeout(150)
+            view = p.page.evaluate("""(k) => {
+                const h = window.innerHeight, box = document.querySelector('#question textarea').getBoundingClientRect();
+                const user = document.querySelector(`#conversation .msg.user[data-turn="${k}"]`).getBoundingClientRect();
+                const bot = document.querySelector(`#conversation .msg.bot[data-turn="${k}"]`).getBoundingClientRect();
+                return {h, box_top: box.top, box_bottom: box.bottom, user_top: user.top, bot_top: bot.top,
+                        page: document.documentElement.scrollHeight}; }""", k)
+            print(f"turn {k}: {view}")
+            assert 0 <= view["box_top"] and view["box_bottom"] <= view["h"], f"question box off screen: {view}"
+            assert 0 <= view["user_top"] < view["h"] / 2, f"the new question is not at the top: {view}"
+            assert view["bot_top"] < view["box_top"] - 40, f"the answer is hidden under the box: {view}"
+        assert view["page"] > 2 * view["h"]                      # the log really is longer than the screen
+        ARTIFACTS.mkdir(exist_ok=True)
+        p.page.screenshot(path=str(ARTIFACTS / "ui-phone-new-answer.png"))
+        assert p.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 2
+    finally:
+        p.close()
