@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+from assistant import InvalidQuestion
+from assistant.clean import clean_question
 from eval.metrics import aggregate, by_category, gold_spans, retrieval_scores, score_item
 
 GOLD = Path(__file__).with_name("gold.jsonl")
@@ -15,6 +18,52 @@ TABLE_KEYS = ("n", "accuracy", "refusal_recall", "key_fact_accuracy", "item_reca
 def load_gold(path: Path | None = None) -> list[dict]:
     lines = (path or GOLD).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
+
+
+MAX_UPLOADED_ITEMS = 1000   # a question set from outside (the web UI): ~25 ms each, so at most a minute or so
+REQUIRED_TEXT = ("question", "answer", "category")
+OPTIONAL_LISTS = ("must_include", "gold_quotes", "items", "history")
+
+
+class GoldFormatError(ValueError):
+    """A question file that is not in the eval format: the message is one line, naming the line at fault."""
+
+
+def parse_gold(text: str, max_items: int = MAX_UPLOADED_ITEMS) -> list[dict]:
+    """Question items from JSONL text in the eval format (see eval/gold.jsonl), checked field by field before
+    anything is asked: ``question``, ``answer`` and ``category`` strings, ``id`` a string or number (default
+    ``line-N``), and the optional lists of strings ``must_include``, ``gold_quotes``, ``items``, ``history``.
+    Each question must be one the assistant accepts. Raises ``GoldFormatError`` with one line."""
+    items: list[dict] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            raise GoldFormatError(f"第 {n} 行不是 JSON（line {n} is not JSON: {exc.msg}）") from None
+        if not isinstance(item, dict):
+            raise GoldFormatError(f"第 {n} 行应是一个 JSON 对象（line {n} must be a JSON object）")
+        for key in REQUIRED_TEXT:
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise GoldFormatError(f"第 {n} 行缺少文字字段 {key}（line {n}: \"{key}\" must be a non-empty string）")
+        for key in OPTIONAL_LISTS:
+            value = item.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise GoldFormatError(f"第 {n} 行的 {key} 应是字符串列表（line {n}: \"{key}\" must be a list of strings）")
+        ident = item.get("id", f"line-{n}")
+        if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+            raise GoldFormatError(f"第 {n} 行的 id 应是字符串或数字（line {n}: \"id\" must be a string or a number）")
+        try:
+            clean_question(item["question"])
+        except InvalidQuestion as exc:
+            raise GoldFormatError(f"第 {n} 行的问题不能提问：{exc}") from None
+        items.append(dict(item, id=str(ident)))
+        if len(items) > max_items:
+            raise GoldFormatError(f"题目超过 {max_items} 道（more than {max_items} questions）")
+    if not items:
+        raise GoldFormatError("文件里没有题目（the file holds no questions）")
+    return items
 
 
 def evaluate(assistant, gold: list[dict], progress=None) -> dict:
@@ -102,10 +151,12 @@ def _with_n(m: dict, key: str) -> str:
     return value if n is None or value == "—" or n == m.get("n") else f"{value} (n={n})"
 
 
-def render_report(result: dict, baseline: dict | None, gold_path: Path | None = None) -> str:
+def render_report(result: dict, baseline: dict | None, gold_path: Path | None = None, *,
+                  set_name: str | None = None, status: tuple[str, str] | None = None) -> str:
+    """report.md; ``set_name``/``status`` name a set that is not a file of eval/ (an upload)."""
     o = result["overall"]
-    path = gold_path or GOLD
-    status, note = set_status(gold_path)
+    path = Path(set_name) if set_name else (gold_path or GOLD)
+    status, note = status or set_status(gold_path)
     kind = {"development": "a DEVELOPMENT set (looked at while building: its score is optimistic)",
             "blind": "a BLIND set (not looked at while building: a first-sight figure if scored once)"}.get(
         status, "an UNLISTED set")
@@ -171,20 +222,38 @@ def write_chart(result: dict, baseline: dict | None, path: Path, title: str = ""
     plt.close(fig)
 
 
+UPLOADED = ("unlisted", "uploaded question set: a development set unless it was written before the change it "
+                        "measures and this is its first scoring")
+
+
+def _write_whole(path: Path, data: bytes | str) -> None:
+    """Write a file under a temporary name and rename it into place: never a half-written file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def run_eval(assistant, gold: Path | None = None, out: Path = Path("eval/out"), compare: str | None = "naive",
-             progress=None) -> dict:
+             progress=None, *, items: list[dict] | None = None, set_name: str | None = None) -> dict:
     """The `assistant eval` command's work: score, then write report.md, results.json and chart.png.
-    ``progress(n=1, total=None)`` is called once per question scored."""
-    items = load_gold(gold)
+    ``progress(n=1, total=None)`` is called once per question scored. ``items`` (with ``set_name``) scores
+    questions already read, e.g. an uploaded file checked by ``parse_gold``; such a set is "unlisted"."""
+    if items is None:
+        items = load_gold(gold)
+        name, (status, note) = (gold or GOLD).name, set_status(gold)
+    else:
+        name, (status, note) = set_name or "uploaded.jsonl", UPLOADED
     if progress:
         progress(0, total=len(items) * (2 if compare else 1))
     result = evaluate(assistant, items, progress)
     baseline = evaluate_naive(assistant, items, progress) if compare else None
     out.mkdir(parents=True, exist_ok=True)
-    status, _ = set_status(gold)
-    (out / "results.json").write_text(json.dumps({"set": (gold or GOLD).name, "status": status, "assistant": result,
-                                                  "baseline": baseline}, ensure_ascii=False, indent=1),
-                                      encoding="utf-8")
-    write_chart(result, baseline, out / "chart.png", f"{(gold or GOLD).name} ({status} set)")
-    (out / "report.md").write_text(render_report(result, baseline, gold), encoding="utf-8")
-    return {"assistant": result, "baseline": baseline, "set": (gold or GOLD).name, "status": status}
+    _write_whole(out / "results.json", json.dumps({"set": name, "status": status, "assistant": result,
+                                                   "baseline": baseline}, ensure_ascii=False, indent=1))
+    chart_tmp = out / f".chart.{os.getpid()}.tmp.png"
+    write_chart(result, baseline, chart_tmp, f"{name} ({status} set)")
+    os.replace(chart_tmp, out / "chart.png")
+    _write_whole(out / "report.md", render_report(result, baseline, gold, set_name=name, status=(status, note)))
+    return {"assistant": result, "baseline": baseline, "set": name, "status": status}

@@ -65,8 +65,10 @@ def launch_kwargs() -> dict:
     return {"theme": make_theme(), "css_paths": [STATIC / "app.css"], "head_paths": [IDENTITY_HEAD, STATIC / "head.html"]}
 
 
-def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
-    """The Blocks app over one ``Assistant`` (pass ``launch_kwargs()`` to ``launch``)."""
+def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
+    """The Blocks app over one ``Assistant`` (pass ``launch_kwargs()`` to ``launch``). ``extra_tabs``: (label, id,
+    builder(assistant)) for tabs this module may not import, such as the evaluator (``ui.eval_tab``, which
+    imports ``eval``: the web UI and eval stay independent, and ``ui.cli serve`` joins them)."""
     h = Handlers(assistant)
     source = assistant.source()
     examples = example_questions(assistant)
@@ -150,6 +152,13 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
                     except Exception as exc:  # a broken quiz must not take the whole UI down
                         traceback.print_exc()
                         gr.Markdown(f"自测暂不可用：{esc(type(exc).__name__)}")
+            for label, tab_id, builder in extra_tabs:
+                with gr.Tab(label, id=tab_id):
+                    try:
+                        builder(assistant)
+                    except Exception as exc:  # a broken extra tab must not take the whole UI down either
+                        traceback.print_exc()
+                        gr.Markdown(f"{esc(label)}暂不可用：{esc(type(exc).__name__)}")
 
         # -- events --------------------------------------------------------------------------------
         private = dict(api_visibility="private")
@@ -193,7 +202,7 @@ def build_app(assistant, *, quiz: bool = True) -> gr.Blocks:
 
 
 def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True, quiz: bool = True,
-           **kwargs):
+           extra_tabs=(), **kwargs):
     """Serve the UI on ``host:port`` (local only by default; never a share link; login when
     ``ASSISTANT_UI_USER``/``ASSISTANT_UI_PASSWORD`` are set). Prints the URL."""
     settings = assistant.settings
@@ -202,7 +211,7 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool 
         assistant.ask(example_questions(assistant)[0])
     except Exception:  # pragma: no cover - a broken index shows up on the first real question
         traceback.print_exc()
-    app = build_app(assistant, quiz=quiz)
+    app = build_app(assistant, quiz=quiz, extra_tabs=extra_tabs)
     app.queue(default_concurrency_limit=CONCURRENCY)
     options = dict(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=True,
                    quiet=True, show_error=False, footer_links=["api", "settings"], run_history=False,

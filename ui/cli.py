@@ -236,12 +236,13 @@ def serve(host: str = typer.Option("127.0.0.1", help="Bind address (local only b
           port: int = typer.Option(7860)):
     """Start the web UI."""
     from ui.app import launch
+    from ui.eval_tab import TAB as EVAL_TAB
 
     try:
         _settings().ui_auth()   # before the index is opened: a login nobody can pass is refused at once
     except SettingsError as exc:
         _fail(str(exc))
-    launch(_open(), host=host, port=port)
+    launch(_open(), host=host, port=port, extra_tabs=[EVAL_TAB])
 
 
 @app.command("eval")

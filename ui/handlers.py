@@ -13,6 +13,7 @@ import re
 import threading
 import time
 import traceback
+import unicodedata
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -256,22 +257,29 @@ class Handlers:
 
     # ---- the tables ------------------------------------------------------------------------------------
     def filter_duties(self, actor: str | None, keyword: str | None) -> tuple[str, str]:
+        """Duties of ``actor``, then those matching ``keyword``: its words in the task, topic or actors (case and
+        width folded), or a body it names in any form the engine knows (交通运输局, 交通部门, Transport Bureau
+        → 市交通局: the assistant's body registry, as in the chat)."""
         rows = self.duties
         if actor and actor != ALL:
             rows = [d for d in rows if actor in d["actors"]]
-        kw = (keyword or "").strip()
+        kw = _fold(keyword or "").strip()
         if kw:
-            rows = [d for d in rows if kw in d["task"] or kw in d.get("topic", "") or kw in "、".join(d["actors"])]
+            named = set(self.assistant.registry.find((keyword or "").strip()))
+            rows = [d for d in rows if named & set(d["actors"])
+                    or any(kw in _fold(v) for v in (d["task"], d.get("topic", ""), "、".join(d["actors"])))]
         return render_duties(rows, self.body_starts), _count(len(rows), len(self.duties), "条任务")
 
     def filter_figures(self, kind: str | None, keyword: str | None) -> tuple[str, str]:
+        """Figures of ``kind`` whose shown text holds ``keyword``, ignoring case and full/half width (NFKC):
+        "pm2.5" and "ＰＭ２.５" find PM2.5."""
         rows = self.figures
         if kind and kind != ALL:
             rows = [f for f in rows if KIND_NAMES.get(f["kind"], f["kind"]) == kind]
-        kw = (keyword or "").strip()
+        kw = _fold(keyword or "").strip()
         if kw:
             # Only what the table shows: a row matched by hidden text would look like a wrong result.
-            rows = [f for f in rows if any(kw in (f.get(k) or "") for k in ("text", "measure", "section"))]
+            rows = [f for f in rows if any(kw in _fold(f.get(k) or "") for k in ("text", "measure", "section"))]
         return render_figures(rows, self.body_starts), _count(len(rows), len(self.figures), "个数字")
 
     # ---- the public API ---------------------------------------------------------------------------------
@@ -288,6 +296,11 @@ class Handlers:
             return self.assistant.ask(question, history or [], deadline=time.monotonic() + REQUEST_DEADLINE_S).to_dict()
         except (InvalidQuestion, RequestTimeout) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
+
+
+def _fold(text: str) -> str:
+    """Text as a search compares it: NFKC (full-width letters and digits become ASCII) and case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _is_skip(value) -> bool:

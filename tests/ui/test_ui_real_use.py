@@ -26,8 +26,13 @@ def _open_records(p):
     return p.page.locator("#my-feedback").inner_text()
 
 
+def _file_names(page, selector: str) -> list[str]:
+    """The names of the files a gr.File lists (each link's download name)."""
+    return page.eval_on_selector_all(f"{selector} a[download]", "els => els.map(a => a.getAttribute('download'))")
+
+
 def _export_names(p) -> list[str]:
-    return [t.strip() for t in p.page.locator("#my-exports a").all_inner_texts() if t.strip()]
+    return _file_names(p.page, "#my-exports")
 
 
 def _rate(p, turn: int, rating: str) -> None:
@@ -66,7 +71,9 @@ def test_two_browsers_keep_two_histories(browser, ui_server):
         a.page.locator("#my-exports a").first.wait_for(state="visible", timeout=10_000)
         b.page.locator("#my-exports a").first.wait_for(state="visible", timeout=10_000)
         exports_a, exports_b = _export_names(a), _export_names(b)
+        print(f"exports: A {exports_a}, B {exports_b}")
         assert len(exports_a) == 1 and len(exports_b) == 1 and exports_a != exports_b, (exports_a, exports_b)
+        assert all(n.startswith("conversation-") and n.endswith(".md") for n in exports_a + exports_b)
         # The file listed is this browser's conversation, not the other's.
         with a.page.expect_download(timeout=10_000) as info:
             a.page.locator("#my-exports a").first.click()
@@ -288,3 +295,97 @@ RING_JS = """() => {
           width: st.outlineStyle === 'none' ? 0 : parseFloat(st.outlineWidth), color: st.outlineColor, background: bg,
           ratio: Math.round(100 * (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) / 100};
 }"""
+
+
+REPO = Path(__file__).resolve().parents[2]
+NEVER_SAID = "火星基地"   # an expected phrase the speech never contains: that item is always a failure to show
+
+
+def _question_file(tmp_path) -> Path:
+    lines = (REPO / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()[:8]
+    wrong = {"id": "ui-fail", "category": "responsibility", "question": "市交通局要做什么？", "history": [],
+             "answer": "（故意写错的参考答案）", "must_include": [NEVER_SAID]}
+    path = tmp_path / "mine.jsonl"
+    path.write_text("\n".join(lines + [json.dumps(wrong, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366", "390"])
+def test_evaluator_tab_runs_an_uploaded_question_file(browser, ui_server, tmp_path, size):
+    p = Page(browser, ui_server.url, *size)
+    try:
+        page = p.page
+        page.get_by_role("tab", name="评测").click()
+        upload = page.locator("#eval-upload input[type=file]")
+        # A malformed file: one line saying what is wrong and where, no traceback, no half result.
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text('{"id": "a", "category": "fact", "question": "市交通局要做什么？", "answer": "x"}\n{not json\n',
+                       encoding="utf-8")
+        upload.set_input_files(str(bad))
+        page.locator("#eval-upload a, #eval-upload .file-name, #eval-upload td").first.wait_for(timeout=10_000)
+        page.locator("#eval-run").click()
+        page.wait_for_selector("#eval-status .eval-status.error", timeout=30_000)
+        status = page.locator("#eval-status").inner_text().strip()
+        print(f"\nmalformed upload: {status}")
+        assert "第 2 行不是 JSON" in status and "\n" not in status and "Traceback" not in page.inner_text("body")
+        assert page.locator("#eval-files a").count() == 0
+        page.locator("#eval-upload button[aria-label*='Clear'], #eval-upload button[aria-label*='清除'], "
+                     "#eval-upload .label-clear-button").first.click()
+        upload.set_input_files(str(_question_file(tmp_path)))
+        page.locator("#eval-run").click()
+        page.wait_for_function("() => /准确率/.test(document.querySelector('#eval-status').textContent)",
+                               timeout=60_000)
+        status = page.locator("#eval-status").inner_text()
+        print(f"evaluation: {status.strip()}")
+        assert "mine.jsonl" in status and "9 道题" in status
+        summary = page.locator("#eval-summary").inner_text()
+        assert "准确率" in summary and "responsibility" in summary
+        # The baseline's column is named on screen: a header on a desktop, each card's label on a phone.
+        shown = summary + page.evaluate("() => getComputedStyle(document.querySelector("
+                                        "'#eval-summary td[data-label=\"朴素基线\"]'), '::before').content")
+        assert "朴素基线" in shown
+        failures = page.locator("#eval-failures").inner_text()
+        assert NEVER_SAID in failures and "市交通局要做什么？" in failures
+        chart = page.locator("#eval-chart img")
+        chart.scroll_into_view_if_needed()              # Gradio's image is lazy: it loads when on screen
+        chart.wait_for(state="visible", timeout=10_000)
+        page.wait_for_function("() => document.querySelector('#eval-chart img').complete", timeout=10_000)
+        assert page.evaluate("() => document.querySelector('#eval-chart img').naturalWidth") > 300
+        names = _file_names(page, "#eval-files")
+        assert sorted(names) == ["chart.png", "report.md", "results.json"], names
+        with page.expect_download(timeout=10_000) as info:
+            page.locator('#eval-files a[download="report.md"]').click()
+        report = open(info.value.path(), encoding="utf-8").read()
+        assert "mine.jsonl" in report and "ui-fail" in report and NEVER_SAID in report
+        assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 2
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"ui-evaluator-{size[0]}.png"), full_page=True)
+        assert not p.errors, p.errors
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366", "390"])
+def test_duty_filter_knows_aliases_and_figures_ignore_case_and_width(browser, ui_server, size):
+    p = Page(browser, ui_server.url, *size)
+    try:
+        page = p.page
+        page.get_by_role("tab", name="职责").click()
+        page.wait_for_selector("#duty-table tr.jump", timeout=10_000)
+        page.locator("#duty-keyword textarea, #duty-keyword input").first.fill("交通运输局")
+        page.wait_for_function("() => document.querySelectorAll('#duty-table tr.jump').length === 2", timeout=10_000)
+        rows = page.locator("#duty-table tr.jump").all_inner_texts()
+        assert all("市交通局" in r for r in rows) and any("汽修行业" in r for r in rows), rows
+        page.get_by_role("tab", name="数据").click()
+        page.wait_for_selector("#figure-table tr.jump", timeout=10_000)
+        for typed in ("pm2.5", "ＰＭ２.５"):
+            page.locator("#figure-keyword textarea, #figure-keyword input").first.fill(typed)
+            page.wait_for_function("() => /显示 [1-9]/.test(document.querySelector('#figure-count').textContent)",
+                                   timeout=10_000)
+            rows = page.locator("#figure-table tr.jump").all_inner_texts()
+            assert rows and all("PM2.5" in r for r in rows), (typed, rows)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"ui-figures-pm25-{size[0]}.png"))
+        assert not p.errors, p.errors
+    finally:
+        p.close()
