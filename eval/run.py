@@ -89,10 +89,12 @@ def evaluate(assistant, gold: list[dict], progress=None) -> dict:
             "rows": rows, "failures": failures}
 
 
-def evaluate_naive(assistant, gold: list[dict], progress=None) -> dict:
+def evaluate_naive(assistant, gold: list[dict], progress=None, naive=None) -> dict:
+    """The naive baseline on the same items; ``naive``: a ``NaiveRAG`` built earlier over the same document
+    (embedding its windows takes seconds, so a server that evaluates again keeps one)."""
     from eval.naive import NaiveRAG
 
-    naive = NaiveRAG(assistant.source(), assistant.index.embedder)
+    naive = naive or NaiveRAG(assistant.source(), assistant.index.embedder)
     rows, rankings, golds = [], [], []
     for item in gold:
         question = " ".join((item.get("history") or [])[-1:] + [item["question"]])
@@ -236,10 +238,11 @@ def _write_whole(path: Path, data: bytes | str) -> None:
 
 
 def run_eval(assistant, gold: Path | None = None, out: Path = Path("eval/out"), compare: str | None = "naive",
-             progress=None, *, items: list[dict] | None = None, set_name: str | None = None) -> dict:
+             progress=None, *, items: list[dict] | None = None, set_name: str | None = None, naive=None) -> dict:
     """The `assistant eval` command's work: score, then write report.md, results.json and chart.png.
     ``progress(n=1, total=None)`` is called once per question scored. ``items`` (with ``set_name``) scores
-    questions already read, e.g. an uploaded file checked by ``parse_gold``; such a set is "unlisted"."""
+    questions already read, e.g. an uploaded file checked by ``parse_gold``; such a set is "unlisted".
+    ``naive``: a baseline built earlier (see ``evaluate_naive``)."""
     if items is None:
         items = load_gold(gold)
         name, (status, note) = (gold or GOLD).name, set_status(gold)
@@ -248,7 +251,7 @@ def run_eval(assistant, gold: Path | None = None, out: Path = Path("eval/out"), 
     if progress:
         progress(0, total=len(items) * (2 if compare else 1))
     result = evaluate(assistant, items, progress)
-    baseline = evaluate_naive(assistant, items, progress) if compare else None
+    baseline = evaluate_naive(assistant, items, progress, naive=naive) if compare else None
     out.mkdir(parents=True, exist_ok=True)
     _write_whole(out / "results.json", json.dumps({"set": name, "status": status, "assistant": result,
                                                    "baseline": baseline}, ensure_ascii=False, indent=1))

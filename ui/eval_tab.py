@@ -43,6 +43,14 @@ class EvalRunner:
         # One evaluation at a time in the whole server: a run takes the CPU for a while, and the engine's
         # answers stay quick for everyone else only if runs do not pile up.
         self._one_at_a_time = threading.Lock()
+        self._naive = None   # the baseline's embedded windows (~15 s to build): built on the first run, kept
+
+    def naive(self):
+        if self._naive is None:
+            from eval.naive import NaiveRAG
+
+            self._naive = NaiveRAG(self.assistant.source(), self.assistant.index.embedder)
+        return self._naive
 
     def run(self, upload, compare: bool, request: gr.Request | None = None, progress=gr.Progress()):
         """(status line, summary, chart path, failures, result files) for an uploaded JSONL file."""
@@ -69,7 +77,7 @@ class EvalRunner:
             tmp.mkdir(mode=0o700)
             try:
                 result = run_eval(self.assistant, out=tmp, compare="naive" if compare else None, progress=advance,
-                                  items=items, set_name=name)
+                                  items=items, set_name=name, naive=self.naive() if compare else None)
                 tmp.rename(final)   # the run's folder appears only complete
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
