@@ -169,7 +169,7 @@ class Handlers:
 
     def exports(self, request) -> list[str]:
         """This browser's exports still kept (the last hour), newest first: paths for a file list."""
-        folder = self.export_dir(request)
+        folder = owner_dir(self.home, request, create=False) / "exports"
         cutoff = time.time() - EXPORT_MAX_AGE_S
         kept = []
         for f in folder.glob("conversation-*.md"):
@@ -181,13 +181,13 @@ class Handlers:
                 kept.append((mtime, str(f)))
         return [p for _, p in sorted(kept, reverse=True)]
 
-    def feedback_path(self, request) -> Path:
-        return owner_dir(self.home, request) / "feedback.jsonl"
+    def feedback_path(self, request, create: bool = True) -> Path:
+        return owner_dir(self.home, request, create=create) / "feedback.jsonl"
 
     def feedback_history(self, request) -> list[dict]:
         """This browser's ratings, newest first (at most FEEDBACK_SHOWN); a damaged line is skipped."""
         try:
-            lines = self.feedback_path(request).read_text(encoding="utf-8").splitlines()
+            lines = self.feedback_path(request, create=False).read_text(encoding="utf-8").splitlines()
         except OSError:
             return []
         out = []

@@ -16,9 +16,9 @@ API (for any handler in ``ui/``; add a parameter annotated ``gr.Request`` and Gr
     a filesystem-safe key for an owner: HMAC-SHA256 under a secret kept in ``<home>/identity.key`` (made on
     first use, 0600), 32 hex. Never the login name itself, and not computable without the secret, so a
     path under ``people/`` cannot be guessed from a login name.
-``owner_dir(home, request_or_owner) -> Path``
+``owner_dir(home, request_or_owner, *, create=True) -> Path``
     ``<home>/people/<owner_key>/``, made on demand with mode 0700 — put per-person files there
-    (``feedback.jsonl``, ``exports/``, a quiz progress database …).
+    (``feedback.jsonl``, ``exports/``, ``eval/``, a quiz progress database …); ``create=False`` for reads.
 ``people_root(home) -> Path``
     ``<home>/people`` (the web UI lets Gradio serve files from there; ``launch`` passes it as an allowed path).
 
@@ -108,10 +108,13 @@ def people_root(home: str | os.PathLike) -> Path:
     return Path(home) / PEOPLE_DIR
 
 
-def owner_dir(home: str | os.PathLike, who) -> Path:
-    """``<home>/people/<owner_key>/`` (mode 0700, made on demand) for a request or an owner string."""
+def owner_dir(home: str | os.PathLike, who, *, create: bool = True) -> Path:
+    """``<home>/people/<owner_key>/`` (mode 0700, made on demand) for a request or an owner string;
+    ``create=False`` only names it (for reads: a visit that stores nothing leaves no folder)."""
     owner_id = who if isinstance(who, str) else owner(who)
     path = people_root(home) / owner_key(home, owner_id)
+    if not create:
+        return path
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)   # nobody lists whose folders exist either
     os.chmod(path, 0o700)

@@ -85,6 +85,11 @@ def test_feedback_and_exports_belong_to_one_browser(assistant):
     assert "市交通局要做什么" in history_a and "优良天数" not in history_a
     assert "优良天数" in history_b and "市交通局" not in history_b
     assert len(exports_a) == 1 and handlers.my_records(b)[1] == []
+    # A visit that stores nothing leaves no folder behind.
+    from ui.identity import owner_dir
+    visitor = SimpleNamespace(session_hash="s-c", username=None, cookies={COOKIE: "c" * 32})
+    assert "还没有评价过" in handlers.my_records(visitor)[0]
+    assert not owner_dir(handlers.home, visitor, create=False).exists()
     # The same browser on a new page (a new session, the same cookie) still sees its own.
     again = SimpleNamespace(session_hash="s-a2", username=None, cookies={COOKIE: "a" * 32})
     assert handlers.my_records(again) == (history_a, exports_a)
