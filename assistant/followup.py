@@ -12,11 +12,12 @@ import re
 from assistant.actors import BodyRegistry
 from index.numerals import parse_int
 
-_CUE = re.compile(
-    r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及|具体|详细)|呢[？?]?$|"
-    r"^(and|what about|how about|and what about|also|then|same for|what of)\b|"
-    r"(它|他们|她们|其|该部门|这个部门|这项|这个|那个|上述|前面|刚才)|\b(it|they|them|its|their|that one|this one)\b",
-    re.I)
+CUE_START = re.compile(r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及|具体|详细)|"
+                       r"^(and|what about|how about|and what about|also|then|same for|what of)\b", re.I)
+CUE_END = re.compile(r"呢[？?]?$")
+CUE_REFERENCE = re.compile(r"(它|他们|她们|其|该部门|这个部门|这项|这个|那个|这块|这一块|这方面|这些|上述|前面|刚才)|"
+                           r"\b(it|they|them|its|their|that one|this one)\b", re.I)
+_CUE = re.compile("|".join(f"(?:{c.pattern})" for c in (CUE_START, CUE_END, CUE_REFERENCE)), re.I)
 _QUESTION_TAIL = re.compile(r"[？?。！!\s]+$")
 MAX_BARE_FOLLOWUP = 4
 
@@ -46,10 +47,11 @@ def _replace_actor(previous: str, old: str, new: str, registry: BodyRegistry) ->
     return f"{new}：{previous}" if new else previous
 
 
-def resolve(question: str, previous: str | None, registry: BodyRegistry) -> str:
+def resolve(question: str, previous: str | None, registry: BodyRegistry, force: bool = False) -> str:
     """The standalone question for ``question`` asked right after ``previous`` (the earlier turn's
-    *standalone* question, already resolved: chains cost one step per turn)."""
-    if not previous or not previous.strip() or not is_followup(question, registry):
+    *standalone* question, already resolved: chains cost one step per turn). ``force``: it is known to
+    continue the previous turn (the fitted turn model said so), whatever the rules would guess."""
+    if not previous or not previous.strip() or not (force or is_followup(question, registry)):
         return question
     new_actors, old_actors = registry.find(question), registry.find(previous)
     # A body the document never names ("那水利局呢？") still takes the earlier body's place.

@@ -197,6 +197,7 @@ def sources(assistant, sets: tuple[str, ...], root: Path = Path("."), opener=Non
 def _features_only(assistant):
     """Nothing fitted earlier may shape a fit (earlier turns replay without the old models), so the same data
     always gives the same artefacts."""
+    assistant.turn_model = None
     composer = assistant.composer
     composer.answerability = composer.duty_selection = composer.sentence_selection = None
     composer.figure_selection = composer.list_selection = composer.figure_check = None
@@ -510,12 +511,22 @@ def train(root: Path = Path("."), progress=print, opener=None) -> dict:
     tables |= {"figure_check": figure_check_table(checked), "figure_check_digest": _data_digest(checked)}
     check = fit_figure_check_table(tables["figure_check"], tables["figure_check_digest"])
     _write(FIGURE_CHECK_FILE, check)
+    from assistant.turns import TURN_FILE
+
+    paired = sources(assistant, TURN_SETS, root, open_once if opener else None)
+    complete = standalone_pairs(checked, str(root / TURN_SETS[0]))
+    tables |= {"turn": turn_table(paired), "turn_standalone": turn_table(complete),
+               "turn_digest": _data_digest(paired + complete)}
+    turn = fit_turn_table(tables["turn"], tables["turn_digest"], tables["turn_standalone"])
+    _write(TURN_FILE, turn)
+    progress(f"turn (standalone / merge / swap): {turn['pairs']} pairs, C={turn['C']}, out-of-fold accuracy "
+             f"{turn['out_of_fold_accuracy']} (by document: {turn['out_of_fold_by_group']})")
     write_tables(tables)
     progress(f"figure check: {check['questions']} number questions, threshold {check['threshold']}, "
              f"false refusals {check['false_refusal_rate']}, refusal recall {check['refusal_recall']} (out of fold); "
              f"other documents: {check.get('documents_out_of_fold')}")
     return {"answer_type": data, "metadata_field": fields, "answerability": ans, "duty_selection": duty, "sentence_selection": sentence,
-            "figure_selection": figure, "list_selection": listing, "figure_check": check}
+            "figure_selection": figure, "list_selection": listing, "figure_check": check, "turn": turn}
 
 
 def refit(tables: dict) -> dict:
@@ -527,4 +538,89 @@ def refit(tables: dict) -> dict:
     return {ANSWERABILITY_FILE: fit_answerability_table(tables["answerability"], tables["answerability_digest"]),
             DUTY_SELECTION_FILE: duty, SENTENCE_SELECTION_FILE: sentence, FIGURE_SELECTION_FILE: figure,
             LIST_SELECTION_FILE: listing,
-            FIGURE_CHECK_FILE: fit_figure_check_table(tables["figure_check"], tables["figure_check_digest"])}
+            FIGURE_CHECK_FILE: fit_figure_check_table(tables["figure_check"], tables["figure_check_digest"]),
+            "turn.json": fit_turn_table(tables["turn"], tables["turn_digest"], tables.get("turn_standalone"))}
+
+
+TURN_SETS = ("eval/followups/dev.jsonl",)
+TURN_C = (0.1, 0.3, 1.0, 3.0, 10.0)
+# Questions the development sets ask without history are complete by construction: each, asked right after
+# the question before it in its set, is a "standalone" pair. Up to this many per set and document.
+STANDALONE_PER_SOURCE = 60
+
+
+def standalone_pairs(data: list[Source], group_of_own: str) -> list[Source]:
+    """``STANDALONE_PER_SOURCE`` standalone pairs from each source's first questions (in file order), each
+    after the question before it; the speech's pairs are grouped as ``group_of_own`` (one document)."""
+    out = []
+    for source in data:
+        firsts = [i for i in source.items if not i.get("history") and i.get("category") != "followup"]
+        pairs = [{"question": b["question"], "history": [a["question"]], "label": "standalone"}
+                 for a, b in zip(firsts, firsts[1:])][:STANDALONE_PER_SOURCE]
+        out.append(Source(source.assistant, pairs, source.group if source.document else group_of_own, source.path,
+                          source.document))
+    return out
+
+
+def turn_table(data: list[Source]) -> Table:
+    """One row per labelled pair: the question's ``TURN_FEATURES`` after its history, replayed."""
+    from assistant.core import Conversation
+    from assistant.turns import LABELS, TURN_FEATURES
+
+    table = Table(TURN_FEATURES)
+    for source in data:
+        a = source.assistant
+        for item in source.items:
+            if item.get("label") not in LABELS or not item.get("history"):
+                continue
+            conversation = Conversation()
+            for earlier in item["history"]:
+                conversation.add(a._answer(earlier, conversation, read=False))
+            table.add(a.turn_row(item["question"], conversation.last), LABELS.index(item["label"]), source)
+    return table
+
+
+def fit_turn_table(table: Table, digest: dict, standalone: Table | None = None) -> dict:
+    """Multinomial logistic regression on the labelled pairs and the ``standalone`` pairs of the development
+    sets; C chosen by leave-one-document-out accuracy on the labelled pairs, which is the accuracy recorded."""
+    from sklearn.linear_model import LogisticRegression
+
+    from assistant.turns import LABELS, TURN_FEATURES
+
+    X, y, group, _ = table.arrays()
+    labelled = np.ones(len(y), dtype=bool)
+    if standalone is not None and standalone.y:
+        Xs, ys, gs, _ = standalone.arrays()
+        X, y, group = np.vstack([X, Xs]), np.concatenate([y, ys]), np.concatenate([group, gs])
+        labelled = np.concatenate([labelled, np.zeros(len(ys), dtype=bool)])
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale = np.where(scale > 1e-6, scale, 1.0)
+    Z = (X - mean) / scale
+
+    def fitted(C: float, rows: np.ndarray):
+        return LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(Z[rows], y[rows])
+
+    def out_of_fold(C: float) -> np.ndarray:
+        predicted = np.zeros(len(y), dtype=int)
+        for g in np.unique(group):
+            predicted[group == g] = fitted(C, group != g).predict(Z[group == g])
+        return predicted
+
+    scores = {C: float((out_of_fold(C)[labelled] == y[labelled]).mean()) for C in TURN_C}
+    best = max(TURN_C, key=lambda C: (round(scores[C], 6), -C))   # ties: the stronger regularisation
+    held_all = out_of_fold(best)
+    clf = fitted(best, np.ones(len(y), dtype=bool))
+    classes = [LABELS[int(c)] for c in clf.classes_]
+    standalone_accuracy = round(float((held_all[~labelled] == y[~labelled]).mean()), 4) if (~labelled).any() else None
+    held, y, group = held_all[labelled], y[labelled], group[labelled]
+    return {"features": list(TURN_FEATURES), "classes": classes, "coef": clf.coef_.round(6).tolist(),
+            "intercept": clf.intercept_.round(6).tolist(), "mean": mean.round(6).tolist(),
+            "scale": scale.round(6).tolist(), "C": best, "pairs": int(len(y)),
+            "standalone_pairs": int((~labelled).sum()), "standalone_pairs_out_of_fold_accuracy": standalone_accuracy,
+            "out_of_fold_accuracy": round(float((held == y).mean()), 4),
+            "accuracy_by_C": {str(C): round(v, 4) for C, v in scores.items()},
+            "out_of_fold_by_group": {str(g): round(float((held[group == g] == y[group == g]).mean()), 4)
+                                     for g in np.unique(group)},
+            "confusion": {LABELS[t]: {LABELS[q]: int(((y == t) & (held == q)).sum()) for q in range(len(LABELS))}
+                          for t in range(len(LABELS))},
+            "rates_are": "out-of-fold (leave one document out: the speech's pairs, or one report's)"} | digest

@@ -26,6 +26,10 @@ class MissingDocument(FileNotFoundError):
 
 
 def find_document(name: str, dirs=CORPUS_DIRS) -> Path:
+    if not name:   # an item without a document (``"doc": ""``) is about the shipped default document
+        from index.documents import DEFAULT_DOCUMENT
+
+        return ROOT / Path(*DEFAULT_DOCUMENT[0].split(".")) / DEFAULT_DOCUMENT[1]
     for folder in dirs:
         path = Path(folder) / name
         if path.is_file():
@@ -65,7 +69,29 @@ def evaluate_document(name: str, items: list[dict], homes: Path = HOMES, progres
         if progress:
             progress()
     return {"rows": result["rows"], "failures": result["failures"], "baseline_rows": baseline_rows,
-            "retrieval": result["retrieval"]}
+            "retrieval": result["retrieval"], "turns": turn_rows(assistant, items)}
+
+
+def turn_rows(assistant, items: list[dict]) -> list[dict]:
+    """For labelled follow-up pairs (``"label"``: standalone / merge / swap): how the assistant read each."""
+    rows = []
+    for item in items:
+        if item.get("label") and item.get("history"):
+            read = assistant.read_turn(item["question"], item["history"])
+            rows.append({"id": item.get("id"), "label": item["label"], "read": read["turn"],
+                         "standalone_question": read["standalone_question"], "resolved": item.get("resolved", "")})
+    return rows
+
+
+def turn_figures(rows: list[dict]) -> dict | None:
+    """Label accuracy over all pairs and per gold label."""
+    if not rows:
+        return None
+    out = {"pairs": len(rows), "accuracy": round(sum(r["read"] == r["label"] for r in rows) / len(rows), 4)}
+    for label in sorted({r["label"] for r in rows}):
+        mine = [r for r in rows if r["label"] == label]
+        out[label] = {"n": len(mine), "accuracy": round(sum(r["read"] == label for r in mine) / len(mine), 4)}
+    return out
 
 
 def run_reports(sets: list[Path] | None = None, homes: Path = HOMES,
@@ -77,13 +103,14 @@ def run_reports(sets: list[Path] | None = None, homes: Path = HOMES,
     status = {}
     for path in sets:
         for item in load_gold(path):
-            by_doc.setdefault(item["doc"], []).append(item)
+            by_doc.setdefault(item.get("doc") or "", []).append(item)
         status[path.name] = set_status(path)[0]
     if progress:
         progress(0, total=2 * sum(len(v) for v in by_doc.values()))
-    rows, base, failures, per_doc = [], [], [], {}
+    rows, base, failures, per_doc, turns = [], [], [], {}, []
     for name, items in by_doc.items():
         got = evaluate_document(name, items, homes, progress)
+        turns += got["turns"]
         rows += got["rows"]
         base += got["baseline_rows"]
         failures += [f | {"doc": name} for f in got["failures"]]
@@ -91,7 +118,8 @@ def run_reports(sets: list[Path] | None = None, homes: Path = HOMES,
                          "retrieval": got["retrieval"]}
     result = {"sets": status, "overall": aggregate(rows), "baseline": aggregate(base),
               "categories": by_category(rows), "baseline_categories": by_category(base),
-              "documents": per_doc, "failures": failures}
+              "documents": per_doc, "failures": failures, "turns": turn_figures(turns),
+              "turn_rows": turns}
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "report.md").write_text(render(result), encoding="utf-8")
@@ -117,6 +145,11 @@ def render(result: dict) -> str:
     for name, d in result["documents"].items():
         lines.append(f"| {name} | {d['assistant']['n']} | {_f(d['assistant']['accuracy'])} | "
                      f"{_f(d['baseline']['accuracy'])} | {_f(d['retrieval'].get('hit@5'))} |")
+    turns = result.get("turns")
+    if turns:
+        lines += ["", f"Follow-up reading (standalone / merge / swap): {turns['pairs']} pairs, label accuracy "
+                  f"{_f(turns['accuracy'])} (" + ", ".join(f"{k} {_f(v['accuracy'])} of {v['n']}" for k, v in turns.items()
+                                                         if isinstance(v, dict)) + ")."]
     lines += ["", f"## Failures ({len(result['failures'])})", ""]
     for f in result["failures"]:
         got = " ".join(f["got"].split())[:160]

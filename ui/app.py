@@ -183,6 +183,12 @@ def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
             return h.feedback(turns_value, getattr(evt, "_data", None) or {}, request)
 
         conv.click(feedback, inputs=[turns], outputs=[turns, fb_status, fb_history], **private)
+
+        def ask_alone(turns_value, evt: gr.EventData, request: gr.Request):
+            return h.ask_alone(turns_value, getattr(evt, "_data", None) or {}, request)
+
+        conv.click(ask_alone, inputs=[turns], outputs=chat_outputs, concurrency_limit=CONCURRENCY,
+                   show_progress="hidden", **private)
         app.load(h.my_records, outputs=[fb_history, my_exports], queue=False, **private)
 
         def duties_view(actor, kw):

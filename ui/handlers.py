@@ -21,7 +21,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import InvalidQuestion, RequestTimeout
-from ui.identity import owner_dir, people_root
+from ui.identity import owner, owner_dir, people_root
 from ui.render import (KIND_NAMES, conversation_markdown, documents_title, paragraph_number, paragraphs,
                        render_citations, render_conversation, render_duties, render_feedback_history,
                        render_figures, render_note, render_update)
@@ -85,17 +85,23 @@ class Handlers:
         return self._starts(None)
 
     # ---- chat ------------------------------------------------------------------------------------------
-    def chat(self, question: str, turns: list[dict] | None):
+    def chat(self, question: str, turns: list[dict] | None, request: gr.Request | None = None, *, alone: bool = False):
         """Yields (latest turn, turns, export button, download button, note under the box) as the answer comes.
         Only the turn being answered is rendered and sent (``render_update``); the page appends it to the log.
-        Nothing here writes to the question box: what the user types meanwhile is theirs."""
+        Nothing here writes to the question box: what the user types meanwhile is theirs. ``alone``: asked
+        without the earlier turns (the user's "按原问题回答"). Each turn records whose it is (``ui.identity``):
+        a conversation is only ever exported or rated by the browser that holds it."""
         turns = list(turns or [])
+        if not self._holds(turns, request):
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        mine = owner(request) if request is not None else None
         question = question or ""
         if not question.strip():
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         i = len(turns)
-        history = [t["question"] for t in turns if t.get("answer")]
+        history = [] if alone else [t["question"] for t in turns if t.get("answer")]
         yield render_update(i, {"question": question}), gr.skip(), gr.skip(), gr.skip(), ""
         events = self.assistant.stream(question, history, deadline=time.monotonic() + REQUEST_DEADLINE_S)
         try:
@@ -125,16 +131,17 @@ class Handlers:
             return
         finally:
             events.close()  # the user left or asked again: the model request is cancelled
-        turns.append({"question": question, "answer": ans})
+        turns.append({"question": question, "answer": ans, "owner": mine})
         # An earlier export is now out of date: its button goes until the user exports again.
         yield render_update(i, turns[-1]), turns, gr.Button(interactive=True), \
             gr.DownloadButton(value=None, visible=False), gr.skip()
 
-    def chat_once(self, question: str, turns: list[dict] | None):
+    def chat_once(self, question: str, turns: list[dict] | None, request: gr.Request | None = None, *,
+                  alone: bool = False):
         """``chat`` in one step, for an assistant without an LLM reader: the extractive answer is sent at once,
         as one update (a generator costs Gradio a round trip through its event loop per step)."""
         merged: list = []
-        for update in self.chat(question, turns):
+        for update in self.chat(question, turns, request, alone=alone):
             if not merged:
                 merged = list(update)
                 continue
@@ -145,7 +152,7 @@ class Handlers:
         """Write the conversation as Markdown into this browser's exports, one file per page session (rewritten
         on each export), and offer it. Returns (download button, this browser's exports)."""
         turns = list(turns or [])
-        if not any(t.get("answer") for t in turns):
+        if not any(t.get("answer") for t in turns) or not self._holds(turns, request):
             return gr.DownloadButton(value=None, visible=False), gr.skip()
         folder = self.export_dir(request)
         self._prune_exports()
@@ -232,13 +239,31 @@ class Handlers:
         return (render_conversation([], epoch), render_citations([], epoch=epoch), "", [],
                 gr.Button(interactive=False), gr.DownloadButton(value=None, visible=False), "", "")
 
+    @staticmethod
+    def _holds(turns: list[dict], request) -> bool:
+        """Whether the browser behind ``request`` is the one whose conversation ``turns`` is (a request that
+        names another page's session gets that session's state: it must not read it back)."""
+        if request is None:
+            return True
+        me = owner(request)
+        return all(t.get("owner") in (None, me) for t in turns)
+
+    def ask_alone(self, turns: list[dict] | None, data: dict, request: gr.Request | None = None):
+        """The question of turn ``data["turn"]`` asked again on its own, without the earlier turns (its answer
+        showed it was read together with them: "理解为…"). Same outputs as ``chat``."""
+        idx, turns = data.get("turn"), list(turns or [])
+        if not data.get("alone") or not isinstance(idx, int) or not 0 <= idx < len(turns) \
+                or not turns[idx].get("answer"):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return self.chat_once(turns[idx]["answer"]["question"], turns, request, alone=True)
+
     def feedback(self, turns: list[dict] | None, data: dict, request: gr.Request | None = None):
         """A thumbs up/down on answer ``data["turn"]``: one JSON line in this browser's ``feedback.jsonl``
         (``<home>/people/<owner>/``). Returns (turns, status line, this browser's feedback history)."""
         rating, idx = data.get("rating"), data.get("turn")
         turns = list(turns or [])
         if rating not in ("up", "down") or not isinstance(idx, int) or not 0 <= idx < len(turns) \
-                or not turns[idx].get("answer"):
+                or not turns[idx].get("answer") or not self._holds(turns, request):
             return gr.skip(), gr.skip(), gr.skip()
         ans = turns[idx]["answer"]
         turns[idx] = dict(turns[idx], rating=rating)

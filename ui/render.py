@@ -203,7 +203,9 @@ def render_turn(i: int, t: dict) -> str:
     classes = "msg bot" + ("" if ans["answerable"] else " not-in-speech") + (" streaming" if "partial" in t else "")
     body = [f'<div class="{classes}" data-turn="{i}"><div class="who" aria-hidden="true">答</div><div class="bubble">']
     if ans.get("standalone_question") and ans["standalone_question"] != ans["question"]:
-        body.append(f'<div class="resolved">（理解为：{esc(ans["standalone_question"])}）</div>')
+        # How the question was read with the earlier turns, and one click to ask it on its own instead.
+        body.append(f'<div class="resolved">（理解为：{esc(ans["standalone_question"])}）'
+                    f'<button type="button" class="alone" data-turn="{i}">按原问题回答</button></div>')
     if not ans["answerable"]:
         body.append('<div class="badge">原文未涉及</div>')
     body.append(f'<div class="answer-body">{render_answer(shown, ans["citations"])}</div>')

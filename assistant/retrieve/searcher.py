@@ -45,6 +45,11 @@ class Searcher:
         self._p_dense = DenseRanker(vecs[[order[pid] for pid in self._p_ids]])
         self._p_body_set = {i for i, pid in enumerate(self._p_ids) if self.passages[pid].kind == "body"}
 
+    def bm25_top(self, text: str) -> float:
+        """The best BM25 score of ``text``'s words over the sentences (0 when none of them occurs)."""
+        scores = self._s_bm25.run(tokenize(text))
+        return float(scores.max()) if len(scores) else 0.0
+
     @cached_property
     def english(self) -> dict:
         """The index's English data (index.english), read on the first English question."""

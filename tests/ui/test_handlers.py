@@ -1,7 +1,9 @@
 """The chat handler sends only the turn being answered, whatever the length of the conversation."""
 from __future__ import annotations
 
-from ui.handlers import Handlers
+from pathlib import Path
+
+from ui.handlers import Handlers, _is_skip
 
 
 def _ask(handlers, question, turns):
@@ -125,3 +127,27 @@ def test_web_app_prunes_gradios_copies_of_exports(assistant):
 
     frequency, age = build_app(assistant, quiz=False).delete_cache
     assert 0 < frequency <= 3600 and 0 < age <= 24 * 3600
+
+
+def test_a_request_naming_another_sessions_state_cannot_read_or_extend_it(assistant):
+    """Issue 22 item 9: a request that carries a known session hash gets that session's state (its turns).
+    Each turn records whose it is: another browser can neither export it, rate it, nor ask on top of it."""
+    from types import SimpleNamespace
+
+    from ui.identity import COOKIE, owner_dir
+
+    handlers = Handlers(assistant)
+    victim = SimpleNamespace(session_hash="s-v", username=None, cookies={COOKIE: "d" * 32})
+    intruder = SimpleNamespace(session_hash="s-v", username=None, cookies={COOKIE: "e" * 32})
+    turns = list(handlers.chat_once("市交通局要做什么？", [], victim))[1]
+    assert turns[0]["owner"] and turns[0]["answer"]["citations"]
+    download, _ = handlers.export(turns, intruder)
+    assert not getattr(download, "value", None)
+    assert not owner_dir(handlers.home, intruder, create=False).exists()        # nothing written for the intruder
+    assert handlers.feedback(turns, {"turn": 0, "rating": "down"}, intruder)[0] is not turns and \
+        "已记录" not in str(handlers.feedback(turns, {"turn": 0, "rating": "down"}, intruder)[1])
+    assert all(_is_skip(x) for x in handlers.chat_once("那住建局呢？", turns, intruder))
+    # The owner still can.
+    handlers.export(turns, victim)
+    exports = handlers.my_records(victim)[1]
+    assert len(exports) == 1 and "市交通局要做什么" in Path(exports[0]).read_text(encoding="utf-8")

@@ -408,3 +408,31 @@ def test_answer_speed_in_the_browser(browser, ui_server):
         assert p50 < 400, done
     finally:
         p.close()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1366", "390"])
+def test_a_follow_up_shows_how_it_was_read_and_can_be_asked_alone(browser, ui_server, size):
+    """Issue 21 item 1: a complete question after another is answered as asked (no "理解为"); a question read
+    together with the previous turn says so, and "按原问题回答" asks it again without the earlier turns."""
+    p = Page(browser, ui_server.url, *size)
+    try:
+        p.ask("市交通局要做什么？")
+        p.ask("这是谁在什么时候讲的？")
+        standalone = p.last_bot()
+        assert standalone.locator(".resolved").count() == 0
+        assert "寇全安" in standalone.inner_text()
+        p.ask("机动车路检路查谁负责？")
+        p.ask("每月几次？")
+        merged = p.last_bot()
+        assert "理解为" in merged.locator(".resolved").inner_text()
+        before = p.answers()
+        merged.locator("button.alone").click()
+        p.page.wait_for_function(f"document.querySelectorAll('#conversation .msg-foot').length > {before}",
+                                 timeout=30_000)
+        alone = p.last_bot()
+        assert alone.locator(".resolved").count() == 0              # asked as typed, nothing joined to it
+        assert p.page.locator("#conversation .msg.user .bubble").last.inner_text().strip() == "每月几次？"
+        p.page.screenshot(path=str(ARTIFACTS / f"ui-ask-alone-{size[0]}.png"), full_page=False)
+        assert not p.errors, p.errors
+    finally:
+        p.close()
