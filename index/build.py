@@ -6,6 +6,7 @@ Layout under the data dir (``$ASSISTANT_HOME``)::
     builds/<build_id>/manifest.json  # corpus sha256, stage versions, embedding model id + dimension,
                                      # and a checksum of every other file of the build (index.integrity)
     builds/<build_id>/chroma/        # embedded Chroma (absent when a Chroma server is configured)
+    vectors/<key>.npz                # each document's sentence vectors (index.vectors), reused by rebuilds
 
 A build writes to ``builds/.tmp-<id>`` and is renamed and swapped in only when complete, so a crash
 mid-build leaves the previous index answering. Any manifest mismatch, unreadable index or file whose
@@ -40,6 +41,7 @@ from index.segment import SEGMENTER_VERSION
 from index.store import (SERVER_TIMEOUT_S, StoreUnavailable, VectorStore, drop_collections, make_client, parse_url,
                          redact_url, store_fault)
 from index.tokens import TOKENIZER_VERSION, derived_terms, tokenize, use_dictionary, write_dictionary
+from index.vectors import VectorCache
 
 Progress = Callable[[str, int, int], None]
 PASSAGES, SENTENCES = "passages_", "sentences_"
@@ -175,8 +177,10 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         total = len(sentences)
         report("embed", 0, total)
         # Sentences are embedded once; a passage vector is the normalized mean of its sentences'
-        # (embedding the long passages again would double the build time for no measured gain).
-        s_vecs = _embed_batched(embedder, [s.text for s in sentences], report, 0, total)
+        # (embedding the long passages again would double the build time for no measured gain). Each
+        # document's vectors are kept (index.vectors): a library rebuild embeds only new or changed documents.
+        cache = VectorCache(home, embedder.model_id)
+        s_vecs = _document_vectors(corpus, embedder, cache, report)
         p_vecs = _passage_vectors(corpus, s_vecs)
         client = _client_for(tmp, chroma_url, chroma_timeout)
         report("store", total, total)
@@ -213,6 +217,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         shutil.rmtree(final, ignore_errors=True)   # nothing half-done: the build is not current, so it goes
         raise
     _cleanup(home, final, chroma_url)
+    cache.prune()
     report("done", total, total)
     return final
 
@@ -258,6 +263,22 @@ def _embed_batched(embedder: Embedder, texts: list[str], report: Progress, offse
         parts.append(embedder.embed_passage_vectors(texts[i:i + batch]))
         report("embed", offset + min(i + batch, len(texts)), total)
     return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def _document_vectors(corpus: Corpus, embedder: Embedder, cache: "VectorCache", report: Progress):
+    """The sentence vectors in corpus order, document by document through ``cache``."""
+    import numpy as np
+
+    sentences, total, done, parts = corpus.doc.sentences, len(corpus.doc.sentences), 0, []
+    for d in corpus.documents:
+        texts = [s.text for s in sentences if d.start <= s.start < d.end]
+        parts.append(cache.vectors(texts, lambda t, offset=done: _embed_batched(embedder, t, report, offset, total)))
+        done += len(texts)
+        report("embed", done, total)
+    vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+    if len(vectors) != total:   # a sentence outside every document would misalign every vector after it
+        raise IndexError_(f"sentences and vectors differ ({total} vs {len(vectors)})")
+    return vectors
 
 
 def _passage_vectors(corpus: Corpus, s_vecs):

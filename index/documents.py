@@ -22,6 +22,12 @@ from index.segment import Document, Paragraph, Sentence, segment
 DEFAULT_DOCUMENT = "index.corpus", CORPUS_FILE
 
 
+def default_document_path() -> str:
+    """The shipped document's path on disk (what is indexed when no documents are chosen)."""
+    package, name = DEFAULT_DOCUMENT
+    return str(resources.files(package).joinpath(name))
+
+
 @dataclass
 class SourceDoc:
     """One loaded document: its canonical text and where it sits in the combined text."""

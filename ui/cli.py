@@ -88,8 +88,16 @@ def _render_answer(answer, as_json: bool, assistant=None) -> None:
 @app.command()
 def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if the index is current."),
           corpus: Optional[list[str]] = typer.Option(None, "--corpus",
-                                                     help="Document to index (.txt/.md/.docx/.pdf); repeat for several.")):
-    """Build the index of the chosen documents (or check it is current)."""
+                                                     help="Document to index (.txt/.md/.docx/.pdf); repeat for several."),
+          add: Optional[list[str]] = typer.Option(None, "--add", help="Add a document to those indexed; repeatable."),
+          remove: Optional[list[str]] = typer.Option(None, "--remove",
+                                                     help="Remove a document (its id, file name or path); repeatable.")):
+    """Build the index of the chosen documents (or check it is current). --add/--remove change the indexed
+    documents; the others' vectors are reused, not embedded again."""
+    if (add or remove) and corpus:
+        _fail("--corpus 与 --add/--remove 不能同时使用 (use --corpus, or --add/--remove)")
+    if add or remove:
+        corpus = _changed_corpus(_settings().corpus_paths(), add or [], remove or [])
     assistant = _open(rebuild=rebuild, corpus=corpus)
     assistant.settings.remember_corpus()
     for d in assistant.documents:
@@ -99,6 +107,36 @@ def index(rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild even if
                   f"{len(assistant.index.corpus.duties)} duties, {len(assistant.index.corpus.figures)} figures, "
                   f"embedding {m['embedding_model']} ({m['embedding_dim']}d), chroma {m['chroma']}", markup=False)
     console.print(f"at {assistant.index.path}", markup=False)
+
+
+def _changed_corpus(current: list[str], add: list[str], remove: list[str]) -> list[str]:
+    """The indexed documents' paths with ``add`` appended and ``remove`` (ids, file names or paths) taken out;
+    a one-line error for a name that matches no document or a library left empty."""
+    from index.documents import default_document_path
+    from index.load import LoadError, load_document
+
+    paths = list(current) or [default_document_path()]
+    for name in remove:
+        def matches(path: str) -> bool:
+            if name in (path, Path(path).name, Path(path).stem) or Path(name).resolve() == Path(path).resolve():
+                return True
+            try:
+                return load_document(path).id == name
+            except LoadError:
+                return False
+        found = [p for p in paths if matches(p)]
+        if not found:
+            _fail(f"--remove {name}: 没有这个文档 (no such document among {', '.join(Path(p).name for p in paths)})")
+        paths = [p for p in paths if p not in found]
+    for name in add:
+        resolved = str(Path(name).resolve())
+        if any(Path(p).resolve() == Path(resolved) for p in paths):
+            err.print(f"已在索引中，跳过：{terminal.escape(name)} (already indexed)", highlight=False)
+            continue
+        paths.append(resolved)
+    if not paths:
+        _fail("--remove 会删除所有文档，索引至少要有一个文档 (the index needs at least one document)")
+    return paths
 
 
 @app.command()

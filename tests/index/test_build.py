@@ -112,3 +112,33 @@ def test_store_adds_more_items_than_one_chroma_call_accepts(tmp_path, assistant)
     store.add([f"id{i}" for i in range(n)], [f"t{i}" for i in range(n)], vectors, [{"i": i} for i in range(n)])
     assert store.count() == n
     assert store.query(vectors[n - 1], 1)[0][0] == f"id{n - 1}"
+
+
+def test_each_documents_vectors_are_kept_verified_and_reused(tmp_path, assistant):
+    """A rebuild embeds only new documents; a damaged stored vector file is embedded again, never used."""
+    import numpy as np
+
+    from index.vectors import VectorCache, document_key
+
+    calls = []
+
+    def embed(texts):
+        calls.append(len(texts))
+        return assistant.index.embedder.embed_passage_vectors(texts)
+
+    cache = VectorCache(tmp_path, "model-x")
+    first = cache.vectors(["第一句。", "第二句。"], embed)
+    again = cache.vectors(["第一句。", "第二句。"], embed)
+    assert calls == [2] and np.array_equal(first, again)
+    other = VectorCache(tmp_path, "model-y").vectors(["第一句。", "第二句。"], embed)   # another model: new vectors
+    assert calls == [2, 2] and other.shape == first.shape
+    stored = tmp_path / "vectors" / f"{document_key('model-x', ['第一句。', '第二句。'])}.npz"
+    data = bytearray(stored.read_bytes())
+    data[len(data) // 3] ^= 0xFF           # one flipped byte inside the stored vectors
+    stored.write_bytes(bytes(data))
+    fresh = VectorCache(tmp_path, "model-x")
+    healed = fresh.vectors(["第一句。", "第二句。"], embed)
+    assert fresh.embedded == 2                                    # found damaged: embedded again
+    assert np.allclose(healed, first, atol=1e-6)
+    fresh.prune()                          # model-y's file is no longer used by the last build
+    assert len([p for p in (tmp_path / "vectors").iterdir() if p.suffix == ".npz"]) == 1

@@ -209,3 +209,34 @@ def test_chroma_password_is_not_echoed(run_cli, tmp_path):
     out = run_cli("ask", "市交通局要做什么？", env={"ASSISTANT_CHROMA_URL": url, "ASSISTANT_HOME": str(tmp_path)})
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "s3cret" not in out.stderr + out.stdout and "***@127.0.0.1" in out.stderr
+
+
+# --- a library: adding and removing documents (issue 20) ---------------------------------------------------
+NOTICE_A = "关于加强秸秆禁烧的通知\n各县区政府要加强秸秆禁烧巡查，每周不少于2次。\n市农业农村局要推广秸秆综合利用。\n"
+NOTICE_B = "关于做好汛期安全的通知\n市水利局要在6月1日前完成全部水库安全检查。\n各镇要落实防汛责任人。\n"
+
+
+def test_documents_are_added_and_removed_without_embedding_the_others_again(run_cli, tmp_path):
+    a, b = tmp_path / "straw-notice.txt", tmp_path / "flood-notice.txt"
+    a.write_text(NOTICE_A, encoding="utf-8")
+    b.write_text(NOTICE_B, encoding="utf-8")
+    env = {"ASSISTANT_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    vectors = tmp_path / "home" / "vectors"
+    out = run_cli("index", "--corpus", str(a), env=env)
+    _no_crash(out)
+    first = {p.name: p.stat().st_mtime_ns for p in vectors.iterdir()}
+    assert len(first) == 1
+    out = run_cli("index", "--add", str(b), env=env)
+    _no_crash(out)
+    assert "秸秆禁烧" in out.stdout and "汛期安全" in out.stdout
+    after = {p.name: p.stat().st_mtime_ns for p in vectors.iterdir()}
+    assert len(after) == 2 and all(after[n] == t for n, t in first.items())   # A's vectors reused, not rewritten
+    assert "市水利局" in run_cli("duties", env=env).stdout
+    out = run_cli("index", "--remove", a.name, env=env)
+    _no_crash(out)
+    assert "汛期安全" in out.stdout and "秸秆禁烧" not in out.stdout
+    assert len(list(vectors.iterdir())) == 1
+    bad = run_cli("index", "--remove", "no-such-notice", env=env)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    empty = run_cli("index", "--remove", b.name, env=env)
+    assert empty.returncode != 0 and "至少要有一个文档" in empty.stderr
