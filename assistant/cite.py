@@ -14,9 +14,13 @@ class Citation:
     section: str
     passage_id: str
     doc: str = ""
+    doc_title: str = ""   # the document's short title, when several documents are loaded
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if not self.doc_title:
+            out.pop("doc_title")
+        return out
 
 
 class CitationError(ValueError):
@@ -26,11 +30,13 @@ class CitationError(ValueError):
 class Citer:
     """Hands out [n] numbers for spans, one number per distinct span, in order of first use."""
 
-    def __init__(self, text: str, passages: list, locate=None):
+    def __init__(self, text: str, passages: list, locate=None, titles: bool = False):
         """``text``: the combined corpus text; ``locate(pos)`` gives the document holding a position
-        (citations carry that document's id and offsets local to its canonical text)."""
+        (citations carry that document's id and offsets local to its canonical text). ``titles``: several
+        documents are loaded, so each citation names its document."""
         self.text = text
         self._locate = locate
+        self._titles = titles
         self._passages = sorted(passages, key=lambda p: p.start)
         self.citations: list[Citation] = []
         self._by_span: dict[tuple[int, int], int] = {}
@@ -44,12 +50,12 @@ class Citer:
         if (start, end) in self._by_span:
             return self._by_span[(start, end)]
         n = len(self.citations) + 1
-        doc_id, base = "", 0
+        doc_id, base, title = "", 0, ""
         if self._locate is not None:
             doc = self._locate(start)
-            doc_id, base = doc.id, doc.start
+            doc_id, base, title = doc.id, doc.start, doc.label() if self._titles else ""
         self.citations.append(Citation(n, self.text[start:end], start - base, end - base, section,
-                                       self.passage_id(start), doc_id))
+                                       self.passage_id(start), doc_id, title))
         self._by_span[(start, end)] = n
         return n
 

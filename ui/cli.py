@@ -77,7 +77,8 @@ def _render_answer(answer, as_json: bool, assistant=None) -> None:
             if assistant is not None:
                 place = assistant.place(c.doc or None, c.start)
                 where = f"{c.section} · {terminal.label('paragraph', n=place['paragraph'])}"
-            terminal.add_row(t, c.n, where or c.section, c.quote)
+            doc = f"《{c.doc_title}》 " if c.doc_title else ""   # several documents: which one it is from
+            terminal.add_row(t, c.n, doc + (where or c.section), c.quote)
         console.print(t)
     llm = getattr(answer, "llm", None) or {}
     if llm.get("reason"):

@@ -83,9 +83,11 @@ def _cite_attrs(c: dict, viewer: str = "qa-viewer") -> str:
 
 
 def place_label(c: dict) -> str:
-    """A citation's place for people: its section and 第N段 (no character offsets)."""
+    """A citation's place for people: its document (when several are loaded), section and 第N段 (no
+    character offsets)."""
     where = f"第{int(c['paragraph'])}段" if c.get("paragraph") else ""
-    return " · ".join(p for p in (c.get("section", ""), where) if p)
+    doc = f"《{c['doc_title']}》" if c.get("doc_title") else ""
+    return " · ".join(p for p in (doc, c.get("section", ""), where) if p)
 
 
 def _paragraph(c: dict) -> str:
@@ -93,7 +95,8 @@ def _paragraph(c: dict) -> str:
 
 
 def full_path(c: dict) -> str:
-    return " › ".join(c.get("path") or []) or c.get("section", "")
+    path = " › ".join(c.get("path") or []) or c.get("section", "")
+    return f"《{c['doc_title']}》 {path}".strip() if c.get("doc_title") else path
 
 
 def _inline(text: str, cites: dict[int, dict]) -> str:

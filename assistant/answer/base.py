@@ -80,7 +80,14 @@ class Answerer:
         return self.sentences[max(i, 0)]
 
     def _citer(self) -> Citer:
-        return Citer(self.text, self.passages, self.corpus.locate)
+        return Citer(self.text, self.passages, self.corpus.locate, titles=len(self.corpus.documents) > 1)
+
+    def _named(self, pos: int) -> str:
+        """How an answer calls the document holding ``pos``: its kind (讲话) when one document is loaded,
+        its title in 《》 when several are."""
+        if len(self.corpus.documents) > 1:
+            return f"《{self.corpus.locate(pos).label()}》"
+        return self.noun
 
     def _refuse(self, message: str, hits: list[Hit] | None = None, route: str = "refusal") -> Composed:
         citer = self._citer()

@@ -35,7 +35,7 @@ class GeneralAnswers:
             body = [s for s in self.sentences if s.start > top_sent.start and s.path[:depth] == top_sent.path
                     and (s.paragraph == top_sent.paragraph or _is_heading(top_sent))][:MAX_SECTION_SENTENCES]
             sentences = sorted({s.id: s for s in sentences + body}.values(), key=lambda s: s.start)
-        lines = [f"{self.noun}在“{top_sent.section}”部分谈到："]
+        lines = [f"{self._named(top_sent.start)}在“{top_sent.section}”部分谈到："]
         for sent in sentences:
             lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
         return Composed("\n".join(lines), True, citer, route="general")

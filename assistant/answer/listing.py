@@ -100,7 +100,7 @@ class ListAnswers:
         body = [s for s in self.sentences if s.paragraph == head.paragraph and s.start > head.start
                 and (s.path == head.path or len(head.path) == len(s.path))][:6]
         citer = self._citer()
-        lines = [f"{self.noun}在“{head.section}”部分谈到："]
+        lines = [f"{self._named(head.start)}在“{head.section}”部分谈到："]
         for sent in [head] + body:
             lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
         return Composed("\n".join(lines), True, citer, route="item")

@@ -151,7 +151,7 @@ class Reader:
             verdict.dropped += [(claim, "与问题无关（没有用到引擎找到的原文）") for claim, _ in verdict.kept]
             verdict.kept = []
             verdict.added = []
-        citer = Citer(self.corpus.text, self.corpus.passages, self.corpus.locate)
+        citer = Citer(self.corpus.text, self.corpus.passages, self.corpus.locate, titles=len(self.corpus.documents) > 1)
         lines = []
         for claim, cited in verdict.kept:
             marks = "".join(f"[{citer.cite(p.start, p.end, p.section)}]" for p in cited)

@@ -240,3 +240,19 @@ def test_documents_are_added_and_removed_without_embedding_the_others_again(run_
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     empty = run_cli("index", "--remove", b.name, env=env)
     assert empty.returncode != 0 and "至少要有一个文档" in empty.stderr
+
+
+def test_with_several_documents_every_answer_and_citation_names_its_document(run_cli, tmp_path):
+    a, b = tmp_path / "straw-notice.txt", tmp_path / "flood-notice.txt"
+    a.write_text(NOTICE_A, encoding="utf-8")
+    b.write_text(NOTICE_B, encoding="utf-8")
+    env = {"ASSISTANT_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    _no_crash(run_cli("index", "--corpus", str(a), "--corpus", str(b), env=env))
+    out = run_cli("ask", "水库安全检查什么时候完成？", "--json", env=env)
+    _no_crash(out)
+    answer = json.loads(out.stdout)
+    assert answer["answerable"] and answer["citations"]
+    assert all("汛期安全" in c["doc_title"] for c in answer["citations"])
+    table = run_cli("ask", "秸秆禁烧巡查每周几次？", env=env)
+    _no_crash(table)
+    assert "《关于加强秸秆禁烧的通知》" in table.stdout

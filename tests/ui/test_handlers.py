@@ -151,3 +151,13 @@ def test_a_request_naming_another_sessions_state_cannot_read_or_extend_it(assist
     handlers.export(turns, victim)
     exports = handlers.my_records(victim)[1]
     assert len(exports) == 1 and "市交通局要做什么" in Path(exports[0]).read_text(encoding="utf-8")
+
+
+def test_citation_labels_name_the_document_when_several_are_loaded():
+    from ui.render import full_path, place_label
+
+    one = {"section": "一、目标", "path": ["一、目标"], "paragraph": 3}
+    several = one | {"doc_title": "2025年北京市政府工作报告"}
+    assert "《" not in place_label(one) and "《" not in full_path(one)
+    assert place_label(several).startswith("《2025年北京市政府工作报告》") and "第3段" in place_label(several)
+    assert full_path(several).startswith("《2025年北京市政府工作报告》")
