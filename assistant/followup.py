@@ -10,13 +10,24 @@ from __future__ import annotations
 import re
 
 from assistant.actors import BodyRegistry
+from index.language import read_words
 from index.numerals import parse_int
 
-CUE_START = re.compile(r"^(那|那么|还有|另外|再问|再说说|接着|然后|其中|此外|同样|以及|具体|详细)|"
-                       r"^(and|what about|how about|and what about|also|then|same for|what of)\b", re.I)
+
+def _words(words: frozenset[str], anchored: bool) -> re.Pattern:
+    """One pattern for a word list of ``index/language``: Chinese words as they are, English ones as whole
+    words; ``anchored``: only at the start of the question."""
+    zh = sorted((w for w in words if not w.isascii()), key=len, reverse=True)
+    en = sorted((w for w in words if w.isascii()), key=len, reverse=True)
+    start = "^" if anchored else ""
+    parts = [f"{start}(?:{'|'.join(map(re.escape, zh))})"] if zh else []
+    parts += [rf"{start}\b(?:{'|'.join(map(re.escape, en))})\b"] if en else []
+    return re.compile("|".join(parts), re.I)
+
+
+CUE_START = _words(read_words("followup_openers.txt"), anchored=True)
 CUE_END = re.compile(r"呢[？?]?$")
-CUE_REFERENCE = re.compile(r"(它|他们|她们|其|该部门|这个部门|这项|这个|那个|这块|这一块|这方面|这些|上述|前面|刚才)|"
-                           r"\b(it|they|them|its|their|that one|this one)\b", re.I)
+CUE_REFERENCE = _words(read_words("followup_references.txt"), anchored=False)
 _CUE = re.compile("|".join(f"(?:{c.pattern})" for c in (CUE_START, CUE_END, CUE_REFERENCE)), re.I)
 _QUESTION_TAIL = re.compile(r"[？?。！!\s]+$")
 MAX_BARE_FOLLOWUP = 4

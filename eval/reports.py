@@ -27,9 +27,9 @@ class MissingDocument(FileNotFoundError):
 
 def find_document(name: str, dirs=CORPUS_DIRS) -> Path:
     if not name:   # an item without a document (``"doc": ""``) is about the shipped default document
-        from index.documents import DEFAULT_DOCUMENT
+        from index.documents import default_document_path
 
-        return ROOT / Path(*DEFAULT_DOCUMENT[0].split(".")) / DEFAULT_DOCUMENT[1]
+        return Path(default_document_path())
     for folder in dirs:
         path = Path(folder) / name
         if path.is_file():

@@ -117,15 +117,15 @@ def _changed_corpus(current: list[str], add: list[str], remove: list[str]) -> li
     from index.load import LoadError, load_document
 
     paths = list(current) or [default_document_path()]
+    ids: dict[str, str] = {}
+    for path in paths if remove else []:   # each document's id, read once (only to name one to remove)
+        try:
+            ids[path] = load_document(path).id
+        except LoadError:
+            ids[path] = ""
     for name in remove:
-        def matches(path: str) -> bool:
-            if name in (path, Path(path).name, Path(path).stem) or Path(name).resolve() == Path(path).resolve():
-                return True
-            try:
-                return load_document(path).id == name
-            except LoadError:
-                return False
-        found = [p for p in paths if matches(p)]
+        found = [p for p in paths if name in (p, Path(p).name, Path(p).stem, ids[p])
+                 or Path(name).resolve() == Path(p).resolve()]
         if not found:
             _fail(f"--remove {name}: 没有这个文档 (no such document among {', '.join(Path(p).name for p in paths)})")
         paths = [p for p in paths if p not in found]
