@@ -20,6 +20,10 @@ from assistant.answer import Composer
 from assistant.config import Settings
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
 from assistant.turns import TurnModel, turn_features
+from assistant.answer import joined
+from assistant.library import DocumentNames, Naming, strip_naming
+from assistant.scope import Scope, scoped
+from assistant.scope import current as scope_now
 from assistant.names import CommonNames
 from assistant.places import own_places
 from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_FEATURES, FIGURE_CHECK_FILE,
@@ -35,6 +39,7 @@ from index.tokens import cut_words, dictionary as tokenizer_dictionary
 __all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion", "RequestTimeout"]
 
 MAX_READ = 4  # passages ranked for the LLM reader, besides the engine's own cited sentences
+MAX_DOCUMENTS = 4  # a question that names no document is answered under at most this many (a display limit)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -133,6 +138,7 @@ class Assistant:
         own = own_places([(d.metadata.get(k) or {}).get("value") or "" for d in docs for k in ("title", "issuer")]) \
             if len(docs) == 1 else frozenset()
         self.common_names = CommonNames(index.corpus.text, own=own, cut=cut_words)
+        self._scoped_names: dict[str, CommonNames] = {}
         try:
             answerability = AnswerabilityModel.load()
         except ModelMissing:
@@ -141,6 +147,7 @@ class Assistant:
         self.composer = Composer(index.corpus, self.registry, s.sentences, s.vectors, s.expand, answerability,
                                  *_selection_models(), metadata_fields=_metadata_field_model(index),
                                  embed=index.embedder.embed_query_vector)
+        self.document_names = DocumentNames(docs) if len(docs) > 1 else None
         try:
             self.turn_model = TurnModel.load()
         except ModelMissing:
@@ -214,9 +221,10 @@ class Assistant:
     def _retrieve_step(self, state: dict) -> dict:
         t0 = time.perf_counter()
         # GDP, CPI, 交通厅 … read in the documents' own words (地区生产总值 …); the answer shows the reading.
-        question = state["standalone_question"] = self.common_names(state["standalone_question"])
+        names = self._names_in_scope()
+        question = state["standalone_question"] = names(state["standalone_question"])
         embed = self.index.embedder.embed_query_vector
-        own = self.common_names(state["question"])
+        own = names(state["question"])
         # A follow-up merged onto the previous question ("…，多久查一次？") asks what its own words ask
         # (without the cue they are also the last clause the figure answerer ranks: one embedding).
         merged = own != question and question.endswith("，" + strip_cue(own))
@@ -240,6 +248,20 @@ class Assistant:
         state.update(analysis=analysis, query=query, hits=hits, evidence=evidence)
         state["timings_ms"]["retrieve"] = round((time.perf_counter() - t0) * 1000, 2)
         return state
+
+    def _names_in_scope(self) -> CommonNames:
+        """Common names read in the words of the documents the question is answered from: one document of
+        a library reads GDP as its own 地区生产总值 even when another document writes GDP, and its own place
+        is implied, as when it is loaded alone."""
+        current = scope_now()
+        if current is None or len(current.docs) != 1 or len(self.index.corpus.documents) == 1:
+            return self.common_names
+        doc_id = current.docs[0]
+        if doc_id not in self._scoped_names:
+            d = self.index.corpus.document(doc_id)
+            own = own_places([(d.metadata.get(k) or {}).get("value") or "" for k in ("title", "issuer")])
+            self._scoped_names[doc_id] = CommonNames(d.text, own=own, cut=cut_words)
+        return self._scoped_names[doc_id]
 
     @_own_tokenizer
     def _compose_step(self, state: dict) -> dict:
@@ -287,8 +309,10 @@ class Assistant:
 
     # ---- public API ------------------------------------------------------------------------------
     def ask(self, question: str, history: list[str] | None = None,
-            conversation: Conversation | None = None, *, deadline: float | None = None) -> Answer:
-        """Answer one question. Follow-ups resolve against ``conversation`` (the earlier answers); a plain
+            conversation: Conversation | None = None, *, deadline: float | None = None,
+            docs: list[str] | None = None) -> Answer:
+        """Answer one question (``docs``: only from these document ids; by default from the documents the
+        question names, else from all). Follow-ups resolve against ``conversation`` (the earlier answers); a plain
         ``history`` of earlier questions is replayed once, oldest first, to build one. Invalid history
         entries are dropped with a notice; an invalid question raises ``InvalidQuestion``. ``deadline``
         (a ``time.monotonic()`` value): past it, ``RequestTimeout`` between steps."""
@@ -296,7 +320,7 @@ class Assistant:
         notices: list[str] = []
         if conversation is None:
             conversation, notices = self._replay(history or [], deadline)
-        answer = self._answer(cleaned, conversation, deadline=deadline)
+        answer = self._answer(cleaned, conversation, deadline=deadline, docs=docs)
         answer.notices = notices
         return answer
 
@@ -314,36 +338,119 @@ class Assistant:
         return conversation, notices
 
     def _answer(self, cleaned: str, conversation: Conversation, read: bool = True,
-                deadline: float | None = None) -> Answer:
-        events = self._answer_events(cleaned, conversation, read, deadline)
+                deadline: float | None = None, docs: list[str] | None = None) -> Answer:
+        events = self._answer_events(cleaned, conversation, read, deadline, docs)
         for event in events:
             if isinstance(event, Answer):
                 return event
         raise RuntimeError("no answer")  # pragma: no cover - _answer_events always ends with one
 
-    def _answer_events(self, cleaned: str, conversation: Conversation,
-                       read: bool = True, deadline: float | None = None) -> Iterator["str | Answer"]:
+    def _answer_events(self, cleaned: str, conversation: Conversation, read: bool = True,
+                       deadline: float | None = None, docs: list[str] | None = None) -> Iterator["str | Answer"]:
         """The LLM reply's tokens as they come (when an LLM is configured), then the settled ``Answer``.
-        ``deadline`` bounds the engine's own steps; an LLM reply has its own timeouts."""
+        ``deadline`` bounds the engine's own steps; an LLM reply has its own timeouts. ``docs``: answer from
+        these documents only (ids); otherwise from those the question names, else from all."""
         t0 = time.perf_counter()
         last = conversation.last
         standalone, turn = self._read_turn(cleaned, conversation)
         _check_deadline(deadline)
-        state = self._retrieve_step(
-            {"question": cleaned, "standalone_question": standalone, "timings_ms": {},
-             "previous_vector": last.vector if last is not None else None})
-        _check_deadline(deadline)
-        state = self._compose_step(state)
-        if self.reader is not None and read:
-            yield from self._read_events(state)
+        previous = last.vector if last is not None else None
+        naming = self._naming(standalone)
+        chosen = self._chosen(naming, docs)
+        if naming.absent and not chosen and not naming.which and docs is None:
+            state = self._absent_state(standalone, naming)
+        elif len(chosen) > 1 and not naming.which:
+            state = self._per_document(cleaned, standalone, chosen, naming, previous, deadline)
+        else:
+            question = strip_naming(standalone, naming.words) if len(chosen) == 1 else standalone
+            state = self._scoped_steps(cleaned, question, self._scope(chosen or docs), previous, deadline)
+            cited = self._cited_documents(state["composed"])
+            if naming.which and len(self.index.corpus.documents) > 1:
+                state["composed"] = joined.which(state["composed"], [self.index.corpus.document(d).label() for d in cited])
+            elif len(cited) > 1 and not chosen:
+                # Several documents answer a question that names none: each answers under its own title
+                # (a duty list or a figure never mixes documents).
+                state = self._per_document(cleaned, standalone, cited[:MAX_DOCUMENTS], naming, previous, deadline)
+            elif len(cited) == 1 and len(self.index.corpus.documents) > 1:
+                state["composed"] = joined.named(state["composed"], self.index.corpus.document(cited[0]).label())
+        if self.reader is not None and read and state.get("parts", 1) == 1:
+            with scoped(state.get("scope")):
+                yield from self._read_events(state)
         composed = state["composed"]
         citations = composed.citer.citations
         verify(composed.answer, citations, self.source)
         timings = state["timings_ms"] | {"total": round((time.perf_counter() - t0) * 1000, 2)}
+        analysis = state.get("analysis")
         yield Answer(cleaned, state["standalone_question"], composed.answer, composed.answerable, citations, state["backend"],
                      timings, composed.related, composed.route, composed.actors, composed.items,
-                     state["analysis"].answer_type, llm=state.get("llm", {}), vector=state["query"].vector,
-                     turn=turn)
+                     analysis.answer_type if analysis else "", llm=state.get("llm", {}),
+                     vector=state["query"].vector if "query" in state else None, turn=turn)
+
+    # ---- documents of a library ------------------------------------------------------------------
+    @_own_tokenizer
+    def _naming(self, question: str) -> Naming:
+        """Which loaded documents the question names (nothing with one document loaded)."""
+        if self.document_names is None:
+            return Naming()
+        return self.document_names(question, cut_words)
+
+    def _chosen(self, naming: Naming, docs: list[str] | None) -> list[str]:
+        known = [d.id for d in self.index.corpus.documents]
+        if docs is not None:
+            unknown = [d for d in docs if d not in known]
+            if unknown:
+                raise InvalidQuestion(f"没有文档 {unknown[0]!r}；已载入：{', '.join(known[:8])}"
+                                      f"{' …' if len(known) > 8 else ''} (unknown document id)")
+            return [d for d in naming.docs if d in docs]
+        return list(naming.docs)
+
+    def _scope(self, ids: list[str] | None) -> Scope | None:
+        if not ids:
+            return None
+        documents = [self.index.corpus.document(d) for d in ids]
+        return Scope(tuple(d.id for d in documents), tuple(sorted((d.start, d.end) for d in documents)))
+
+    def _scoped_steps(self, cleaned: str, question: str, scope: Scope | None, previous, deadline) -> dict:
+        with scoped(scope):
+            state = self._retrieve_step({"question": cleaned, "standalone_question": question, "timings_ms": {},
+                                         "previous_vector": previous})
+            _check_deadline(deadline)
+            state = self._compose_step(state)
+        state["scope"] = scope
+        return state
+
+    def _per_document(self, cleaned: str, standalone: str, ids: list[str], naming: Naming, previous, deadline) -> dict:
+        """One answer per document, each composed inside its document alone, joined under their titles."""
+        question = strip_naming(standalone, naming.words, compare=True)
+        parts, states = [], []
+        for doc_id in ids:
+            _check_deadline(deadline)
+            state = self._scoped_steps(cleaned, question, self._scope([doc_id]), previous, deadline)
+            parts.append((self.index.corpus.document(doc_id).label(), state["composed"]))
+            states.append(state)
+        corpus = self.index.corpus
+        composed = joined.join(parts, corpus.text, corpus.passages, corpus.locate, "没有找到相关内容。")
+        first = states[0]
+        timings = {k: round(sum(s["timings_ms"].get(k, 0) for s in states), 2) for k in first["timings_ms"]}
+        return {"composed": composed, "backend": "extractive", "timings_ms": timings, "analysis": first["analysis"],
+                "query": first["query"], "standalone_question": standalone, "parts": len(parts)}
+
+    def _absent_state(self, standalone: str, naming: Naming) -> dict:
+        from assistant.answer import Composed
+        from assistant.cite import Citer
+
+        corpus = self.index.corpus
+        places = "、".join(naming.absent)
+        message = f"已载入的文件中没有关于{places}的文件，无法回答。(no loaded document is about {places})"
+        return {"composed": Composed(message, False, Citer(corpus.text, corpus.passages, corpus.locate), [], "refusal"),
+                "backend": "extractive", "timings_ms": {}, "standalone_question": standalone}
+
+    def _cited_documents(self, composed) -> list[str]:
+        out: list[str] = []
+        for c in composed.citer.citations:
+            if c.doc and c.doc not in out:
+                out.append(c.doc)
+        return out
 
     @cached_property
     def _lower_text(self) -> str:
@@ -426,7 +533,8 @@ class Assistant:
         return standalone
 
     def stream(self, question: str, history: list[str] | None = None,
-               conversation: Conversation | None = None, *, deadline: float | None = None) -> Iterator["str | Answer"]:
+               conversation: Conversation | None = None, *, deadline: float | None = None,
+               docs: list[str] | None = None) -> Iterator["str | Answer"]:
         """For chat UIs: the LLM reply's text chunks as they stream (none for an extractive answer), then
         the settled ``Answer`` (verified; it may drop or add sentences). Closing the generator cancels
         the model request. Invalid input raises ``InvalidQuestion`` before anything is yielded;
@@ -435,7 +543,7 @@ class Assistant:
         notices: list[str] = []
         if conversation is None:
             conversation, notices = self._replay(history or [], deadline)
-        for event in self._answer_events(cleaned, conversation, deadline=deadline):
+        for event in self._answer_events(cleaned, conversation, deadline=deadline, docs=docs):
             if isinstance(event, Answer):
                 event.notices = notices
             yield event

@@ -9,6 +9,7 @@ from bisect import bisect_right
 import re
 from dataclasses import dataclass, field
 
+from assistant import scope as document_scope
 from assistant.cite import Citer
 from assistant.retrieve.bm25 import BM25Ranker
 from assistant.retrieve.hits import Hit
@@ -51,9 +52,9 @@ class Answerer:
         self.metadata_fields = metadata_fields    # assistant.models.AnswerTypeModel over masthead fields
         self.embed = embed                        # text → query vector (the metadata answer's clauses)
         self.text = corpus.text
-        self.noun = corpus.noun  # 讲话, 通知, 报告 …: how answers call the document
+        self._noun = corpus.noun  # 讲话, 通知, 报告 …: how answers call the document
         # Question terms come lower-cased from the tokenizer (pm2.5, vocs): they are looked up lower-cased.
-        self.text_lower = corpus.text.lower()
+        self._text_lower = corpus.text.lower()
         self.duties: list[Duty] = corpus.duties
         self.figures: list[Figure] = corpus.figures
         self.passages = corpus.passages
@@ -68,6 +69,24 @@ class Answerer:
         self._masthead = "".join(s.text for s in sentences if s.path[:1] in ([TITLE_LABEL], [DISTRIBUTION_LABEL]))
         self._sentences_lower = [s.text.lower() for s in sentences]
         self._duty_bm25 = BM25Ranker([tokenize(f"{d.topic} {d.task}") for d in self.duties])
+
+    @property
+    def noun(self) -> str:
+        """How answers call the document: its kind (讲话) when one is loaded; in a library, the title of the
+        one document the question is answered from, else 文件 (each citation names its document)."""
+        scope = document_scope.current()
+        if scope is not None and len(scope.docs) == 1 and len(self.corpus.documents) > 1:
+            return f"《{self.corpus.document(scope.docs[0]).label()}》"
+        return self._noun
+
+    @property
+    def text_lower(self) -> str:
+        """The lower-cased text of the documents the question is answered from (assistant.scope): what the
+        refusal checks and term lookups read."""
+        scope = document_scope.current()
+        if scope is None:
+            return self._text_lower
+        return "\n".join(self._text_lower[s:e] for s, e in scope.spans)
 
     def _paragraph_at(self, pos: int):
         """The paragraph that holds a text position."""
@@ -102,13 +121,16 @@ class Answerer:
         hits = []
         for sent in self.sentences:
             forms = [f for n in names for f in self.registry.forms_of(n)]
-            if any(f in sent.text for f in forms) and sent.path[0] not in ("主送抄送",):
+            if any(f in sent.text for f in forms) and sent.path[0] not in ("主送抄送",) \
+                    and document_scope.holds(sent.start):
                 hits.append(Hit(sent.id, 1.0))
         return hits
 
     def _tasked_actors(self) -> list[str]:
         names: list[str] = []
         for d in self.duties:
+            if not document_scope.holds(d.start):
+                continue
             for n in d.actors:
                 if n not in names:
                     names.append(n)
@@ -117,7 +139,7 @@ class Answerer:
     def duties_of(self, name: str) -> list[Duty]:
         """Every duty of an actor, including those of the narrower actors it covers."""
         names = {name, *self.registry.get(name).covers}
-        return [d for d in self.duties if names & set(d.actors)]
+        return [d for d in self.duties if names & set(d.actors) and document_scope.holds(d.start)]
 
     def _rarest_term(self, a: Analysis) -> str | None:
         """The question's most specific word that the speech uses (fewest sentences contain it)."""

@@ -62,7 +62,7 @@ class Refusals:
             return self._refuse(f"{self.noun}中没有提到{'、'.join(absent)}。", hits)
         if a.mentioned and not a.actors and a.asks_duty:
             return self._refuse(f"{self.noun}没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
-        missing_years = [y for y in a.years if y not in self.text]
+        missing_years = [y for y in a.years if y not in self.text_lower]
         if missing_years:
             return self._refuse(f"{self.noun}中没有关于{'、'.join(missing_years)}年的内容。", hits)
         if a.actors and a.intent == "duty":
@@ -103,11 +103,11 @@ class Refusals:
             "evidence_coverage": (sum(t in top_text for t in terms) / len(terms)) if terms else 0.0,
             "unknown_body": float(bool(a.unknown)),
             "known_body": float(bool(a.actors or a.mentioned)),
-            "missing_year": float(any(y not in self.text for y in a.years)),
+            "missing_year": float(any(y not in self.text_lower for y in a.years)),
             "out_of_scope": float(a.probabilities.get("out_of_scope", 0.0)),
             "english": float(a.english),
             # A number of two or more digits that the text itself uses ("325那个数是啥？").
-            "quoted_number": float(any(n in self.text for n in re.findall(r"\d{2,}(?:\.\d+)?", a.question))),
+            "quoted_number": float(any(n in self.text_lower for n in re.findall(r"\d{2,}(?:\.\d+)?", a.question))),
             "sentence_coverage": max(coverage, default=0.0),
             "figure_asked": figure,
             "figure_missing": figure * float(not top or top[best].id not in self._figure_sentences),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant import scope as document_scope
+
 from assistant.answer.base import MAX_WHO_TASKS, Composed, _ordered_actors, _quote
 from assistant.answer.selection import duty_features
 from assistant.retrieve.hits import Evidence, Query
@@ -25,10 +27,14 @@ class WhoAnswers:
         X = self.duty_candidates(q)
         if not len(X):
             return []
+        inside = [i for i, d in enumerate(self.duties) if document_scope.holds(d.start)]
+        if not inside:
+            return []
         if self.duty_selection is None:
-            return [self.duties[int(np.argmax(X[:, 0] + X[:, 2]))]] if X[:, 0].max() > 0 else []
+            best = max(inside, key=lambda i: X[i, 0] + X[i, 2])
+            return [self.duties[best]] if X[inside, 0].max() > 0 else []
         p = self.duty_selection.scores(X)
-        order = sorted(range(len(p)), key=lambda i: (-round(float(p[i]), 6), i))
+        order = sorted(inside, key=lambda i: (-round(float(p[i]), 6), i))
         return [self.duties[i] for i in order if p[i] >= self.duty_selection.threshold][:MAX_WHO_TASKS]
 
     def who_answer(self, a: Analysis, ev: Evidence) -> Composed | None:

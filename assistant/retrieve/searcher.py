@@ -3,11 +3,13 @@ sentences, fused by reciprocal rank fusion — and the query preparation they sh
 terms added to the BM25 tokens)."""
 from __future__ import annotations
 
+import functools
 import re
 from functools import cached_property
 
 import numpy as np
 
+from assistant import scope as document_scope
 from assistant.actors import BodyRegistry
 from assistant.retrieve.bm25 import BM25Ranker
 from assistant.retrieve.dense import DenseRanker
@@ -44,6 +46,25 @@ class Searcher:
         order = {pid: i for i, pid in enumerate(ids)}
         self._p_dense = DenseRanker(vecs[[order[pid] for pid in self._p_ids]])
         self._p_body_set = {i for i, pid in enumerate(self._p_ids) if self.passages[pid].kind == "body"}
+
+    def _rows_in_scope(self) -> range | list[int]:
+        """Sentence rows of the documents the current question is answered from (assistant.scope)."""
+        scope = document_scope.current()
+        if scope is None:
+            return range(len(self.sentences))
+        return self._scope_rows(scope, "s")
+
+    def _passages_in_scope(self) -> range | list[int]:
+        scope = document_scope.current()
+        if scope is None:
+            return range(len(self._p_ids))
+        return self._scope_rows(scope, "p")
+
+    @functools.lru_cache(maxsize=64)
+    def _scope_rows(self, scope, kind: str) -> list[int]:
+        if kind == "s":
+            return [i for i, s in enumerate(self.sentences) if scope.holds(s.start)]
+        return [i for i, pid in enumerate(self._p_ids) if scope.holds(self.passages[pid].start)]
 
     def bm25_top(self, text: str) -> float:
         """The best BM25 score of ``text``'s words over the sentences (0 when none of them occurs)."""
@@ -90,10 +111,11 @@ class Searcher:
     def passages_ranked(self, q: Query, k: int = 8) -> list[Hit]:
         depth = max(k * 2, 12)
         scores = self._p_dense.run(q.vector)
-        top = ordered(range(len(scores)), scores)[:depth]
+        rows = self._passages_in_scope()
+        top = ordered(rows, scores)[:depth]
         dense_ids = [self._p_ids[i] for i in top if i in self._p_body_set]
         bm = self._p_bm25.run(q.tokens)
-        bm_order = [self._p_ids[i] for i in ordered(range(len(bm)), bm, positive=True)][:depth]
+        bm_order = [self._p_ids[i] for i in ordered(rows, bm, positive=True)][:depth]
         fused = rrf([dense_ids, bm_order])
         dense_sim = {self._p_ids[i]: float(scores[i]) for i in top}
         bm_by_id = dict(zip(self._p_ids, bm))
@@ -105,8 +127,8 @@ class Searcher:
         """Sentences ranked by fused dense + BM25 (optionally only inside some passages)."""
         dense = self._s_dense.run(q.vector)
         bm = self._s_bm25.run(q.tokens)
-        allowed = [i for i, s in enumerate(self.sentences)
-                   if within is None or _para_of(s) in within]
+        rows = self._rows_in_scope()
+        allowed = [i for i in rows if within is None or _para_of(self.sentences[i]) in within]
         # Near-ties (1e-6) break by document order, so every machine ranks alike.
         d_order = ordered(allowed, dense)
         b_order = ordered(allowed, bm, positive=True)
