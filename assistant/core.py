@@ -183,6 +183,16 @@ class Assistant:
         """A document's canonical text, which its citations' offsets point into (default: the first)."""
         return self.index.corpus.document(doc).text
 
+    @property
+    def viewer_text(self) -> str:
+        """The text a full-text viewer shows: the documents end to end, each a newline after the one before
+        (one document: its canonical text). A citation of document ``doc`` at ``start`` sits at
+        ``document_start(doc) + start`` in it; duty and figure offsets are already in it."""
+        return self.index.corpus.text
+
+    def document_start(self, doc: str | None) -> int:
+        return self.index.corpus.document(doc or None).start
+
     def own_tokenizer(self):
         """A ``with`` block in which tokenizing uses this assistant's index dictionary (``assistant train``
         calls the answerers' parts directly, outside the answering steps that set it)."""
@@ -366,7 +376,7 @@ class Assistant:
             state = self._scoped_steps(cleaned, question, self._scope(chosen or docs), previous, deadline)
             cited = self._cited_documents(state["composed"])
             if naming.which and len(self.index.corpus.documents) > 1:
-                state["composed"] = joined.which(state["composed"], [self.index.corpus.document(d).label() for d in cited])
+                state["composed"] = joined.which(state["composed"], [self._described(d) for d in cited])
             elif len(cited) > 1 and not chosen:
                 # Several documents answer a question that names none: each answers under its own title
                 # (a duty list or a figure never mixes documents).
@@ -444,6 +454,13 @@ class Assistant:
         message = f"已载入的文件中没有关于{places}的文件，无法回答。(no loaded document is about {places})"
         return {"composed": Composed(message, False, Citer(corpus.text, corpus.passages, corpus.locate), [], "refusal"),
                 "backend": "extractive", "timings_ms": {}, "standalone_question": standalone}
+
+    def _described(self, doc_id: str) -> str:
+        """A document as a "which document" answer names it: its title, then its issuer and date."""
+        doc = self.index.corpus.document(doc_id)
+        extra = [((doc.metadata or {}).get(k) or {}).get("value") or "" for k in ("issuer", "date")]
+        extra = [e for e in extra if e and e not in doc.label()]
+        return f"《{doc.label()}》" + (f"（{'，'.join(extra)}）" if extra else "")
 
     def _cited_documents(self, composed) -> list[str]:
         out: list[str] = []

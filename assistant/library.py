@@ -16,7 +16,7 @@ from assistant.places import own_places, short_form
 from index.language import read_groups, read_words
 
 _MONTH_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_TITLE_QUOTES = re.compile(r"《([^》]{2,60})》")
+_JOINERS = "、，,和与及跟同 "
 
 
 @dataclass
@@ -100,19 +100,30 @@ class DocumentNames:
         return out
 
     def _leading_letters(self, question: str, cut) -> list[str]:
-        """One-character abbreviations that open the question (粤今年…, 川渝两地…, 请问鄂…) or form a word of
-        abbreviations (京津冀): elsewhere one character is too often part of something else."""
+        """One-character abbreviations that open the question: a run of them (川渝两地…, 湘晋青三省…, 藏、蒙、琼…)
+        or one that is a word by itself (粤今年…, 请问鄂…). Elsewhere, or inside a word (新增, 黑土地), one
+        character is too often part of something else."""
         singles = set().union(*(s for _, s, _ in self.places))
-        out: list[str] = []
-        leading = True
-        for word in cut(question):
-            if word.strip() == "" or (leading and word in self.fillers):
-                continue
-            if all(ch in singles for ch in word) and (leading or len(word) >= 2):
-                out += list(word)
-                continue
-            leading = False
-        return out
+        words = cut(question)
+        pos = 0
+        for word in words:   # past the opening fillers (请问, 那) and punctuation
+            if word.strip() and word not in self.fillers and re.search(r"\w", word):
+                break
+            pos += len(word)
+        run, end = [], pos
+        while end < len(question) and (question[end] in singles or question[end] in _JOINERS):
+            if question[end] in singles:
+                run.append(question[end])
+            end += 1
+        if len(run) >= 2:
+            return run
+        if len(run) == 1:
+            at = 0
+            for word in words:
+                if at == pos:
+                    return run if word == run[0] else []
+                at += len(word)
+        return []
 
     @staticmethod
     def _dates(question: str, n: _Names) -> list[str]:
@@ -149,13 +160,52 @@ def _has(lower_text: str, word: str) -> bool:
 
 
 def strip_naming(question: str, words: list[str], compare: bool = False) -> str:
-    """The question without the words that named its documents (each document answers it as if alone);
-    ``compare``: also without the words that compare documents (各是多少 → 是多少)."""
+    """The question without the words that named its documents, nor the words that point at a document
+    (王莉霞主席的政府工作报告说…, 报告里, according to the … report), so each document answers it as if it
+    had been loaded alone; ``compare``: also without the words that compare documents (各是多少 → 是多少)."""
+    quoted = re.findall(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’", question)
     out = question
+    for k, q in enumerate(quoted):  # a quotation is the document's own words: kept as written
+        out = out.replace(q, f"\x00{k}\x00", 1)
     if compare:
         for group in read_groups("compare_words.txt"):
             out = re.sub(re.escape(group[0]), group[1] if len(group) > 1 else "", out, flags=re.I)
     for w in sorted(words, key=len, reverse=True):
         out = re.sub(re.escape(w), "", out, flags=re.I) if w.isascii() else out.replace(w, "")
+    out = _without_speaker(out)
+    out = _REFERENCE.sub("", out)
+    out = _REFERENCE_EN.sub(" ", out) if re.search(r"[A-Za-z]{3}", out) else out
+    out = re.sub(r"\s{2,}", " ", out)
     out = re.sub(r"^[\s，,、的和与及]+", "", out)
+    out = re.sub("\x00(\\d+)\x00", lambda m: quoted[int(m.group(1))], out)
     return out if re.search(r"[\u4e00-\u9fffA-Za-z0-9]{2}", out) else question
+
+
+def _reference_patterns() -> tuple[re.Pattern, re.Pattern]:
+    before, after, english = read_groups("document_references.txt")
+    kinds = sorted((k for k in read_words("document_kinds.txt") if len(k) >= 2), key=len, reverse=True)
+    kind = "(?:政府)?(?:" + "|".join(map(re.escape, kinds)) + ")"
+    zh = re.compile("(?:" + "|".join(map(re.escape, before)) + ")*" + kind
+                    + "(?:" + "|".join(map(re.escape, sorted(after, key=len, reverse=True))) + ")*[，,、：:]?")
+    en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(re.escape(e) for e in sorted(english, key=len, reverse=True))
+                    + r")(?![A-Za-z])[,:]?", re.I)
+    return zh, en
+
+
+_REFERENCE, _REFERENCE_EN = _reference_patterns()
+
+
+def _without_speaker(question: str) -> str:
+    """A person named by post (王莉霞主席, 省长) points at the speaker: without it (jieba's person tag)."""
+    import jieba.posseg
+
+    from index.metadata import POSTS
+
+    words = [(w.word, w.flag) for w in jieba.posseg.lcut(question)]
+    keep = []
+    for i, (word, flag) in enumerate(words):
+        post_next = i + 1 < len(words) and words[i + 1][0] in POSTS
+        if word in POSTS or (flag == "nr" and post_next):
+            continue
+        keep.append(word)
+    return "".join(keep)

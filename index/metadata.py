@@ -63,6 +63,7 @@ _POSTS = (
     "书记", "副书记", "省长", "市长", "县长", "区长", "州长", "镇长", "乡长", "主任", "部长", "厅长",
     "局长", "处长", "主席", "总理", "秘书长", "院长", "行长", "组长", "委员", "常委", "政委",
 )
+POSTS = _POSTS  # official posts, public: a question may name a speaker by post (胡玉亭省长)
 _NAME = r"[" + _CJK + r"]{2,4}"
 _COMRADE = re.compile(r"([" + _CJK + r"]+)同志")
 _PAREN_NAME = re.compile(r"^[（(]\s*(" + _NAME + r")\s*[)）]$")

@@ -34,13 +34,19 @@ def _js(name: str) -> str:
 
 
 def example_questions(assistant) -> list[str]:
-    """Example questions drawn from the loaded documents: the bodies they task most, then the masthead."""
+    """Example questions drawn from the loaded documents: the bodies they task most, then the masthead (of
+    the last loaded document, by its title, when several are loaded)."""
     counts: dict[str, int] = {}
     for d in assistant.duties():
         for name in d["actors"]:
             if assistant.registry.get(name).kind in ("bureau", "office", "county"):
                 counts[name] = counts.get(name, 0) + 1
     bodies = sorted(counts, key=lambda n: (-counts[n], n))[:2]
+    documents = assistant.documents
+    if len(documents) > 1:
+        # A library: the masthead of one loaded document by its title, and named by its title.
+        return [f"{name}要做什么？" for name in bodies] + [f"《{documents[-1]['title']}》是什么时候发布的？",
+                                                       "What are the main points?"]
     return [f"{name}要做什么？" for name in bodies] + ["这是谁在什么时候讲的？", "What are the main points?"]
 
 
@@ -70,8 +76,9 @@ def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
     builder(assistant)) for tabs this module may not import, such as the evaluator (``ui.eval_tab``, which
     imports ``eval``: the web UI and eval stay independent, and ``ui.cli serve`` joins them)."""
     h = Handlers(assistant)
-    source = assistant.source()
+    source = assistant.viewer_text   # every document, end to end: citations of each are marked in it
     examples = example_questions(assistant)
+    library = [(d["title"], d["id"]) for d in assistant.documents]
     duty_html, duty_count_text = h.filter_duties(ALL, "")
     fig_html, fig_count_text = h.filter_figures(ALL, "")
 
@@ -90,6 +97,9 @@ def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
                         # Carries only the turn being answered; latest.js moves it into the log and the panel.
                         latest = gr.HTML("", elem_id="latest-turn", elem_classes=["offscreen"],
                                          js_on_load=_js("latest.js"))
+                        # A library: answer from the documents picked here (none: those the question names, else all).
+                        docs_dd = gr.Dropdown(library, value=[], multiselect=True, label="文件范围（不选：按问题所指，或全部）",
+                                              visible=len(library) > 1, elem_id="doc-picker")
                         with gr.Row(equal_height=True, elem_id="question-row"):
                             question = gr.Textbox(label="问题", placeholder="输入问题，回车提问（例如：市交通局要做什么？）",
                                                   show_label=False, lines=1, max_lines=4, scale=5, min_width=200,
@@ -170,11 +180,11 @@ def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
         # Stream only while an LLM writes; an extractive answer is one update.
         ask_kw = dict(fn=h.chat if assistant.streams else h.chat_once, outputs=chat_outputs, concurrency_limit=CONCURRENCY,
                       show_progress="hidden", trigger_mode="always_last")
-        sent_kw = dict(inputs=[question, turns], js=_js("submit.js"), **ask_kw)
+        sent_kw = dict(inputs=[question, turns, docs_dd], js=_js("submit.js"), **ask_kw)
         question.submit(api_name="chat", api_visibility="undocumented", **sent_kw)
         ask_btn.click(**private, **sent_kw)
         for btn in example_btns:   # an example is asked as it is: the box and what is typed there stay
-            btn.click(inputs=[btn, turns], **private, **ask_kw)
+            btn.click(inputs=[btn, turns, docs_dd], **private, **ask_kw)
         clear_btn.click(h.clear, outputs=[conv, cites, latest, turns, export_btn, download, fb_status, note],
                         queue=False, **private)
         export_btn.click(h.export, inputs=[turns], outputs=[download, my_exports], **private)

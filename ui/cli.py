@@ -145,7 +145,10 @@ def ask(question: str = typer.Argument(..., help="The question, in Chinese or En
         as_json: bool = typer.Option(False, "--json", help="Print the answer as one JSON object."),
         history_file: Optional[Path] = typer.Option(None, "--history-file",
                                                     help="JSON list of the user's earlier questions."),
-        llm: Optional[str] = typer.Option(None, "--llm", help="openai:MODEL | ollama:MODEL | gguf:/path.gguf")):
+        llm: Optional[str] = typer.Option(None, "--llm", help="openai:MODEL | ollama:MODEL | gguf:/path.gguf"),
+        doc: Optional[list[str]] = typer.Option(None, "--doc", help="Answer only from this document id (repeat; "
+                                                "see `assistant source --list`); default: those the question "
+                                                "names, else all.")):
     """Answer one question with cited quotes."""
     from assistant.clean import InvalidHistory, InvalidQuestion, load_history_file
 
@@ -159,7 +162,7 @@ def ask(question: str = typer.Argument(..., help="The question, in Chinese or En
             err.print(f"[yellow]{terminal.escape(notice)}[/yellow]", highlight=False)
     assistant = _open(llm=llm)
     try:
-        answer = assistant.ask(question, history)
+        answer = assistant.ask(question, history, docs=list(doc) if doc else None)
     except InvalidQuestion as exc:
         _fail(str(exc))
     _render_answer(answer, as_json, assistant)
@@ -248,14 +251,20 @@ def figures(as_json: bool = typer.Option(False, "--json", help="Print the figure
 
 
 @app.command()
-def source(doc: Optional[str] = typer.Option(None, "--doc", help="Document id (default: the only or first one).")):
+def source(doc: Optional[str] = typer.Option(None, "--doc", help="Document id (default: the only or first one)."),
+           listing: bool = typer.Option(False, "--list", help="List the loaded documents' ids and titles instead.")):
     """Print a document's canonical text, which its citations' offsets point into."""
     from index.documents import Corpus
     from index.load import LoadError
 
     settings = _settings()
     try:
-        text = Corpus.load(settings.corpus_paths() or None).document(doc).text
+        corpus = Corpus.load(settings.corpus_paths() or None)
+        if listing:
+            for d in corpus.documents:
+                sys.stdout.write(f"{d.id}\t{d.label()}\n")
+            return
+        text = corpus.document(doc).text
     except (LoadError, KeyError) as exc:
         _fail(str(exc).strip("'\""), code=1)
     sys.stdout.write(text)

@@ -15,7 +15,7 @@ import time
 import traceback
 import unicodedata
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import gradio as gr
@@ -78,19 +78,25 @@ class Handlers:
             place = self.assistant.place(c.get("doc") or None, c["start"])
             c["path"] = place["path"]
             c["paragraph"] = paragraph_number(self._starts(c.get("doc") or None), c["start"])
+            # Where the full-text viewer (all documents end to end) shows it.
+            base = self.assistant.document_start(c.get("doc") or None)
+            c["view_start"], c["view_end"] = base + c["start"], base + c["end"]
         return answer
 
-    @property
+    @cached_property
     def body_starts(self) -> list[int]:
-        return self._starts(None)
+        """Paragraph starts of the viewer's text (duty and figure rows are numbered in it)."""
+        return [a for a, _, _ in paragraphs(self.assistant.viewer_text)]
 
     # ---- chat ------------------------------------------------------------------------------------------
-    def chat(self, question: str, turns: list[dict] | None, request: gr.Request | None = None, *, alone: bool = False):
+    def chat(self, question: str, turns: list[dict] | None, request: gr.Request | None = None,
+             docs: list[str] | None = None, *, alone: bool = False):
         """Yields (latest turn, turns, export button, download button, note under the box) as the answer comes.
         Only the turn being answered is rendered and sent (``render_update``); the page appends it to the log.
         Nothing here writes to the question box: what the user types meanwhile is theirs. ``alone``: asked
         without the earlier turns (the user's "按原问题回答"). Each turn records whose it is (``ui.identity``):
-        a conversation is only ever exported or rated by the browser that holds it."""
+        a conversation is only ever exported or rated by the browser that holds it. ``docs``: the documents
+        picked on the page (none: those the question names, else all)."""
         turns = list(turns or [])
         if not self._holds(turns, request):
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -103,7 +109,8 @@ class Handlers:
         i = len(turns)
         history = [] if alone else [t["question"] for t in turns if t.get("answer")]
         yield render_update(i, {"question": question}), gr.skip(), gr.skip(), gr.skip(), ""
-        events = self.assistant.stream(question, history, deadline=time.monotonic() + REQUEST_DEADLINE_S)
+        events = self.assistant.stream(question, history, deadline=time.monotonic() + REQUEST_DEADLINE_S,
+                                       docs=list(docs) if docs else None)
         try:
             partial, shown_at = "", 0.0
             for event in events:
@@ -136,12 +143,12 @@ class Handlers:
         yield render_update(i, turns[-1]), turns, gr.Button(interactive=True), \
             gr.DownloadButton(value=None, visible=False), gr.skip()
 
-    def chat_once(self, question: str, turns: list[dict] | None, request: gr.Request | None = None, *,
-                  alone: bool = False):
+    def chat_once(self, question: str, turns: list[dict] | None, request: gr.Request | None = None,
+                  docs: list[str] | None = None, *, alone: bool = False):
         """``chat`` in one step, for an assistant without an LLM reader: the extractive answer is sent at once,
         as one update (a generator costs Gradio a round trip through its event loop per step)."""
         merged: list = []
-        for update in self.chat(question, turns, request, alone=alone):
+        for update in self.chat(question, turns, request, docs, alone=alone):
             if not merged:
                 merged = list(update)
                 continue
@@ -308,9 +315,12 @@ class Handlers:
         return render_figures(rows, self.body_starts), _count(len(rows), len(self.figures), "个数字")
 
     # ---- the public API ---------------------------------------------------------------------------------
-    def api_ask(self, question: str, history: list[str] | None = None) -> dict:
-        """Answer one question; ``history`` is the user's earlier questions. Returns the Answer dict (entries
-        that are not usable questions are left out, each with a line in its ``notices``)."""
+    def api_ask(self, question: str, history: list[str] | None = None, docs: list[str] | None = None) -> dict:
+        """Answer one question; ``history`` is the user's earlier questions, ``docs`` the document ids to answer
+        from (default: those the question names, else all). Returns the Answer dict (entries that are not
+        usable questions are left out, each with a line in its ``notices``)."""
+        if docs is not None and not (isinstance(docs, list) and all(isinstance(d, str) for d in docs)):
+            raise gr.Error("docs 必须是文档 id 的列表 (docs must be a list of document ids)", print_exception=False)
         if history is not None and not isinstance(history, list):
             # A string would otherwise be read as a list of characters, and a number raised a TypeError that
             # reached the client as {"error": null}.
@@ -318,7 +328,8 @@ class Handlers:
             raise gr.Error(f"历史必须是问题字符串的列表，收到的是 {name} "
                            f"(history must be a list of question strings, got {name})", print_exception=False)
         try:
-            return self.assistant.ask(question, history or [], deadline=time.monotonic() + REQUEST_DEADLINE_S).to_dict()
+            return self.assistant.ask(question, history or [], deadline=time.monotonic() + REQUEST_DEADLINE_S,
+                                      docs=docs or None).to_dict()
         except (InvalidQuestion, RequestTimeout) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 

@@ -26,8 +26,12 @@ def esc(text: Any) -> str:
 
 
 # ---- the documents -------------------------------------------------------------------------------------
-def documents_title(documents: list[dict]) -> str:
-    """The loaded documents as the header shows them: title, speaker and date from each masthead."""
+def documents_title(documents: list[dict], most: int = 3) -> str:
+    """The loaded documents as the header shows them: title, speaker and date from each masthead (a library
+    of more than ``most``: how many, and the first titles)."""
+    if len(documents) > most:
+        shown = "、".join(f"《{d['title']}》" for d in documents[:most])
+        return f"已载入 {len(documents)} 份文件：{shown} 等"
     parts = []
     for d in documents:
         meta = d.get("metadata") or {}
@@ -78,7 +82,9 @@ def render_source(source: str, highlight: tuple[int, int] | None = None, viewer_
 
 # ---- answers and the conversation ----------------------------------------------------------------------
 def _cite_attrs(c: dict, viewer: str = "qa-viewer") -> str:
-    return (f'data-n="{int(c["n"])}" data-start="{int(c["start"])}" data-end="{int(c["end"])}" '
+    # The viewer shows every document end to end: a citation's place in it (``view_start``) when given.
+    start, end = c.get("view_start", c["start"]), c.get("view_end", c["end"])
+    return (f'data-n="{int(c["n"])}" data-start="{int(start)}" data-end="{int(end)}" '
             f'data-viewer="{esc(viewer)}"')
 
 

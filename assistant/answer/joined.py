@@ -19,8 +19,9 @@ def join(parts: list[tuple[str, Composed]], text: str, passages: list, locate, e
     lines, related, actors, items = [], [], [], []
     for title, part in parts:
         head = f"**《{title}》**"
-        if not part.answerable:
-            lines.append(f"{head}：{empty}")
+        if not part.answerable:   # the document's own reason (没有给出这个数字 …), else ``empty``
+            reason = _without_own_title(part.answer, title).lstrip("中") if part.answer else empty
+            lines.append(f"{head}：{reason.split(chr(10))[0] or empty}")
             continue
         shift = len(citer.citations)
         for c in part.citer.citations:
@@ -37,12 +38,12 @@ def join(parts: list[tuple[str, Composed]], text: str, passages: list, locate, e
     return Composed("\n\n".join(lines), answerable, citer, related[:3], route, actors, items)
 
 
-def which(part: Composed, titles: list[str]) -> Composed:
-    """A "which document" answer: the documents that the quoted sentences come from, first."""
-    if not part.answerable or not titles:
+def which(part: Composed, described: list[str]) -> Composed:
+    """A "which document" answer: the documents that the quoted sentences come from (``described``:
+    "《title》（issuer，date）"), first."""
+    if not part.answerable or not described:
         return part
-    named = "、".join(f"《{t}》" for t in titles)
-    answer = f"出自{named}。\n\n{_without_own_title(part.answer, titles[0]) if len(titles) == 1 else part.answer}"
+    answer = f"出自{'、'.join(described)}。\n\n{part.answer}"
     return Composed(answer, True, part.citer, part.related, part.route, part.actors, part.items)
 
 

@@ -33,6 +33,6 @@ class HybridRetriever(BaseRetriever):
             source = corpus.locate(p.start)
             # Offsets local to the passage's document, like every citation: its text is source.text[start:end].
             docs.append(Document(page_content=p.text, id=p.id, metadata={
-                "passage_id": p.id, "doc": source.id, "section": p.section, "start": p.start - source.start,
+                "passage_id": p.id, "doc": source.id, "doc_title": source.label(), "section": p.section, "start": p.start - source.start,
                 "end": p.end - source.start, "score": hit.score, "dense": hit.dense, "bm25": hit.bm25}))
         return docs
