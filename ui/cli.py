@@ -358,6 +358,28 @@ def eval_reports(sets: Optional[list[Path]] = typer.Option(None, "--set", help="
     console.print(f"failures: {len(result['failures'])} — report: {out / 'report.md'}", highlight=False)
 
 
+@app.command("eval-library")
+def eval_library(sets: Optional[list[Path]] = typer.Option(None, "--set", help="Question set (repeat); default: "
+                                                         "eval/library/dev.jsonl."),
+                 out: Path = typer.Option(Path("eval/out/library"), "--out", help="Folder for report.md and results.json."),
+                 home: Path = typer.Option(Path("eval/out/library-home"), "--home",
+                                           help="Data dir of the library index (built on first use).")):
+    """Accuracy over a library: the speech and the work reports of ../shared/corpus indexed together."""
+    from eval.library import library_files, run_library
+
+    if not library_files():
+        _fail("没有找到文库：../shared/corpus (the shared corpus is not beside the checkout)", code=1)
+    with terminal.progress("eval-library") as advance:
+        result = run_library(sets, home=home, out=out, progress=advance)
+    t = terminal.table("category", "count", "accuracy", "baseline", numeric=("count", "accuracy", "baseline"),
+                       names=("category",), title=f"eval-library ({result['documents']} documents)")
+    for cat, m in list(result["categories"].items()) + [("all", result["overall"])]:
+        base = result["baseline"] if m is result["overall"] else result["baseline_categories"].get(cat, {})
+        t.add_row(cat, str(m["n"]), _num(m.get("accuracy")), _num(base.get("accuracy")))
+    console.print(t)
+    console.print(f"failures: {len(result['failures'])} — report: {out / 'report.md'}", highlight=False)
+
+
 @app.command("llm-bench")
 def llm_bench(sets: Optional[list[Path]] = typer.Option(None, "--set", help="Question set (repeat); default: "
                                                        "eval/gold.jsonl and eval/blind4.jsonl."),

@@ -256,3 +256,13 @@ def test_with_several_documents_every_answer_and_citation_names_its_document(run
     table = run_cli("ask", "秸秆禁烧巡查每周几次？", env=env)
     _no_crash(table)
     assert "《关于加强秸秆禁烧的通知》" in table.stdout
+    listed = run_cli("source", "--list", env=env)
+    _no_crash(listed)
+    lines = listed.stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == [a.stem, b.stem] and lines[0].endswith("\t关于加强秸秆禁烧的通知")
+    # --doc: only from that document, whatever the question asks.
+    only = run_cli("ask", "水库安全检查什么时候完成？", "--doc", a.stem, "--json", env=env)
+    _no_crash(only)
+    assert {c["doc"] for c in json.loads(only.stdout)["citations"]} <= {a.stem}
+    unknown = run_cli("ask", "水库安全检查什么时候完成？", "--doc", "no-such", env=env)
+    assert unknown.returncode != 0 and "Traceback" not in unknown.stderr and "no-such" in unknown.stderr

@@ -1,0 +1,140 @@
+"""A library of several documents: questions that name a document are answered from it, compare questions
+per document, "which document" questions with the document, a province the library lacks is refused, and
+an answer never mixes documents. The documents are short stand-ins in the shape of provincial work reports
+(their figures are made up for the test), so the index builds in seconds."""
+import pytest
+
+SICHUAN = """2025年四川省政府工作报告
+——2025年1月20日在四川省第十四届人民代表大会第四次会议上
+省长　施小琳
+各位代表：
+现在，我代表省人民政府，向大会报告工作，请予审议，并请省政协委员提出意见。
+一、2024年工作回顾
+过去一年，全省地区生产总值达到6.5万亿元、增长5.7%，粮食产量710亿斤。我们建设天府粮仓核心区，建成高标准农田500万亩。
+二、2025年工作安排
+今年发展主要预期目标是：地区生产总值增长5.5%以上；城镇新增就业80万人以上；粮食产量720亿斤以上。
+省交通运输厅要加快川藏铁路配套工程建设，年内完成投资200亿元。
+空气质量优良天数比率达到90%以上。
+"""
+CHONGQING = """2025年重庆市政府工作报告
+——2025年1月19日在重庆市第六届人民代表大会第三次会议上
+市长　胡衡华
+各位代表：
+现在，我代表市人民政府，向大会报告工作，请予审议，并请市政协委员提出意见。
+一、2024年工作回顾
+过去一年，全市地区生产总值达到3.2万亿元、增长5.7%。我们推进西部陆海新通道建设，开行班列1.2万列。
+二、2025年工作安排
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；城镇新增就业60万人；粮食产量220亿斤。
+省交通运输厅和市交通运输委员会要推进成渝中线高铁建设，确保年内全线开工。
+空气质量优良天数比率达到88%以上。
+"""
+FUJIAN = """2025年福建省政府工作报告
+——2025年1月13日在福建省第十四届人民代表大会第三次会议上
+省长　赵龙
+各位代表：
+现在，我代表省人民政府，向大会报告工作，请予审议，并请省政协委员提出意见。
+一、2024年工作回顾
+过去一年，全省地区生产总值达到5.7万亿元、增长5.5%。我们弘扬晋江经验，民营经济贡献了七成以上的税收。
+二、2025年工作安排
+今年经济社会发展的主要预期目标是：地区生产总值增长5.0%—5.5%；城镇新增就业50万人；粮食产量511万吨以上。
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory, settings):
+    from assistant import Assistant
+
+    folder = tmp_path_factory.mktemp("library")
+    paths = []
+    for name, text in (("2025年四川省政府工作报告", SICHUAN), ("2025年重庆市政府工作报告", CHONGQING),
+                       ("2025年福建省政府工作报告", FUJIAN)):
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    return Assistant.open(settings.with_(home=folder / "home", corpus=tuple(paths)))
+
+
+def _docs(answer) -> set[str]:
+    return {c.doc for c in answer.citations}
+
+
+def _exact(a, answer):
+    for c in answer.citations:
+        assert a.source(c.doc)[c.start:c.end] == c.quote
+
+
+@pytest.mark.parametrize("question,doc,figure", [
+    ("四川今年地区生产总值增长目标是多少？", "2025年四川省政府工作报告", "5.5%以上"),
+    ("渝今年GDP增长目标是多少？", "2025年重庆市政府工作报告", "6%左右"),
+    ("What is Fujian's GDP growth target this year?", "2025年福建省政府工作报告", "5.0%—5.5%"),
+    ("施小琳省长的报告里，今年城镇新增就业目标是多少？", "2025年四川省政府工作报告", "80万人以上"),
+    ("1月19日的报告说今年地区生产总值增长目标是多少？", "2025年重庆市政府工作报告", "6%左右"),
+])
+def test_a_question_that_names_its_document_is_answered_from_it(library, question, doc, figure):
+    answer = library.ask(question)
+    assert answer.answerable and figure in answer.answer, answer.answer
+    assert _docs(answer) == {doc}
+    assert f"《{doc}》" in answer.answer          # the answer says which document it quotes
+    _exact(library, answer)
+
+
+def test_a_compare_question_is_answered_per_document_in_the_order_asked(library):
+    answer = library.ask("川渝两地今年GDP增长目标各是多少？")
+    assert answer.answerable and _docs(answer) == {"2025年四川省政府工作报告", "2025年重庆市政府工作报告"}
+    text = answer.answer
+    assert "5.5%以上" in text and "6%左右" in text
+    assert text.index("《2025年四川省政府工作报告》") < text.index("5.5%以上") \
+        < text.index("《2025年重庆市政府工作报告》") < text.index("6%左右")
+    _exact(library, answer)
+    assert all(c.doc_title for c in answer.citations)
+
+
+def test_which_document_is_answered_with_the_document(library):
+    answer = library.ask("哪个省的报告提到了晋江经验？")
+    assert answer.answerable and answer.answer.startswith("出自《2025年福建省政府工作报告》")
+    assert "2025年1月13日" in answer.answer.splitlines()[0]
+    assert _docs(answer) == {"2025年福建省政府工作报告"}
+
+
+def test_a_province_the_library_has_no_document_about_is_refused_not_answered_from_another(library):
+    answer = library.ask("陕西今年GDP增长目标是多少？")
+    assert not answer.answerable and not answer.citations and "陕西" in answer.answer
+
+
+def test_a_question_several_documents_answer_gives_each_under_its_document(library):
+    answer = library.ask("省交通运输厅要做什么？")
+    assert answer.answerable and len(_docs(answer)) == 2
+    text = answer.answer
+    sichuan, chongqing = text.index("《2025年四川省政府工作报告》"), text.index("《2025年重庆市政府工作报告》")
+    # Each duty sits under the document that assigns it: the lists never mix.
+    first, second = sorted([(sichuan, "川藏铁路"), (chongqing, "成渝中线")])
+    assert first[0] < text.index(first[1]) < second[0] < text.index(second[1])
+    _exact(library, answer)
+
+
+def test_docs_narrows_the_answer_and_an_unknown_id_is_one_line(library):
+    from assistant.clean import InvalidQuestion
+
+    answer = library.ask("今年地区生产总值增长目标是多少？", docs=["2025年福建省政府工作报告"])
+    assert answer.answerable and "5.0%—5.5%" in answer.answer and _docs(answer) == {"2025年福建省政府工作报告"}
+    with pytest.raises(InvalidQuestion) as err:
+        library.ask("今年粮食产量目标是多少？", docs=["no-such-report"])
+    assert "no-such-report" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_retriever_documents_carry_their_document(library):
+    docs = library.retriever.invoke("西部陆海新通道", k=2)
+    assert docs and docs[0].metadata["doc"] == "2025年重庆市政府工作报告"
+    assert docs[0].metadata["doc_title"] == "2025年重庆市政府工作报告"
+
+
+def test_the_page_picks_documents_and_marks_each_citation_in_the_viewer(library):
+    from ui.handlers import Handlers
+
+    h = Handlers(library)
+    _, turns, *_ = h.chat_once("今年地区生产总值增长目标是多少？", [], None, ["2025年重庆市政府工作报告"])
+    ans = turns[-1]["answer"]
+    assert "6%左右" in ans["answer"] and {c["doc"] for c in ans["citations"]} == {"2025年重庆市政府工作报告"}
+    text = library.viewer_text
+    for c in ans["citations"]:
+        assert text[c["view_start"]:c["view_end"]] == c["quote"]
