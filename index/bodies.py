@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BODIES_VERSION = "5"
+BODIES_VERSION = "6"  # 6: no county after a digit (2024年地区), nor one whose head is a common word
 
 # Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
 SUFFIXES = ("委员会办公室", "人民政府", "委员会", "办公室", "办公厅", "政府", "部门", "中心", "局", "办", "委", "厅")
@@ -26,7 +26,8 @@ NOT_IN_NAME = set("的和与及或要在是对把被让向为了将从以由等�
 # Administrative units that, after 各, name a collective on their own (各县区, 各乡镇).
 UNITS = ("县区", "区县", "乡镇", "镇办", "街道", "县", "区", "镇", "市")
 _MAX_CORE = 6
-_PLACE_UNIT = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2})(县|区)(?![\u4e00-\u9fff]{0,1}[委局办])")
+# Not after a digit either: "2024年地区生产总值", "3个新区" are a date and a count, not a place (年地区, 个新区).
+_PLACE_UNIT = re.compile(r"(?<![\u4e00-\u9fff0-9０-９])([\u4e00-\u9fff]{2})(县|区)(?![\u4e00-\u9fff]{0,1}[委局办])")
 
 
 @dataclass
@@ -105,12 +106,25 @@ def find_org_names(text: str, require_prefix: bool = True) -> list[tuple[int, in
     return found
 
 
+# A county's or district's name is a proper noun: a head that jieba's dictionary knows as a common word
+# (推进, 重点, 核心, 服务: 推进县, 重点区 …) is not one. Place names (ns), person names (nr) and rare words stay.
+_COMMON_FREQ = 100
+_PROPER_TAGS = ("ns", "nr", "nrt", "nz")
+
+
+def _common_word(head: str) -> bool:
+    from index.tokens import part_of_speech
+
+    tag, freq = part_of_speech(head)
+    return freq >= _COMMON_FREQ and tag not in _PROPER_TAGS
+
+
 def _place_units(text: str) -> list[tuple[int, int, str]]:
     # X县 / X区 named with an admin unit (汉滨区, 白河县), not 县区 or 城区-like generic words.
     out = []
     for m in _PLACE_UNIT.finditer(text):
         head = m.group(1)
-        if head[-1] in "县区市各城辖园社片" or NOT_IN_NAME & set(head):
+        if head[-1] in "县区市各城辖园社片" or NOT_IN_NAME & set(head) or _common_word(head):
             continue
         out.append((m.start(), m.end(), m.group(0)))
     return out

@@ -45,6 +45,15 @@ def _full_jieba():
     return jieba.dt
 
 
+@lru_cache(maxsize=4096)
+def part_of_speech(word: str) -> tuple[str | None, int]:
+    """jieba's part-of-speech tag and frequency of ``word`` in its full dictionary (``(None, 0)``: unknown)."""
+    import jieba.posseg
+
+    _full_jieba().check_initialized()
+    return jieba.posseg.dt.word_tag_tab.get(word), int(_full_jieba().FREQ.get(word) or 0)
+
+
 @lru_cache(maxsize=4)
 def _compact_jieba(path: str):
     import jieba
