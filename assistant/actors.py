@@ -12,6 +12,7 @@ import re
 from functools import cached_property
 
 from index.bodies import NOT_IN_NAME, SUFFIXES, Body, find_org_names, split_name
+from index.language import read_words
 
 # Organisation-shaped words in a question (no prefix needed): 教育局, 水利部门, 交通运输系统.
 _QUESTION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:委员会|办公室|部门|中心|系统|局|办|委|厅)")
@@ -20,6 +21,14 @@ _LEADING_NOISE = re.compile(r"^(?:那么|那|请问|问下|我们|咱们|关于|
 _GENERIC = {"部门", "有关部门", "相关部门", "哪个部门", "什么部门", "哪些部门", "哪个局", "什么局", "各部门", "职能部门"}
 # A two-character place name with its unit, at the start of the question or after a particle.
 _PLACE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[那在和跟与比对]))([\u4e00-\u9fff]{2})(?:县|市|区)(?![委局办])")
+_QUESTION_WORDS = tuple(w for w in read_words("question_words.txt") if not w.isascii())
+
+
+def _asks(head: str) -> bool:
+    """Whether a place-shaped head starts with a question word (哪个, 几个, 什么)."""
+    return head.startswith(_QUESTION_WORDS)
+
+
 _EN_ORG = re.compile(r"\b((?:[a-z-]+ ){1,4}(?:bureau|department|office|commission|committee|authority|agency))\b")
 _EN_STOP = {"which", "what", "who", "whose", "the", "a", "an", "does", "do", "of", "and", "is", "for", "must",
             "should", "city", "municipal", "speech", "say", "says", "said", "about", "did", "tell", "me"}
@@ -132,7 +141,9 @@ class BodyRegistry:
         english = bool(re.search(r"[A-Za-z]{3,}", question))
         # A place with its unit (石泉县, 汉中市) that the text never writes, not even without the unit.
         for m in _PLACE.finditer(question):
-            if not any(taken[m.start():m.end()]) and m.group(1) not in self.text and m.group(1)[-1] not in "全本该各":
+            # A head made of question words (哪个县, 几个区) asks for a place; it does not name one.
+            if not any(taken[m.start():m.end()]) and m.group(1) not in self.text and m.group(1)[-1] not in "全本该各" \
+                    and not _asks(m.group(1)):
                 out.append(m.group(0))
         lower = question.lower()
         if english and not self._english(question):

@@ -372,7 +372,9 @@ class Assistant:
         elif len(chosen) > 1 and not naming.which:
             state = self._per_document(cleaned, standalone, chosen, naming, previous, deadline)
         else:
-            question = strip_naming(standalone, naming.words) if len(chosen) == 1 else standalone
+            # A named document answers as if loaded alone; "which document" words ask nothing of the text.
+            words = (naming.words if len(chosen) == 1 else []) + (naming.which_words if naming.which else [])
+            question = strip_naming(standalone, words) if words else standalone
             state = self._scoped_steps(cleaned, question, self._scope(chosen or docs), previous, deadline)
             cited = self._cited_documents(state["composed"])
             if naming.which and len(self.index.corpus.documents) > 1:

@@ -28,6 +28,7 @@ class Naming:
     words: list[str] = field(default_factory=list)
     which: bool = False
     absent: list[str] = field(default_factory=list)
+    which_words: list[str] = field(default_factory=list)   # the words that asked which document (哪个省)
 
 
 @dataclass
@@ -75,7 +76,8 @@ class DocumentNames:
     def __call__(self, question: str, cut) -> Naming:
         out = Naming()
         lower = question.lower()
-        out.which = any(_has(lower, cue.lower()) for cue in self.which_cues)
+        out.which_words = [cue for cue in self.which_cues if _has(lower, cue.lower())]
+        out.which = bool(out.which_words)
         letters = self._leading_letters(question, cut)
         first: dict[str, int] = {}
         for n in self.names:

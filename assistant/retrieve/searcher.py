@@ -13,7 +13,7 @@ from assistant import scope as document_scope
 from assistant.actors import BodyRegistry
 from assistant.retrieve.bm25 import BM25Ranker
 from assistant.retrieve.dense import DenseRanker
-from assistant.retrieve.fuse import ordered, rrf
+from assistant.retrieve.fuse import ordered, ranked, rrf, rrf_top
 from assistant.retrieve.hits import Evidence, Hit, Query
 from index.build import Index
 from index.segment import Sentence
@@ -128,13 +128,12 @@ class Searcher:
         dense = self._s_dense.run(q.vector)
         bm = self._s_bm25.run(q.tokens)
         rows = self._rows_in_scope()
-        allowed = [i for i in rows if within is None or _para_of(self.sentences[i]) in within]
+        if within is not None:
+            rows = [i for i in rows if _para_of(self.sentences[i]) in within]
+        allowed = np.asarray(rows, dtype=np.int64)
         # Near-ties (1e-6) break by document order, so every machine ranks alike.
-        d_order = ordered(allowed, dense)
-        b_order = ordered(allowed, bm, positive=True)
-        fused = rrf([[self.sentences[i].id for i in d_order], [self.sentences[i].id for i in b_order]])
-        hits = [Hit(sid, sc, float(dense[self.row[sid]]), float(bm[self.row[sid]])) for sid, sc in fused.items()]
-        return sorted(hits, key=lambda h: (-round(h.score, 6), self.row[h.id]))[:k]
+        top, fused = rrf_top([ranked(allowed, dense), ranked(allowed, bm, positive=True)], len(self.sentences), k)
+        return [Hit(self.sentences[i].id, float(fused[i]), float(dense[i]), float(bm[i])) for i in top]
 
 
 
