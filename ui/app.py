@@ -131,6 +131,9 @@ def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=340):
                         with gr.Row():
+                            duty_doc_dd = gr.Dropdown([ALL] + h.document_titles, value=ALL, label="文件", scale=2,
+                                                      min_width=160, visible=bool(h.document_titles),
+                                                      elem_id="duty-doc-filter")
                             actor_dd = gr.Dropdown(h.actors, value=ALL, label="责任主体", scale=2, min_width=160,
                                                    elem_id="actor-filter")
                             keyword = gr.Textbox(label="关键词", placeholder="如：扬尘、汽修", scale=2, min_width=160,
@@ -144,6 +147,9 @@ def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=340):
                         with gr.Row():
+                            fig_doc_dd = gr.Dropdown([ALL] + h.document_titles, value=ALL, label="文件", scale=2,
+                                                     min_width=160, visible=bool(h.document_titles),
+                                                     elem_id="figure-doc-filter")
                             kind_dd = gr.Dropdown(h.kinds, value=ALL, label="类型", scale=1, min_width=120,
                                                   elem_id="kind-filter")
                             fig_keyword = gr.Textbox(label="关键词", placeholder="如：优良天数、PM2.5", scale=2,
@@ -201,18 +207,19 @@ def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
                    show_progress="hidden", **private)
         app.load(h.my_records, outputs=[fb_history, my_exports], queue=False, **private)
 
-        def duties_view(actor, kw):
-            table, count = h.filter_duties(actor, kw)
+        def duties_view(actor, kw, doc):
+            table, count = h.filter_duties(actor, kw, doc)
             return table, f'<p class="count">{count}</p>'
 
-        def figures_view(kind, kw):
-            table, count = h.filter_figures(kind, kw)
+        def figures_view(kind, kw, doc):
+            table, count = h.filter_figures(kind, kw, doc)
             return table, f'<p class="count">{count}</p>'
 
-        for comp in (actor_dd, keyword):
-            comp.change(duties_view, [actor_dd, keyword], [duty_table, duty_count], queue=False, **private)
-        for comp in (kind_dd, fig_keyword):
-            comp.change(figures_view, [kind_dd, fig_keyword], [fig_table, fig_count], queue=False, **private)
+        for comp in (actor_dd, keyword, duty_doc_dd):
+            comp.change(duties_view, [actor_dd, keyword, duty_doc_dd], [duty_table, duty_count], queue=False, **private)
+        for comp in (kind_dd, fig_keyword, fig_doc_dd):
+            comp.change(figures_view, [kind_dd, fig_keyword, fig_doc_dd], [fig_table, fig_count], queue=False,
+                        **private)
         gr.api(h.api_ask, api_name="ask", concurrency_limit=CONCURRENCY)
     return app
 

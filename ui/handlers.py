@@ -288,11 +288,28 @@ class Handlers:
                 render_feedback_history(self.feedback_history(request)))
 
     # ---- the tables ------------------------------------------------------------------------------------
-    def filter_duties(self, actor: str | None, keyword: str | None) -> tuple[str, str]:
+    @cached_property
+    def document_titles(self) -> list[str]:
+        """The documents' titles, for the duty and figure tabs' document filter (one document: none)."""
+        docs = self.assistant.documents
+        return [d["title"] for d in docs] if len(docs) > 1 else []
+
+    def _document_of(self, start: int) -> str:
+        """The title of the document that holds a position of the viewer's text ("" with one document)."""
+        if not self.document_titles:
+            return ""
+        return self.assistant.index.corpus.locate(start).label()
+
+    def _in_document(self, rows: list[dict], doc: str | None) -> list[dict]:
+        if not doc or doc == ALL or not self.document_titles:
+            return rows
+        return [r for r in rows if self._document_of(r["start"]) == doc]
+
+    def filter_duties(self, actor: str | None, keyword: str | None, doc: str | None = None) -> tuple[str, str]:
         """Duties of ``actor``, then those matching ``keyword``: its words in the task, topic or actors (case and
         width folded), or a body it names in any form the engine knows (交通运输局, 交通部门, Transport Bureau
-        → 市交通局: the assistant's body registry, as in the chat)."""
-        rows = self.duties
+        → 市交通局: the assistant's body registry, as in the chat). ``doc``: only that document's (a title)."""
+        rows = self._in_document(self.duties, doc)
         if actor and actor != ALL:
             rows = [d for d in rows if actor in d["actors"]]
         kw = _fold(keyword or "").strip()
@@ -300,19 +317,22 @@ class Handlers:
             named = set(self.assistant.registry.find((keyword or "").strip()))
             rows = [d for d in rows if named & set(d["actors"])
                     or any(kw in _fold(v) for v in (d["task"], d.get("topic", ""), "、".join(d["actors"])))]
-        return render_duties(rows, self.body_starts), _count(len(rows), len(self.duties), "条任务")
+        return render_duties(rows, self.body_starts, self._titles_of(rows)), _count(len(rows), len(self.duties), "条任务")
 
-    def filter_figures(self, kind: str | None, keyword: str | None) -> tuple[str, str]:
+    def _titles_of(self, rows: list[dict]) -> list[str] | None:
+        return [self._document_of(r["start"]) for r in rows] if self.document_titles else None
+
+    def filter_figures(self, kind: str | None, keyword: str | None, doc: str | None = None) -> tuple[str, str]:
         """Figures of ``kind`` whose shown text holds ``keyword``, ignoring case and full/half width (NFKC):
-        "pm2.5" and "ＰＭ２.５" find PM2.5."""
-        rows = self.figures
+        "pm2.5" and "ＰＭ２.５" find PM2.5. ``doc``: only that document's (a title)."""
+        rows = self._in_document(self.figures, doc)
         if kind and kind != ALL:
             rows = [f for f in rows if KIND_NAMES.get(f["kind"], f["kind"]) == kind]
         kw = _fold(keyword or "").strip()
         if kw:
             # Only what the table shows: a row matched by hidden text would look like a wrong result.
             rows = [f for f in rows if any(kw in _fold(f.get(k) or "") for k in ("text", "measure", "section"))]
-        return render_figures(rows, self.body_starts), _count(len(rows), len(self.figures), "个数字")
+        return render_figures(rows, self.body_starts, self._titles_of(rows)), _count(len(rows), len(self.figures), "个数字")
 
     # ---- the public API ---------------------------------------------------------------------------------
     def api_ask(self, question: str, history: list[str] | None = None, docs: list[str] | None = None) -> dict:

@@ -353,19 +353,27 @@ def _table(headers: list[str], rows: list[tuple[dict, list[str]]], viewer: str, 
             f'</thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def render_duties(duties: list[dict], starts: list[int]) -> str:
+def render_duties(duties: list[dict], starts: list[int], titles: list[str] | None = None) -> str:
+    """The duty table; ``titles``: each row's document (a library), shown in a first column."""
     rows = [({"id": d["id"], "start": d["start"], "end": d["end"]},
              ["、".join(d["actors"]) + ("（承上）" if d.get("inherited") else ""), d.get("topic", ""), d["task"],
               f"第{paragraph_number(starts, d['start'])}段"]) for d in duties]
-    return _table(["责任主体", "方面", "任务", "位置"], rows, "duty-viewer", "没有符合条件的任务。", nowrap=(3,))
+    headers = ["责任主体", "方面", "任务", "位置"]
+    if titles is not None:
+        rows, headers = [(a, [f"《{t}》"] + cells) for (a, cells), t in zip(rows, titles)], ["文件"] + headers
+    return _table(headers, rows, "duty-viewer", "没有符合条件的任务。", nowrap=(len(headers) - 1,))
 
 
-def render_figures(figures: list[dict], starts: list[int]) -> str:
+def render_figures(figures: list[dict], starts: list[int], titles: list[str] | None = None) -> str:
+    """The figure table; ``titles``: each row's document (a library), shown in a first column."""
     rows = [({"id": f["id"], "start": f.get("sentence_start", f["start"]), "end": f.get("sentence_end", f["end"])},
              [f["text"], KIND_NAMES.get(f.get("kind", ""), f.get("kind", "")), f.get("measure", ""),
               f.get("section", ""), f"第{paragraph_number(starts, f['start'])}段"]) for f in figures]
-    return _table(["数值", "类型", "衡量内容", "出处", "位置"], rows, "figure-viewer", "没有符合条件的数字。",
-                  nowrap=(0, 1, 4))
+    headers, nowrap = ["数值", "类型", "衡量内容", "出处", "位置"], (0, 1, 4)
+    if titles is not None:
+        rows, headers = [(a, [f"《{t}》"] + cells) for (a, cells), t in zip(rows, titles)], ["文件"] + headers
+        nowrap = (1, 2, 5)
+    return _table(headers, rows, "figure-viewer", "没有符合条件的数字。", nowrap=nowrap)
 
 
 def render_metadata(documents: list[dict], viewer: str = "figure-viewer") -> str:

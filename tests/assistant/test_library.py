@@ -138,3 +138,16 @@ def test_the_page_picks_documents_and_marks_each_citation_in_the_viewer(library)
     text = library.viewer_text
     for c in ans["citations"]:
         assert text[c["view_start"]:c["view_end"]] == c["quote"]
+
+
+def test_the_duty_and_figure_tabs_show_and_filter_each_document(library):
+    from ui.handlers import Handlers
+
+    h = Handlers(library)
+    assert h.document_titles == ["2025年四川省政府工作报告", "2025年重庆市政府工作报告", "2025年福建省政府工作报告"]
+    table, count = h.filter_duties("全部", "", "2025年重庆市政府工作报告")
+    assert "成渝中线" in table and "川藏铁路" not in table and "《2025年重庆市政府工作报告》" in table
+    figures, _ = h.filter_figures("全部", "", "2025年福建省政府工作报告")
+    assert "511万吨以上" in figures and "720亿斤以上" not in figures
+    everything, _ = h.filter_figures("全部", "")
+    assert "511万吨以上" in everything and "720亿斤以上" in everything
