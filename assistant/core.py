@@ -40,6 +40,7 @@ __all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion", "RequestTim
 
 MAX_READ = 4  # passages ranked for the LLM reader, besides the engine's own cited sentences
 MAX_DOCUMENTS = 4  # a question that names no document is answered under at most this many (a display limit)
+TOP_DOCUMENT_HITS = 3  # the documents of a question's best sentences that are asked too, when it names none
 
 
 def _one_line(exc: BaseException) -> str:
@@ -379,10 +380,12 @@ class Assistant:
             cited = self._cited_documents(state["composed"])
             if naming.which and len(self.index.corpus.documents) > 1:
                 state["composed"] = joined.which(state["composed"], [self._described(d) for d in cited])
-            elif len(cited) > 1 and not chosen:
-                # Several documents answer a question that names none: each answers under its own title
-                # (a duty list or a figure never mixes documents).
-                state = self._per_document(cleaned, standalone, cited[:MAX_DOCUMENTS], naming, previous, deadline)
+            elif state["composed"].answerable and len(self._candidates(state, cited)) > 1 and not chosen:
+                # Several documents may answer a question that names none: each that does answers under its
+                # own title (a duty list or a figure never mixes documents; one document's answer does not
+                # hide another's). A question no document answers across the library stays refused.
+                state = self._per_document(cleaned, standalone, self._candidates(state, cited), naming, previous,
+                                           deadline, answered_only=True)
             elif len(cited) == 1 and len(self.index.corpus.documents) > 1:
                 state["composed"] = joined.named(state["composed"], self.index.corpus.document(cited[0]).label())
         if self.reader is not None and read and state.get("parts", 1) == 1:
@@ -431,8 +434,22 @@ class Assistant:
         state["scope"] = scope
         return state
 
-    def _per_document(self, cleaned: str, standalone: str, ids: list[str], naming: Naming, previous, deadline) -> dict:
-        """One answer per document, each composed inside its document alone, joined under their titles."""
+    def _candidates(self, state: dict, cited: list[str]) -> list[str]:
+        """The documents a question that names none may be answered from: those its answer cites, then
+        those of its best sentences (at most ``MAX_DOCUMENTS``)."""
+        if len(self.index.corpus.documents) == 1 or "hits" not in state:
+            return cited
+        out = list(cited)
+        for hit in state["hits"][:TOP_DOCUMENT_HITS]:
+            doc = self.index.corpus.locate(self.searcher.sentence_by_id[hit.id].start).id
+            if doc not in out:
+                out.append(doc)
+        return out[:MAX_DOCUMENTS]
+
+    def _per_document(self, cleaned: str, standalone: str, ids: list[str], naming: Naming, previous, deadline,
+                      answered_only: bool = False) -> dict:
+        """One answer per document, each composed inside its document alone, joined under their titles
+        (``answered_only``: the documents that cannot answer are left out)."""
         question = strip_naming(standalone, naming.words, compare=True)
         parts, states = [], []
         for doc_id in ids:
@@ -441,7 +458,13 @@ class Assistant:
             parts.append((self.index.corpus.document(doc_id).label(), state["composed"]))
             states.append(state)
         corpus = self.index.corpus
-        composed = joined.join(parts, corpus.text, corpus.passages, corpus.locate, "没有找到相关内容。")
+        if answered_only and any(p.answerable for _, p in parts):
+            kept = [k for k, (_, p) in enumerate(parts) if p.answerable]
+            parts, states = [parts[k] for k in kept], [states[k] for k in kept]
+        if len(parts) == 1:
+            composed = joined.named(parts[0][1], parts[0][0])
+        else:
+            composed = joined.join(parts, corpus.text, corpus.passages, corpus.locate, "没有找到相关内容。")
         first = states[0]
         timings = {k: round(sum(s["timings_ms"].get(k, 0) for s in states), 2) for k in first["timings_ms"]}
         return {"composed": composed, "backend": "extractive", "timings_ms": timings, "analysis": first["analysis"],

@@ -55,3 +55,12 @@ def absent_places(question: str, text_lower: str) -> list[str]:
                 and short_form(word).lower() not in text_lower and word not in out:
             out.append(word)
     return out
+
+
+def named_places(question: str) -> list[str]:
+    """Places with their administrative unit that a question names (jieba's ``ns`` tag: 商洛市, 汉滨区)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return [w for w, flag in jieba.posseg.lcut(question) if flag == "ns" and len(w) >= 3 and _SUFFIX.search(w)]

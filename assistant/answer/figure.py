@@ -7,6 +7,7 @@ import numpy as np
 
 from assistant.answer.base import Composed, _quote, _section_at, _terms_with_expansions
 from assistant.answer.selection import figure_check_features, figure_features
+from assistant.places import named_places, short_form
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import ASKS_NUMBER, Analysis, last_clause
 from index.facts import PAST_CUES, TARGET_CUES, WEAK_TARGET_CUES, Figure
@@ -168,6 +169,10 @@ class FigureAnswers:
         for body in a.mentioned:
             if not any(f in context for f in self.registry.forms_of(body)):
                 return body
+        for place in named_places(a.question):
+            # The document's own place is implied and left out of the question before it gets here.
+            if place.lower() not in context and short_form(place).lower() not in context:
+                return place
         if fig.kind == "date":
             # A date answers "when" only for the event the question names (碳达峰哪年 ≠ 2020年).
             rare = self._rarest_term(a)
