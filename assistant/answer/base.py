@@ -5,6 +5,7 @@ helpers. Answerers read this data; they never call the searcher (retrieval happe
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
 
 import re
 from dataclasses import dataclass, field
@@ -119,8 +120,8 @@ class Answerer:
 
     def _mentions(self, names: list[str]) -> list[Hit]:
         hits = []
+        forms = [f for n in names for f in self.registry.forms_of(n)]
         for sent in self.sentences:
-            forms = [f for n in names for f in self.registry.forms_of(n)]
             if any(f in sent.text for f in forms) and sent.path[0] not in ("主送抄送",) \
                     and document_scope.holds(sent.start):
                 hits.append(Hit(sent.id, 1.0))
@@ -143,9 +144,30 @@ class Answerer:
 
     def _rarest_term(self, a: Analysis) -> str | None:
         """The question's most specific word that the speech uses (fewest sentences contain it)."""
-        counts = {t: sum(t in s for s in self._sentences_lower) for t in content_terms(a.question)}
+        counts = {t: self._sentence_count(t) for t in content_terms(a.question)}
         counts = {t: c for t, c in counts.items() if c}
         return min(counts, key=counts.get) if counts else None
+
+    def _sentence_count(self, term: str) -> int:
+        """How many sentences of the documents in scope contain ``term`` (lower-cased)."""
+        per_document = self._sentence_counts(term)
+        scope = document_scope.current()
+        if scope is None:
+            return sum(per_document.values())
+        return sum(per_document.get(d, 0) for d in scope.docs)
+
+    @lru_cache(maxsize=4096)
+    def _sentence_counts(self, term: str) -> dict[str, int]:
+        """Sentences containing ``term``, per document id (one pass over the sentences, then cached)."""
+        out: dict[str, int] = {}
+        for sent, lower in zip(self.sentences, self._sentences_lower):
+            if term in lower:
+                doc = self._doc_of_sentence(sent)
+                out[doc] = out.get(doc, 0) + 1
+        return out
+
+    def _doc_of_sentence(self, sent: Sentence) -> str:
+        return self.corpus.locate(sent.start).id if len(self.corpus.documents) > 1 else ""
 
 
 def _is_heading(sentence: Sentence) -> bool:
