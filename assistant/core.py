@@ -368,13 +368,14 @@ class Assistant:
         previous = last.vector if last is not None else None
         naming = self._naming(standalone)
         chosen = self._chosen(naming, docs)
-        if naming.absent and not chosen and not naming.which and docs is None:
+        if naming.absent and (not chosen or naming.kind) and not naming.which and docs is None:
             state = self._absent_state(standalone, naming)
-        elif len(chosen) > 1 and not naming.which:
+        elif len(chosen) > 1 and not naming.which and not naming.kind:
             state = self._per_document(cleaned, standalone, chosen, naming, previous, deadline)
         else:
             # A named document answers as if loaded alone; "which document" words ask nothing of the text.
-            words = (naming.words if len(chosen) == 1 else []) + (naming.which_words if naming.which else [])
+            words = (naming.words if len(chosen) == 1 and not naming.kind else []) \
+                + (naming.which_words if naming.which else [])
             question = strip_naming(standalone, words) if words else standalone
             state = self._scoped_steps(cleaned, question, self._scope(chosen or docs), previous, deadline)
             cited = self._cited_documents(state["composed"])

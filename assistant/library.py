@@ -17,6 +17,7 @@ from index.language import read_groups, read_words
 
 _MONTH_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _JOINERS = "、，,和与及跟同 "
+_ACTING = "代副"   # 代省长, 副主席: a post all the same
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Naming:
     which: bool = False
     absent: list[str] = field(default_factory=list)
     which_words: list[str] = field(default_factory=list)   # the words that asked which document (哪个省)
+    kind: str = ""   # the documents were named only by their kind (讲话, 报告): a scope, not a comparison
 
 
 @dataclass
@@ -91,8 +93,7 @@ class DocumentNames:
                 first[n.doc] = min(lower.find(w.lower()) % (len(lower) + 1) for w in hits)
         out.docs.sort(key=lambda d: first[d])  # in the order the question names them (stable: library order)
         if not out.docs:
-            out.docs, kind_words = self._by_kind(question, cut)
-            out.words += kind_words
+            out.docs, out.kind = self._by_kind(question, cut)
         named = set(out.words)
         for zh, single, en in self.places:
             said = [w for w in zh if w in question] + [w for w in letters if w in single] \
@@ -138,15 +139,15 @@ class DocumentNames:
                 out.append(m.group(0))
         return out
 
-    def _by_kind(self, question: str, cut) -> tuple[list[str], list[str]]:
+    def _by_kind(self, question: str, cut) -> tuple[list[str], str]:
         words = set(cut(question))
         lower = question.lower()
         kinds = {k for k in self._kinds if k in words}
         kinds |= {zh for en, zh in self.kinds_en.items() if zh in self._kinds and _has(lower, en)}
         if len(kinds) != 1:
-            return [], []
+            return [], ""
         kind = kinds.pop()
-        return [n.doc for n in self.names if n.kind == kind], []
+        return [n.doc for n in self.names if n.kind == kind], kind
 
 
 def _place_group(group: tuple[str, ...]) -> tuple[set[str], set[str], set[str]]:
@@ -203,11 +204,16 @@ def _without_speaker(question: str) -> str:
 
     from index.metadata import POSTS
 
+    def is_post(word: str) -> bool:   # 省长, 代省长, 副主席
+        return word in POSTS or (word[:1] in _ACTING and word[1:] in POSTS)
+
     words = [(w.word, w.flag) for w in jieba.posseg.lcut(question)]
     keep = []
     for i, (word, flag) in enumerate(words):
-        post_next = i + 1 < len(words) and words[i + 1][0] in POSTS
-        if word in POSTS or (flag == "nr" and post_next):
+        post_next = i + 1 < len(words) and (is_post(words[i + 1][0]) or (
+            words[i + 1][0] in _ACTING and i + 2 < len(words) and words[i + 2][0] in POSTS))
+        if is_post(word) or (flag == "nr" and post_next) or (word in _ACTING and i + 1 < len(words)
+                                                              and words[i + 1][0] in POSTS):
             continue
         keep.append(word)
     return "".join(keep)
