@@ -84,6 +84,9 @@ class WebUser(_Turns):
     api_name = "chat"
     label = "turn"
 
+    def _data(self, question: str) -> list:
+        return [question, []]   # the question box and the page's document picker (none picked)
+
     def _check(self, payload) -> None:
         markup = payload[0]
         if not isinstance(markup, str) or 'class="msg bot' not in markup:

@@ -221,6 +221,7 @@ def build_app(assistant, *, quiz: bool = True, extra_tabs=()) -> gr.Blocks:
             comp.change(figures_view, [kind_dd, fig_keyword, fig_doc_dd], [fig_table, fig_count], queue=False,
                         **private)
         gr.api(h.api_ask, api_name="ask", concurrency_limit=CONCURRENCY)
+        gr.api(h.api_ask_in, api_name="ask_in", concurrency_limit=CONCURRENCY)
     return app
 
 

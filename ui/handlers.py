@@ -335,12 +335,19 @@ class Handlers:
         return render_figures(rows, self.body_starts, self._titles_of(rows)), _count(len(rows), len(self.figures), "个数字")
 
     # ---- the public API ---------------------------------------------------------------------------------
-    def api_ask(self, question: str, history: list[str] | None = None, docs: list[str] | None = None) -> dict:
-        """Answer one question; ``history`` is the user's earlier questions, ``docs`` the document ids to answer
-        from (default: those the question names, else all). Returns the Answer dict (entries that are not
-        usable questions are left out, each with a line in its ``notices``)."""
+    def api_ask(self, question: str, history: list[str] | None = None) -> dict:
+        """Answer one question; ``history`` is the user's earlier questions. Returns the Answer dict (entries
+        that are not usable questions are left out, each with a line in its ``notices``)."""
+        return self._api_answer(question, history, None)
+
+    def api_ask_in(self, question: str, history: list[str] | None = None, docs: list[str] | None = None) -> dict:
+        """``api_ask`` from the documents ``docs`` only (their ids; empty: those the question names, else all).
+        Its own endpoint: Gradio wants every input of an endpoint, and ``ask`` keeps its two."""
         if docs is not None and not (isinstance(docs, list) and all(isinstance(d, str) for d in docs)):
             raise gr.Error("docs 必须是文档 id 的列表 (docs must be a list of document ids)", print_exception=False)
+        return self._api_answer(question, history, docs or None)
+
+    def _api_answer(self, question, history, docs) -> dict:
         if history is not None and not isinstance(history, list):
             # A string would otherwise be read as a list of characters, and a number raised a TypeError that
             # reached the client as {"error": null}.
@@ -349,7 +356,7 @@ class Handlers:
                            f"(history must be a list of question strings, got {name})", print_exception=False)
         try:
             return self.assistant.ask(question, history or [], deadline=time.monotonic() + REQUEST_DEADLINE_S,
-                                      docs=docs or None).to_dict()
+                                      docs=docs).to_dict()
         except (InvalidQuestion, RequestTimeout) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 

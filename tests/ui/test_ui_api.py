@@ -84,6 +84,14 @@ def test_ask_api_takes_history_and_rejects_empty(client):
         client.predict("   ", [], api_name="/ask")
 
 
+def test_ask_in_api_takes_document_ids_and_names_an_unknown_one(client):
+    out = client.predict("市交通局要做什么？", [], ["ankang-2021-04-16-eco-speech"], api_name="/ask_in")
+    out = json.loads(out) if isinstance(out, str) else out
+    assert "汽修行业" in out["answer"] and {c["doc"] for c in out["citations"]} == {"ankang-2021-04-16-eco-speech"}
+    with pytest.raises(Exception, match="no-such-doc"):
+        client.predict("市交通局要做什么？", [], ["no-such-doc"], api_name="/ask_in")
+
+
 @pytest.mark.slow
 def test_many_sessions_in_threads(client):
     """Several clients at once through the same endpoint (the UI's concurrency limit is 4)."""
@@ -135,6 +143,13 @@ def _fake_assistant(home: Path):
 
         def source(self, doc=None):
             return src
+
+        @property
+        def viewer_text(self):
+            return src
+
+        def document_start(self, doc=None):
+            return 0
 
         def ask(self, q, history=None):
             c = Citation(1, src[4:16], 4, 16, "一", "p1")
