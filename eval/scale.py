@@ -395,6 +395,7 @@ def measure(files: list[Path], extra: Path, store: str, work: Path, seeded: "See
         del assistant
         gc.collect()
         row["disk_mb"] = disk_mb(home, server_dir)
+        row["home_mb"], row["server_dir_mb"] = disk_mb(home), disk_mb(server_dir)
         row["vectors_mb"] = disk_mb(home / "vectors")
         row |= cold_open(home, files, url, warm[0])
         row["cold_open_and_ask_s"] = round(row["cold_open_s"] + row["cold_first_ask_s"], 2)
@@ -505,7 +506,8 @@ def render(result: dict) -> str:
               "sample of the sentences and scaled by characters.",
               "- *RSS*, *cold open*: a fresh process opens the built index (imports included) and asks one question; "
               "RSS after that question. The server's own RSS is in results.json (`server_rss_mb`).",
-              "- *disk*: the data dir (with its `vectors/` cache) plus, for the server, the server's directory.",
+              "- *disk*: the data dir (with its `vectors/` cache) plus, for the server, the server's directory "
+              "(`home_mb`, `server_dir_mb` and `vectors_mb` in results.json).",
               "- *add one*: re-open with one more (synthetic) document; only it is embedded, for real.", "",
               "## Growth per document (least-squares slope)", "",
               "| store | " + " | ".join(GROWTH_KEYS) + " |", "|---|" + "---|" * len(GROWTH_KEYS)]
