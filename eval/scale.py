@@ -321,18 +321,26 @@ def cold_open(home: Path, files: list[Path], chroma_url: str | None, question: s
     return json.loads(done.stdout.strip().splitlines()[-1]) | {"cold_process_s": round(time.perf_counter() - t, 2)}
 
 
-def warm_asks(assistant, questions: list[str], rounds: int) -> dict:
+def warm_asks(assistant, questions: list[str], rounds: int, budget_s: float | None = None) -> dict:
+    """``rounds`` timed passes over ``questions`` after an untimed one; with ``budget_s``, the timed asks
+    stop once that many seconds have gone (after one question of each kind at least: 10 asks)."""
+    start = time.perf_counter()
     for q in questions:   # one untimed pass: whatever loads on first use is loaded
         assistant.ask(q)
+        if budget_s and time.perf_counter() - start > budget_s / 3:
+            break
     cache = assistant.index.embedder.__dict__.setdefault("_query_cache", {})
     latencies = []
-    for _ in range(rounds):
-        for q in questions:
-            cache.clear()   # every question costs its full embedding work
-            t = time.perf_counter()
-            assistant.ask(q)
-            latencies.append((time.perf_counter() - t) * 1000)
-    return {"warm_asks": len(latencies), "warm_p50_ms": _pct(latencies, 50), "warm_p95_ms": _pct(latencies, 95)}
+    start = time.perf_counter()
+    for q in [q for _ in range(rounds) for q in questions]:
+        if budget_s and len(latencies) >= 10 and time.perf_counter() - start > budget_s:
+            break
+        cache.clear()   # every question costs its full embedding work
+        t = time.perf_counter()
+        assistant.ask(q)
+        latencies.append((time.perf_counter() - t) * 1000)
+    return {"warm_asks": len(latencies), "warm_p50_ms": _pct(latencies, 50), "warm_p95_ms": _pct(latencies, 95),
+            "warm_max_ms": round(max(latencies), 2), "warm_cut_by_budget": len(latencies) < rounds * len(questions)}
 
 
 def accuracy(assistant, items: list[dict]) -> dict:
@@ -348,7 +356,8 @@ def accuracy(assistant, items: list[dict]) -> dict:
 
 
 def measure(files: list[Path], extra: Path, store: str, work: Path, seeded: "SeededVectors | None",
-            embed_cache: dict, threads: int, rounds: int, sample_chars: int, warm_limit: int | None = None) -> dict:
+            embed_cache: dict, threads: int, rounds: int, sample_chars: int, warm_limit: int | None = None,
+            warm_budget_s: float | None = None, checkpoint=None) -> dict:
     """Every figure of one size on one store, from an empty data dir under ``work``."""
     import gc
 
@@ -390,8 +399,12 @@ def measure(files: list[Path], extra: Path, store: str, work: Path, seeded: "See
         row["build_over_embed"] = round(row["build_from_nothing_s"] / max(row["embed_only_s"], 1e-6), 2)
         items, warm = question_sets(files)
         warm = warm[:warm_limit] if warm_limit else warm
-        row |= warm_asks(assistant, warm, rounds)
+        checkpoint = checkpoint or (lambda row: None)
+        checkpoint(row)
+        row |= warm_asks(assistant, warm, rounds, warm_budget_s)
+        checkpoint(row)
         row |= accuracy(assistant, items)
+        checkpoint(row)
         del assistant
         gc.collect()
         row["disk_mb"] = disk_mb(home, server_dir)
@@ -399,6 +412,7 @@ def measure(files: list[Path], extra: Path, store: str, work: Path, seeded: "See
         row["vectors_mb"] = disk_mb(home / "vectors")
         row |= cold_open(home, files, url, warm[0])
         row["cold_open_and_ask_s"] = round(row["cold_open_s"] + row["cold_first_ask_s"], 2)
+        checkpoint(row)
         if server:
             row["server_rss_mb"] = server.rss_mb()
         t = time.perf_counter()
@@ -431,7 +445,7 @@ GROWTH_KEYS = ("build_s", "build_from_nothing_s", "embed_only_s", "disk_mb", "rs
 def run_scale(sizes=(1, 10, 29, 100, 1000), stores=("embedded", "server"), out: Path = Path("eval/out/scale"),
               progress=None, doc_chars: int = DOC_CHARS, real: list[Path] | None = None,
               seed_vectors: Path | None = None, cold_sizes=(1,), rounds: int = 2, sample_chars: int = 6000,
-              threads: int | None = None, warm_limit: int | None = None) -> dict:
+              threads: int | None = None, warm_limit: int | None = None, warm_budget_s: float | None = 300) -> dict:
     """Measure every size on every store; write results.json, report.md and chart.png into ``out``.
     ``progress(n=1, total=None, description=None)`` follows the steps."""
     from assistant.config import Settings
@@ -458,7 +472,9 @@ def run_scale(sizes=(1, 10, 29, 100, 1000), stores=("embedded", "server"), out: 
                 progress(0, description=f"scale: {size} documents, {store}")
                 work = Path(tmp) / f"{size}"
                 row = measure(library[:size], extra, store, work, None if size in cold_sizes else seeded,
-                              embed_cache, threads, rounds, sample_chars, warm_limit)
+                              embed_cache, threads, rounds, sample_chars, warm_limit, warm_budget_s,
+                              checkpoint=lambda r: (out / "partial.json").write_text(
+                                  json.dumps(r, ensure_ascii=False, indent=1), encoding="utf-8"))
                 rows.append(row)
                 shutil.rmtree(work, ignore_errors=True)
                 _write(out, rows, doc_chars, len(real))   # each row on disk as soon as measured
@@ -504,6 +520,9 @@ def render(result: dict) -> str:
               "embedding; (≈…) adds the embedding model's time: the estimated build from nothing.",
               "- *embed-only s*: the model on the same sentences in the build's batches of 16; * = timed on an even "
               "sample of the sentences and scaled by characters.",
+              "- *warm p50/p95*: a fixed list (the accuracy questions and the speech's first gold questions), "
+              "each asked once untimed, then timed in rounds with the query cache cleared; the timed asks stop "
+              "after the run's time budget (`warm_asks`, `warm_cut_by_budget` in results.json).",
               "- *RSS*, *cold open*: a fresh process opens the built index (imports included) and asks one question; "
               "RSS after that question. The server's own RSS is in results.json (`server_rss_mb`).",
               "- *disk*: the data dir (with its `vectors/` cache) plus, for the server, the server's directory "
