@@ -330,7 +330,7 @@ def warm_asks(assistant, questions: list[str], rounds: int, budget_s: float | No
         if budget_s and time.perf_counter() - start > budget_s / 3:
             break
     cache = assistant.index.embedder.__dict__.setdefault("_query_cache", {})
-    latencies = []
+    latencies, slowest = [], {}
     start = time.perf_counter()
     for q in [q for _ in range(rounds) for q in questions]:
         if budget_s and len(latencies) >= 10 and time.perf_counter() - start > budget_s:
@@ -339,7 +339,8 @@ def warm_asks(assistant, questions: list[str], rounds: int, budget_s: float | No
         t = time.perf_counter()
         assistant.ask(q)
         latencies.append((time.perf_counter() - t) * 1000)
-    return {"warm_asks": len(latencies), "warm_p50_ms": _pct(latencies, 50), "warm_p95_ms": _pct(latencies, 95),
+        slowest[q] = max(slowest.get(q, 0.0), round(latencies[-1], 1))
+    return {"warm_slowest": dict(sorted(slowest.items(), key=lambda kv: -kv[1])[:3]), "warm_asks": len(latencies), "warm_p50_ms": _pct(latencies, 50), "warm_p95_ms": _pct(latencies, 95),
             "warm_max_ms": round(max(latencies), 2), "warm_cut_by_budget": len(latencies) < rounds * len(questions)}
 
 
