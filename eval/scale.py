@@ -554,6 +554,8 @@ def draw(rows: list[dict], path: Path) -> None:
                 ax.plot([p[0] for p in est], [p[1] for p in est], ls="--", color=line.get_color(),
                         label=f"{store}: + embedding (est.)")
         ax.set_xscale("log")
+        if key == "warm_p95_ms":
+            ax.set_yscale("log")
         ax.set_xlabel("documents")
         ax.set_title(label)
         ax.grid(True, alpha=0.3)
