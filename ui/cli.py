@@ -321,10 +321,16 @@ def _num(v) -> str:
 
 
 @app.command()
-def bench(out: Optional[Path] = typer.Option(None, "--out", help="Also write the figures as JSON here.")):
+def bench(out: Optional[Path] = typer.Option(None, "--out", help="Also write the figures as JSON here (with "
+                                            "--scale: the folder for results.json, report.md, chart.png)."),
+          scale: bool = typer.Option(False, "--scale", help="Scale bench: 1 to 1,000 documents, embedded vs server."),
+          sizes: str = typer.Option("1,10,29,100,1000", "--sizes", help="With --scale: document counts."),
+          stores: str = typer.Option("embedded,server", "--stores", help="With --scale: embedded, server.")):
     """Measure speed and memory (index build, warm and cold asks, RSS) against the targets."""
     from eval.bench import TARGETS, run_bench
 
+    if scale:
+        return _bench_scale(out or Path("eval/out/scale"), sizes, stores)
     with terminal.progress("bench") as advance:
         results = run_bench(out=out, progress=advance)
     t = terminal.table("measure_name", "value", "target", "met", title=terminal.label("bench_title"))
@@ -334,6 +340,22 @@ def bench(out: Optional[Path] = typer.Option(None, "--out", help="Also write the
     console.print(f"({results['warm_asks']} warm asks over the gold questions; the build took "
                   f"{results['build_over_embed']}× the embedding model's own time on the same sentences, "
                   f"{results['embed_only_s']} s, model load included in the build)", highlight=False)
+
+
+def _bench_scale(out: Path, sizes: str, stores: str) -> None:
+    from eval.scale import run_scale
+
+    try:
+        counts = tuple(int(x) for x in sizes.split(",") if x.strip())
+    except ValueError:
+        _fail(f"--sizes takes document counts such as 1,10,29 (got {sizes!r})")
+    chosen = tuple(x.strip() for x in stores.split(",") if x.strip())
+    if not counts or min(counts) < 1 or not chosen or set(chosen) - {"embedded", "server"}:
+        _fail("--sizes takes positive counts (1,10,29) and --stores embedded and/or server")
+    with terminal.progress("bench --scale") as advance:
+        result = run_scale(sizes=counts, stores=chosen, out=out, progress=advance)
+    console.print((out / "report.md").read_text(encoding="utf-8"), highlight=False, markup=False)
+    console.print(f"({len(result['rows'])} rows — {out / 'results.json'}, {out / 'chart.png'})", highlight=False)
 
 
 @app.command("eval-reports")
