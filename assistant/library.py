@@ -200,14 +200,13 @@ _REFERENCE, _REFERENCE_EN = _reference_patterns()
 
 def _without_speaker(question: str) -> str:
     """A person named by post (王莉霞主席, 省长) points at the speaker: without it (jieba's person tag)."""
-    import jieba.posseg
-
+    from assistant.places import tagged
     from index.metadata import POSTS
 
     def is_post(word: str) -> bool:   # 省长, 代省长, 副主席
         return word in POSTS or (word[:1] in _ACTING and word[1:] in POSTS)
 
-    words = [(w.word, w.flag) for w in jieba.posseg.lcut(question)]
+    words = tagged(question)
     keep = []
     for i, (word, flag) in enumerate(words):
         post_next = i + 1 < len(words) and (is_post(words[i + 1][0]) or (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 
 from index.language import read_groups
 
@@ -43,14 +44,32 @@ def drop_own(question: str, own: frozenset[str], cut) -> str:
     return "".join(kept) if len(kept) < len(words) and "".join(kept).strip("？?。！! ") else question
 
 
-def absent_places(question: str, text_lower: str) -> list[str]:
-    """Places the question names (jieba's ``ns`` tag) that the documents never write, in either form."""
+def tagged(question: str) -> list[tuple[str, str]]:
+    """jieba's part-of-speech tags of a question's words ([] when the tagger cannot start: its first use
+    builds a cache in a temp dir, found when the assistant opened, so a disk that filled since does not
+    stop an answer; failing to write the cache, jieba goes on without it)."""
     import jieba
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
+    if jieba.dt.tmp_dir is None and _TEMP_DIR:
+        jieba.dt.tmp_dir = _TEMP_DIR
+    try:
+        return [(w.word, w.flag) for w in jieba.posseg.lcut(question)]
+    except OSError:
+        return []
+
+
+try:   # while the assistant opens (the disk is writable then, or the open says it is not)
+    _TEMP_DIR: str | None = tempfile.gettempdir()
+except OSError:
+    _TEMP_DIR = None
+
+
+def absent_places(question: str, text_lower: str) -> list[str]:
+    """Places the question names (jieba's ``ns`` tag) that the documents never write, in either form."""
     out = []
-    for word, flag in jieba.posseg.lcut(question):
+    for word, flag in tagged(question):
         if flag == "ns" and len(word) >= 2 and word.lower() not in text_lower \
                 and short_form(word).lower() not in text_lower and word not in out:
             out.append(word)
@@ -59,8 +78,4 @@ def absent_places(question: str, text_lower: str) -> list[str]:
 
 def named_places(question: str) -> list[str]:
     """Places with their administrative unit that a question names (jieba's ``ns`` tag: 商洛市, 汉滨区)."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return [w for w, flag in jieba.posseg.lcut(question) if flag == "ns" and len(w) >= 3 and _SUFFIX.search(w)]
+    return [w for w, flag in tagged(question) if flag == "ns" and len(w) >= 3 and _SUFFIX.search(w)]
