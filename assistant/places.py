@@ -18,6 +18,7 @@ _GOVERNMENT, _SUFFIXES = read_groups("government_names.txt")
 _OWN = re.compile(r"^(?:\d{4}\s*年)?(?P<place>[\u4e00-\u9fff]{2,10}?)(?:" + "|".join(_GOVERNMENT) + ")")
 # Administrative suffixes: a province or city is also written without its suffix.
 _SUFFIX = re.compile("(?:" + "|".join(_SUFFIXES) + ")$")
+_UNIT_WORD = re.compile("[\u4e00-\u9fff]{2}(?:" + "|".join(_SUFFIXES) + ")")
 
 
 def short_form(place: str) -> str:
@@ -77,5 +78,8 @@ def absent_places(question: str, text_lower: str) -> list[str]:
 
 
 def named_places(question: str) -> list[str]:
-    """Places with their administrative unit that a question names (jieba's ``ns`` tag: 商洛市, 汉滨区)."""
+    """Places with their administrative unit that a question names (jieba's ``ns`` tag: 商洛市, 汉滨区). The
+    tagger (a second or more to load) runs only for a question with a word that ends like one."""
+    if not _UNIT_WORD.search(question):
+        return []
     return [w for w, flag in tagged(question) if flag == "ns" and len(w) >= 3 and _SUFFIX.search(w)]
