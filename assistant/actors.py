@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from index import occurrences
 from index.bodies import NOT_IN_NAME, SUFFIXES, Body, find_org_names, split_name
 from index.language import read_words
 
@@ -60,12 +61,16 @@ class BodyRegistry:
     def _name_like_cores(self) -> dict[str, str]:
         """Cores (≥ 2 chars) that the document writes only inside a body's name: a bare mention names it."""
         cores: dict[str, str] = {}
-        for b in self.bodies:
+        candidates = [b for b in self.bodies if len(b.core) >= 2 and b.kind not in ("collective", "leader")]
+        # Every count in one pass over the text (a library's text is millions of characters).
+        times = occurrences.counts(self.text, {b.core for b in candidates} |
+                                   {f for b in candidates for f in b.surface_forms if b.core in f})
+        for b in candidates:
             core = b.core
-            if len(core) < 2 or b.kind in ("collective", "leader") or core in cores:
+            if core in cores:
                 continue
-            total = self.text.count(core)
-            inside = sum(self.text.count(f) for f in b.surface_forms if core in f)
+            total = times[core]
+            inside = sum(times[f] for f in b.surface_forms if core in f)
             if total and inside >= total:
                 cores[core] = b.name
         return cores
@@ -75,15 +80,12 @@ class BodyRegistry:
         """How the document uses organisation suffixes outside body names: the suffix with the character
         before it (开局, 格局, 督办) and with the two after it (中心城 of 中心城市). A question writing the
         same is using a word, not naming a body."""
-        named = [False] * len(self.text)
-        for form, _ in self._forms:
-            for m in re.finditer(re.escape(form), self.text):
-                named[m.start():m.end()] = [True] * (m.end() - m.start())
+        named = occurrences.covered(self.text, [form for form, _ in self._forms])
         left, right = set(), set()
         for suffix in SUFFIXES:
             for m in re.finditer(re.escape(suffix), self.text):
                 a, b = m.span()
-                if not any(named[a:b]):
+                if not named[a:b].any():
                     left.add(self.text[max(a - 1, 0):b])
                     right.add(self.text[a:b + 2])
         # Only words: a suffix after or before punctuation or a particle is no evidence of a word.

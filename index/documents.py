@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -77,24 +78,7 @@ class Corpus:
     @classmethod
     def load(cls, paths: list[str | Path] | None = None) -> "Corpus":
         """Load documents from ``paths`` (default: the shipped speech). Raises ``LoadError`` (one line)."""
-        from index.load import LoadedDocument, load_document
-
-        loaded: list[tuple[LoadedDocument, dict]] = []
-        if paths:
-            seen: set[str] = set()
-            for path in paths:
-                item = load_document(path)
-                base, k = item.id, 2
-                while item.id in seen:  # two files with one name in different folders
-                    item.id, k = f"{base}-{k}", k + 1
-                seen.add(item.id)
-                loaded.append((item, load_lexicon(path)))
-        else:
-            package, name = DEFAULT_DOCUMENT
-            ref = resources.files(package).joinpath(name)
-            with resources.as_file(ref) as real:
-                loaded.append((load_document(real), load_lexicon(real)))
-        return cls.from_texts([(d.id, d.name, d.path, d.text, d.sha256, lex) for d, lex in loaded])
+        return Sources.load(paths).derive()
 
     @classmethod
     def from_texts(cls, items: list[tuple[str, str, str, str, str, dict]]) -> "Corpus":
@@ -106,8 +90,8 @@ class Corpus:
         offset = 0
         for doc_id, name, path, published, sha, lex in items:
             text = normalize(published)
-            if not text.strip():
-                raise LoadError(f"文档没有可用的文字：{path} (no text after cleaning)")
+            if not _visible(text):
+                raise LoadError(path, "清理后没有可用的文字", "no text after cleaning")
             meta = derive_metadata(text).to_dict()
             documents.append(SourceDoc(doc_id, name, path, text, offset, sha, meta))
             tree = segment(text)
@@ -119,8 +103,7 @@ class Corpus:
         combined = "\n".join(parts)
         doc = Document(combined, paragraphs)
         bodies = derive_bodies(combined, lexicon)
-        digest = hashlib.sha256("\n".join(f"{d.id}:{d.sha256}" for d in documents).encode()
-                                + BODIES_VERSION.encode()).hexdigest()
+        digest = _digest([(d.id, d.sha256) for d in documents])
         return cls(combined, doc, chunk(doc), extract_duties(doc, bodies), extract_figures(doc, _years(documents)),
                    bodies, documents, digest)
 
@@ -139,6 +122,59 @@ class Corpus:
             if d.id == doc_id:
                 return d
         raise KeyError(f"没有文档 {doc_id!r}；已载入：{', '.join(d.id for d in self.documents)}")
+
+
+@dataclass
+class Sources:
+    """The documents as read from disk, before anything is derived from them: enough to name the index
+    they belong to (``sha256``, ``ids``) so that an open can read what a build derived instead of
+    deriving it again."""
+
+    items: list[tuple[str, str, str, str, str, dict]]   # (id, name, path, published text, sha256, lexicon)
+
+    @classmethod
+    def load(cls, paths: list[str | Path] | None = None) -> "Sources":
+        """Read documents from ``paths`` (default: the shipped speech). Raises ``LoadError`` (one line)."""
+        from index.load import LoadedDocument, load_document
+
+        loaded: list[tuple[LoadedDocument, dict]] = []
+        if paths:
+            seen: set[str] = set()
+            for path in paths:
+                item = load_document(path)
+                base, k = item.id, 2
+                while item.id in seen:  # two files with one name in different folders
+                    item.id, k = f"{base}-{k}", k + 1
+                seen.add(item.id)
+                loaded.append((item, load_lexicon(path)))
+        else:
+            package, name = DEFAULT_DOCUMENT
+            ref = resources.files(package).joinpath(name)
+            with resources.as_file(ref) as real:
+                loaded.append((load_document(real), load_lexicon(real)))
+        return cls([(d.id, d.name, d.path, d.text, d.sha256, lex) for d, lex in loaded])
+
+    @property
+    def sha256(self) -> str:
+        """The same digest as the derived ``Corpus.sha256``."""
+        return _digest([(i[0], i[4]) for i in self.items])
+
+    @property
+    def ids(self) -> list[str]:
+        return [i[0] for i in self.items]
+
+    def derive(self) -> Corpus:
+        return Corpus.from_texts(self.items)
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` has a character that shows (not whitespace, not an invisible format character)."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+
+
+def _digest(ids_and_hashes: list[tuple[str, str]]) -> str:
+    return hashlib.sha256("\n".join(f"{i}:{h}" for i, h in ids_and_hashes).encode()
+                          + BODIES_VERSION.encode()).hexdigest()
 
 
 def _years(documents: list[SourceDoc]) -> dict[str, int]:

@@ -23,7 +23,6 @@ import io
 import os
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +36,8 @@ MAX_CONTROL_RATIO = 0.1
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UNICODE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32 BOMs (UTF-32LE starts with FF FE too)
 _ALLOWED_CONTROLS = "\t\n\r\f\v"
+# U+FFFD and the control characters (category Cc: U+0000-001F, U+007F-009F) but the allowed ones (U+0009-000D).
+_BAD_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 class LoadError(ValueError):
@@ -98,10 +99,7 @@ def slugify(stem: str, sha256: str) -> str:
 def _looks_binary(text: str) -> bool:
     if not text:
         return False
-    bad = sum(
-        1 for ch in text
-        if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
-    )
+    bad = len(_BAD_CHARACTERS.findall(text))
     return bad / len(text) > MAX_CONTROL_RATIO
 
 

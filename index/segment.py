@@ -42,6 +42,10 @@ class Sentence:
     def section(self) -> str:
         return section_string(self.path)
 
+    def search_text(self) -> str:
+        """Text BM25 indexes for the sentence: its nearest heading's words, then the sentence."""
+        return " ".join(self.path[-1:]) + self.text
+
 
 @dataclass
 class Paragraph:

@@ -103,6 +103,11 @@ def make_client(path: str | None = None, url: str | None = None, timeout_s: floa
     request to a server bounded by ``timeout_s``."""
     import chromadb
     import httpx
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    # Chroma rebuilds a collection's embedding function from its stored config by name (after a rename,
+    # for one); registered, it finds ours instead of warning on stderr that it could not.
+    register_embedding_function(ChromaEmbeddingFunction)
 
     if url:
         parsed = parse_url(url)
@@ -188,6 +193,35 @@ class VectorStore:
             j = i + step
             self.collection.add(ids=ids[i:j], documents=texts[i:j], embeddings=vectors[i:j].tolist(),
                                 metadatas=metadatas[i:j])
+
+    @classmethod
+    def renamed(cls, client, old: str, new: str, embedder: Embedder) -> "VectorStore":
+        """The existing collection ``old`` under the name ``new`` (a build that starts from a copy of the last one)."""
+        client.get_collection(old, embedding_function=ChromaEmbeddingFunction(embedder)).modify(name=new)
+        return cls(client, new, embedder)
+
+    def sync(self, ids: list[str], texts: list[str], vectors: np.ndarray, metadatas: list[dict],
+             most: float = 0.5) -> bool:
+        """Make the collection hold exactly these items, deleting and adding only those that differ (by id,
+        text or metadata). Declines, changing nothing, when more than ``most`` of them would change: a fresh
+        collection is then as quick and leaves no deleted entries in the HNSW graph."""
+        step = max(1, self._max_batch())
+        have: dict[str, tuple] = {}
+        for offset in range(0, self.count(), step):   # one get of 75,000 items exceeds SQLite's variables
+            held = self.collection.get(include=["documents", "metadatas"], limit=step, offset=offset)
+            have.update({i: (t, m) for i, t, m in zip(held["ids"], held["documents"], held["metadatas"])})
+        wanted = {i: k for k, i in enumerate(ids)}
+        stale = [i for i, (t, m) in have.items() if i not in wanted or (texts[wanted[i]], metadatas[wanted[i]]) != (t, m)]
+        gone = set(stale)
+        fresh = [k for k, i in enumerate(ids) if i not in have or i in gone]
+        if len(stale) + len(fresh) > most * max(len(ids), 1):
+            return False
+        for a in range(0, len(stale), step):
+            self.collection.delete(ids=stale[a:a + step])
+        rows = np.asarray(fresh, dtype=np.int64)
+        self.add([ids[k] for k in fresh], [texts[k] for k in fresh], vectors[rows] if len(rows) else vectors[:0],
+                 [metadatas[k] for k in fresh])
+        return True
 
     def _max_batch(self) -> int:
         try:

@@ -87,6 +87,11 @@ class Answerer:
         scope = document_scope.current()
         if scope is None:
             return self._text_lower
+        return self._scope_text_lower(scope)
+
+    @lru_cache(maxsize=16)
+    def _scope_text_lower(self, scope) -> str:
+        # Joined once per scope: a question reads it several times, a library's text is megabytes.
         return "\n".join(self._text_lower[s:e] for s, e in scope.spans)
 
     def _paragraph_at(self, pos: int):

@@ -3,6 +3,7 @@ sentences, fused by reciprocal rank fusion — and the query preparation they sh
 terms added to the BM25 tokens)."""
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from functools import cached_property
@@ -34,8 +35,12 @@ class Searcher:
         self.row = {s.id: i for i, s in enumerate(self.sentences)}  # sentence id → row in the vector matrix
         # BM25 over the passage text with its section path, and over sentences with theirs.
         self._p_ids = [p.id for p in corpus.passages]
-        self._p_bm25 = BM25Ranker([tokenize(p.embed_text()) for p in corpus.passages])
-        self._s_bm25 = BM25Ranker([tokenize(" ".join(s.path[-1:]) + s.text) for s in self.sentences])
+        # The build cut them once (index.snapshot); an index without them is cut here.
+        p_tokens, s_tokens = index.tokens or ([tokenize(p.embed_text()) for p in corpus.passages],
+                                              [tokenize(s.search_text()) for s in self.sentences])
+        self._p_bm25 = BM25Ranker(p_tokens)
+        self._s_bm25 = BM25Ranker(s_tokens)
+        index.tokens = None   # the rankers hold what they need; the lists are large
         ids, vecs = index.sentences.all_vectors()
         order = {sid: i for i, sid in enumerate(ids)}
         self.vectors = vecs[[order[s.id] for s in self.sentences]]
@@ -45,6 +50,7 @@ class Searcher:
         ids, vecs = index.passages.all_vectors()
         order = {pid: i for i, pid in enumerate(ids)}
         self._p_dense = DenseRanker(vecs[[order[pid] for pid in self._p_ids]])
+        self._starts = {"s": [s.start for s in self.sentences], "p": [self.passages[pid].start for pid in self._p_ids]}
         self._p_body_set = {i for i, pid in enumerate(self._p_ids) if self.passages[pid].kind == "body"}
 
     def _rows_in_scope(self) -> range | list[int]:
@@ -62,9 +68,11 @@ class Searcher:
 
     @functools.lru_cache(maxsize=64)
     def _scope_rows(self, scope, kind: str) -> list[int]:
-        if kind == "s":
-            return [i for i, s in enumerate(self.sentences) if scope.holds(s.start)]
-        return [i for i, pid in enumerate(self._p_ids) if scope.holds(self.passages[pid].start)]
+        starts = self._starts[kind]   # rows are in text order: each document's rows are one run
+        rows: list[int] = []
+        for a, b in scope.spans:
+            rows.extend(range(bisect.bisect_left(starts, a), bisect.bisect_right(starts, b)))
+        return sorted(set(rows))
 
     def bm25_top(self, text: str) -> float:
         """The best BM25 score of ``text``'s words over the sentences (0 when none of them occurs)."""

@@ -142,3 +142,54 @@ def test_each_documents_vectors_are_kept_verified_and_reused(tmp_path, assistant
     assert np.allclose(healed, first, atol=1e-6)
     fresh.prune()                          # model-y's file is no longer used by the last build
     assert len([p for p in (tmp_path / "vectors").iterdir() if p.suffix == ".npz"]) == 1
+
+
+NOTICES = {
+    "a-notice.txt": "关于加强秸秆禁烧的通知\n一、各镇要落实网格责任，每周巡查两次。\n二、市农业农村局要推广秸秆还田，年底前覆盖率达到百分之八十。\n",
+    "b-notice.txt": "关于做好汛期安全的通知\n一、市水利局要在六月底前完成水库安全检查。\n二、各县区要储备防汛物资，落实值班制度。\n",
+    "c-notice.txt": "关于开展植树造林的通知\n一、市林业局要组织春季植树，新增造林面积五千亩。\n二、各单位要落实管护责任，成活率不低于百分之九十。\n",
+}
+
+
+def _store_items(index) -> dict:
+    import numpy as np
+
+    out = {}
+    for kind, store in (("passage", index.passages), ("sentence", index.sentences)):
+        got = store.collection.get(include=["documents", "metadatas", "embeddings"])
+        for i, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+            out[(kind, i)] = (text, meta, np.asarray(vec, dtype=np.float32))
+    return out
+
+
+def _collection_dirs(index) -> set[str]:
+    return {p.name for p in (index.path / "chroma").iterdir() if p.is_dir()}
+
+
+def test_a_library_change_keeps_the_last_store_and_changes_only_what_differs(tmp_path):
+    """Adding or removing the last document starts from a verified copy of the last build's store; the
+    result holds exactly what a fresh build of the same documents holds."""
+    import numpy as np
+
+    from index.documents import Sources
+
+    paths = []
+    for name, text in NOTICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    two = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
+    two_dirs, two_items = _collection_dirs(two), _store_items(two)   # the old build is gone once replaced
+    three = open_index(tmp_path / "home", corpus=Sources.load(paths))
+    assert three.rebuilt and _collection_dirs(three) & two_dirs   # the same collections, grown
+    fresh = open_index(tmp_path / "fresh", corpus=Sources.load(paths), rebuild=True)
+    grown, built = _store_items(three), _store_items(fresh)
+    assert grown.keys() == built.keys()
+    for key, (text, meta, vec) in built.items():
+        assert grown[key][:2] == (text, meta) and np.allclose(grown[key][2], vec, atol=1e-6), key
+    three_dirs = _collection_dirs(three)
+    back = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
+    assert _collection_dirs(back) & three_dirs
+    assert _store_items(back).keys() == two_items.keys()
+    back_dirs = _collection_dirs(back)
+    asked = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]), rebuild=True)
+    assert not _collection_dirs(asked) & back_dirs   # an asked-for rebuild starts afresh

@@ -1,0 +1,53 @@
+"""What a build derived is read back at open (index.snapshot) — the same as deriving it again, never stale."""
+import shutil
+
+from index import snapshot
+from index.build import open_index
+from index.documents import Sources
+from index.tokens import dictionary, tokenize
+
+
+def _same_corpus(a, b) -> None:
+    assert a.text == b.text and a.sha256 == b.sha256
+    assert [(s.id, s.start, s.end, s.path) for s in a.doc.sentences] == \
+        [(s.id, s.start, s.end, s.path) for s in b.doc.sentences]
+    assert [(p.id, p.start, p.end, p.sentence_ids) for p in a.passages] == \
+        [(p.id, p.start, p.end, p.sentence_ids) for p in b.passages]
+    assert [(d.actors, d.start, d.end) for d in a.duties] == [(d.actors, d.start, d.end) for d in b.duties]
+    assert [(f.value, f.start, f.end) for f in a.figures] == [(f.value, f.start, f.end) for f in b.figures]
+    assert [(x.name, x.surface_forms) for x in a.bodies] == [(x.name, x.surface_forms) for x in b.bodies]
+
+
+def test_an_open_reads_what_the_build_derived(assistant):
+    sources = Sources.load()
+    kept = snapshot.read(assistant.index.path / snapshot.FILE, sources)
+    assert kept is not None, "a build from Sources keeps its snapshot"
+    fresh = sources.derive()
+    _same_corpus(kept.corpus, fresh)
+    with dictionary(assistant.index.path / "jieba.dict"):
+        assert kept.sentence_tokens == [tokenize(s.search_text()) for s in fresh.doc.sentences]
+        assert kept.passage_tokens == [tokenize(p.embed_text()) for p in fresh.passages]
+
+
+def test_a_snapshot_of_other_code_is_ignored_and_the_answers_stay(settings, assistant, monkeypatch):
+    from assistant import Assistant
+
+    question = "市交通局要做什么？"
+    expected = assistant.ask(question).to_dict() | {"timings_ms": None}
+    monkeypatch.setattr(snapshot, "code_fingerprint", lambda: "another release")
+    assert snapshot.read(assistant.index.path / snapshot.FILE, Sources.load()) is None
+    again = Assistant.open(settings)
+    assert not again.index.rebuilt   # a stale snapshot is derived again, not a reason to rebuild
+    assert again.ask(question).to_dict() | {"timings_ms": None} == expected
+
+
+def test_a_damaged_snapshot_is_found_at_open_and_rebuilt(tmp_path, home, assistant):
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy, symlinks=True)
+    path = (copy / "current").resolve() / snapshot.FILE
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    index = open_index(copy, corpus=Sources.load())
+    assert index.rebuilt
+    assert snapshot.read(index.path / snapshot.FILE, Sources.load()) is not None
