@@ -1,6 +1,7 @@
 """Citations: verbatim spans of the canonical text, numbered [n] in the answer, and their verification."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass
 
@@ -38,6 +39,7 @@ class Citer:
         self._locate = locate
         self._titles = titles
         self._passages = sorted(passages, key=lambda p: p.start)
+        self._starts = [p.start for p in self._passages]
         self.citations: list[Citation] = []
         self._by_span: dict[tuple[int, int], int] = {}
 
@@ -60,10 +62,10 @@ class Citer:
         return n
 
     def passage_id(self, pos: int) -> str:
-        for p in self._passages:
-            if p.start <= pos < p.end:
-                return p.id
-        return ""
+        # Passages do not overlap: the one holding ``pos`` is the last that starts at or before it.
+        i = bisect.bisect_right(self._starts, pos) - 1
+        p = self._passages[i] if i >= 0 else None
+        return p.id if p is not None and p.start <= pos < p.end else ""
 
 
 def verify(answer: str, citations: list[Citation], source) -> None:

@@ -22,7 +22,7 @@ from assistant.followup import ordinal, refers_to_body, refers_to_several, resol
 from assistant.turns import TurnModel, turn_features
 from assistant.answer import joined
 from assistant.library import DocumentNames, Naming, strip_naming
-from assistant.scope import Scope, scoped
+from assistant.scope import MAX_DOCUMENTS, TOP_DOCUMENT_HITS, Scope, scoped
 from assistant.scope import current as scope_now
 from assistant.names import CommonNames
 from assistant.places import own_places
@@ -39,8 +39,6 @@ from index.tokens import cut_words, dictionary as tokenizer_dictionary
 __all__ = ["Answer", "Assistant", "Conversation", "InvalidQuestion", "RequestTimeout"]
 
 MAX_READ = 4  # passages ranked for the LLM reader, besides the engine's own cited sentences
-MAX_DOCUMENTS = 4  # a question that names no document is answered under at most this many (a display limit)
-TOP_DOCUMENT_HITS = 3  # the documents of a question's best sentences that are asked too, when it names none
 
 
 def _one_line(exc: BaseException) -> str:

@@ -26,6 +26,9 @@ class Scope:
         return i >= 0 and pos <= self.spans[i][1]
 
 
+MAX_DOCUMENTS = 4  # a question that names no document is answered under at most this many (a display limit)
+TOP_DOCUMENT_HITS = 3  # the documents of a question's best sentences that are asked too, when it names none
+
 _CURRENT: ContextVar[Scope | None] = ContextVar("document_scope", default=None)
 
 

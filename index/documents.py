@@ -6,10 +6,12 @@ one tree; ``Corpus.locate`` turns a combined offset back into ``(document, local
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -108,11 +110,15 @@ class Corpus:
                    bodies, documents, digest)
 
     def locate(self, pos: int) -> SourceDoc:
-        """The document that holds combined offset ``pos``."""
-        for d in self.documents:
-            if d.start <= pos <= d.end:
-                return d
+        """The document that holds combined offset ``pos`` (its end, the separator after it, included)."""
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0 and pos <= self.documents[i].end:
+            return self.documents[i]
         return self.documents[-1]
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [d.start for d in self.documents]   # in text order: each document follows the one before
 
     def document(self, doc_id: str | None = None) -> SourceDoc:
         """A document by id (``None``: the only or first one). Raises ``KeyError`` with the known ids."""

@@ -35,7 +35,7 @@ class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, 
         if refusal:
             return refusal
         if a.intent == "metadata" and self._about_masthead(a):
-            answer = self.metadata_answer(a)
+            answer = self.metadata_answer(a, hits)
             if answer:
                 return answer
         if a.intent == "duty" and a.actors:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
+from assistant import scope as document_scope
 from assistant.answer.base import Composed, _quote
+from assistant.scope import MAX_DOCUMENTS, TOP_DOCUMENT_HITS
 from assistant.understand import Analysis
 from index.segment import DISTRIBUTION_LABEL
 from index.tokens import content_terms
@@ -35,7 +38,32 @@ class MetadataAnswers:
         # Something no field gives ("在哪开的") is refused only when nothing else may be meant.
         return list(dict.fromkeys(f for f in fields if f != "other")) or ["other"]
 
-    def metadata_answer(self, a: Analysis) -> Composed | None:
+    def _masthead_documents(self, hits) -> list:
+        """The documents whose mastheads answer: those in scope; in a library larger than an answer shows
+        (``MAX_DOCUMENTS``), the documents of the question's best sentences; else every document."""
+        documents = self.corpus.documents
+        scope = document_scope.current()
+        if scope is not None:
+            return [d for d in documents if d.id in scope.docs]
+        if len(documents) <= MAX_DOCUMENTS:
+            return documents
+        chosen = []
+        for hit in hits[:TOP_DOCUMENT_HITS]:
+            doc = self.corpus.locate(self.sentence_by_id[hit.id].start)
+            if doc not in chosen:
+                chosen.append(doc)
+        return chosen
+
+    @cached_property
+    def _distribution_lines(self) -> dict[str, list]:
+        """Each document's distribution sentences (主送/抄送), by document id."""
+        out: dict[str, list] = {}
+        for sent in self.sentences:
+            if sent.path[:1] == [DISTRIBUTION_LABEL]:
+                out.setdefault(self.corpus.locate(sent.start).id, []).append(sent)
+        return out
+
+    def metadata_answer(self, a: Analysis, hits=()) -> Composed | None:
         """The masthead fields the question asks for (title, speaker, date, issuer, issue number), as each
         document's masthead gives them, and the distribution lines (主送/抄送) that close it; a refusal when
         it asks for something no masthead field gives (where the meeting was held)."""
@@ -45,7 +73,8 @@ class MetadataAnswers:
         labels = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号",
                   "occasion": "会议"}
         blocks, given = [], set()
-        documents = self.corpus.documents
+        documents = self._masthead_documents(hits)
+        several = len(self.corpus.documents) > 1 and len(documents) > 1
         for doc in documents:
             lines = []
             for key, label in labels.items():
@@ -56,13 +85,13 @@ class MetadataAnswers:
                 if field_ and (everything or key in asked or (key == "title" and asked != ["other"])):
                     n = citer.cite(doc.start + field_["start"], doc.start + field_["end"], "标题")
                     lines.append(f"- {label}：{field_['value']}[{n}]")
-            for sent in self.sentences:
-                if sent.path[:1] == [DISTRIBUTION_LABEL] and doc.start <= sent.start < doc.end:
+            for sent in self._distribution_lines.get(doc.id, []):
+                if doc.start <= sent.start < doc.end:
                     given.add("主送/抄送")
                     if everything or "distribution" in asked:
                         lines.append(f"- {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
             if lines:
-                head = f"**{doc.label()}**\n" if len(documents) > 1 else ""
+                head = f"**{doc.label()}**\n" if several else ""
                 blocks.append(head + "\n".join(lines))
         if not blocks:
             if not given:
