@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,23 @@ def assistant(settings):
 @pytest.fixture(scope="session")
 def source(assistant) -> str:
     return assistant.source()
+
+
+@pytest.fixture(scope="session")
+def seed_vectors(home, assistant):
+    """``seed(data_dir)``: copy the session index's per-document sentence vectors (``<home>/vectors``, see
+    index/vectors.py) into another data dir before it is built, so a test whose subject is the build's
+    mechanics (a server store, a rebuild, another document beside the speech) does not embed the speech
+    again. The build itself is unchanged: it still runs in full, and reads each vector file back only where
+    the embedding model and the document's sentence texts are the same (the file's key) and the file
+    verifies; anything else is embedded as without the seed."""
+
+    def seed(target: Path) -> Path:
+        target = Path(target)
+        shutil.copytree(home / "vectors", target / "vectors", dirs_exist_ok=True)
+        return target
+
+    return seed
 
 
 @pytest.fixture(scope="session")
