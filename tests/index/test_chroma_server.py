@@ -119,12 +119,12 @@ def _ours(names: set[str]) -> set[str]:
 
 
 @pytest.mark.slow
-def test_index_lives_on_a_chroma_server(chroma_server, tmp_path):
+def test_index_lives_on_a_chroma_server(chroma_server, tmp_path, seed_vectors):
     from assistant import Assistant
     from assistant.config import Settings
 
     url = chroma_server
-    settings = Settings.from_env(home=tmp_path / "home", chroma_url=url)
+    settings = Settings.from_env(home=seed_vectors(tmp_path / "home"), chroma_url=url)
     assert settings.chroma_url == url
 
     # 1. First open builds the index into the server and answers with exact citations.
@@ -174,7 +174,7 @@ def test_index_lives_on_a_chroma_server(chroma_server, tmp_path):
 
 
 @pytest.mark.slow
-def test_credentials_in_the_url_are_sent_and_never_shown(chroma_server, tmp_path):
+def test_credentials_in_the_url_are_sent_and_never_shown(chroma_server, tmp_path, seed_vectors):
     """``http://user:pass@host:port`` works (basic auth, which this open server ignores) and the password
     appears in no manifest and no printout."""
     from assistant import Assistant
@@ -184,7 +184,7 @@ def test_credentials_in_the_url_are_sent_and_never_shown(chroma_server, tmp_path
 
     host = chroma_server.split("://", 1)[1]
     url = f"http://bob:s3cret@{host}"
-    home = tmp_path / "home"
+    home = seed_vectors(tmp_path / "home")
     a = Assistant.open(Settings.from_env(home=home, chroma_url=url))
     assert a.index.manifest["chroma"] == f"http://***@{host}"
     assert "汽修行业" in a.ask("市交通局要做什么？").answer
@@ -197,7 +197,7 @@ def test_credentials_in_the_url_are_sent_and_never_shown(chroma_server, tmp_path
 
 
 @pytest.mark.slow
-def test_a_rebuild_drops_only_this_data_dirs_collections(chroma_server, tmp_path):
+def test_a_rebuild_drops_only_this_data_dirs_collections(chroma_server, tmp_path, seed_vectors):
     """Two data dirs share one server: rebuilding one must not touch the other's collections, nor any other
     collection that merely shares the name pattern; it drops its own old builds' and crashed builds'."""
     from assistant import Assistant
@@ -208,8 +208,8 @@ def test_a_rebuild_drops_only_this_data_dirs_collections(chroma_server, tmp_path
     foreign = {PASSAGES + "someone-else", SENTENCES + "someone-else"}
     for name in foreign:
         client.get_or_create_collection(name)
-    a_settings = Settings.from_env(home=tmp_path / "a", chroma_url=url)
-    b_settings = Settings.from_env(home=tmp_path / "b", chroma_url=url)
+    a_settings = Settings.from_env(home=seed_vectors(tmp_path / "a"), chroma_url=url)
+    b_settings = Settings.from_env(home=seed_vectors(tmp_path / "b"), chroma_url=url)
     a = Assistant.open(a_settings)
     b = Assistant.open(b_settings)
     b_collections = set(b.index.manifest["collections"])
@@ -234,7 +234,7 @@ def test_a_rebuild_drops_only_this_data_dirs_collections(chroma_server, tmp_path
 
 @pytest.mark.slow
 def test_a_server_that_stalls_after_opening_keeps_answers_coming_and_a_new_open_is_one_line(chroma_server, tmp_path,
-                                                                                            monkeypatch):
+                                                                                            monkeypatch, seed_vectors):
     """The index is open; then the server stops answering (the process is stopped: connections are
     accepted, nothing is said) and the configured LLM is down too. Questions are still answered from the
     open index, with the model's absence in one line; opening anew is a one-line error within its timeout."""
@@ -244,7 +244,7 @@ def test_a_server_that_stalls_after_opening_keeps_answers_coming_and_a_new_open_
 
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("OPENAI_API_KEY", "test")
-    settings = Settings.from_env(home=tmp_path / "home", chroma_url=chroma_server, llm="openai:down",
+    settings = Settings.from_env(home=seed_vectors(tmp_path / "home"), chroma_url=chroma_server, llm="openai:down",
                                  chroma_timeout=2.0)
     a = Assistant.open(settings)
     server = SERVERS[chroma_server]

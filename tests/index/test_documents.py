@@ -11,7 +11,7 @@ NOTICE = ("某县人民政府办公室\n2022年3月1日\n关于做好春季河�
 
 
 @pytest.fixture(scope="module")
-def two_documents(tmp_path_factory, settings):
+def two_documents(tmp_path_factory, settings, seed_vectors):
     from assistant import Assistant
     from index.normalize import load_published
 
@@ -20,7 +20,9 @@ def two_documents(tmp_path_factory, settings):
     speech.write_text(load_published(), encoding="utf-8")
     notice = folder / "notice-gbk.txt"
     notice.write_bytes(NOTICE.encode("gb18030"))  # GBK-family file: the encoding is detected
-    return Assistant.open(settings.with_(home=folder / "home", corpus=(str(speech), str(notice))))
+    # The speech's vectors come from the session index (same model, same sentences); the notice is embedded.
+    home = seed_vectors(folder / "home")
+    return Assistant.open(settings.with_(home=home, corpus=(str(speech), str(notice))))
 
 
 def test_plain_text_without_bodies_lists_or_figures_indexes_and_answers(tmp_path, settings):

@@ -189,3 +189,21 @@ def test_a_derived_english_word_reaches_its_verb():
     assert stem("rectification") == stem("rectify") == "rectify"
     assert stem("classification") == "classify"
     assert content_stems("to rectify and improve") == ["rectify", "improv"]
+
+
+def test_a_build_lets_go_of_the_parsed_dictionary(cedict_parsed_once, monkeypatch, tmp_path):
+    """Once a build has written its English data, no parsed CC-CEDICT stays in memory (answering reads
+    english.json). The suite's other builds keep it parsed (tests/conftest.py cedict_parsed_once): here the
+    clearing is put back."""
+    from index.documents import Corpus
+    from index.english import build_english
+
+    for function in cedict_parsed_once:
+        monkeypatch.delattr(function, "cache_clear")      # the lru_cache's own cache_clear again
+        function()                                        # parsed (kept from the builds before, if any)
+    assert [f.cache_info().currsize for f in cedict_parsed_once] == [1, 1, 1]
+    doc = tmp_path / "notice.txt"
+    doc.write_text("关于做好河道保洁工作的通知\n县水务局要加强河道日常巡查。\n", encoding="utf-8")
+    data = build_english(Corpus.load([doc]), ["河道", "保洁"])
+    assert data["glossary"] and data["pinyin"]
+    assert [f.cache_info().currsize for f in cedict_parsed_once] == [0, 0, 0]

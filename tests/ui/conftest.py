@@ -1,5 +1,5 @@
 """Fixtures for the UI tests: one real ``assistant serve`` subprocess per session, on a free port,
-with its own data dir (the index is built there on first use, ~10 s)."""
+with its own data dir (the index is built there on first use, ~5 s with the seeded vectors)."""
 from __future__ import annotations
 
 import os
@@ -58,9 +58,11 @@ def _wait_until_up(server: Server) -> None:
 
 
 @pytest.fixture(scope="session")
-def ui_server(tmp_path_factory) -> Server:
-    """``python -m ui.cli serve --port <free>`` with ASSISTANT_HOME in a tmp dir."""
-    home = tmp_path_factory.mktemp("ui-home")
+def ui_server(tmp_path_factory, seed_vectors) -> Server:
+    """``python -m ui.cli serve --port <free>`` with ASSISTANT_HOME in a tmp dir. The server still builds its
+    own index there; the speech's vectors are seeded from the session index, so the build reads them back
+    instead of embedding the speech again."""
+    home = seed_vectors(tmp_path_factory.mktemp("ui-home"))
     log = home / "serve.log"
     port = free_port()
     env = dict(os.environ, ASSISTANT_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1",
