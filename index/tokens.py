@@ -98,7 +98,8 @@ def write_dictionary(path, texts: list[str], terms: list[str] = ()) -> None:
     freq = full.FREQ
     words: dict[str, int] = {}
     for text in texts:
-        for tok in full.lcut(text) + full.lcut_for_search(text):
+        # Search mode yields every word of the precise cut and the dictionary words inside each: one pass.
+        for tok in full.lcut_for_search(text):
             tok = tok.strip()
             if tok and freq.get(tok):
                 words[tok] = freq[tok]
