@@ -194,6 +194,18 @@ class BodyRegistry:
             return None
         return scored[0][1]
 
+    @cached_property
+    def _english_cores(self) -> list[tuple[Body, list[str]]]:
+        """Each body but leaders with the cores (≥ 2 characters) of all its written forms, a lexicon alias
+        such as 环保局 for 市生态环境局 included: what an English question's words must supply."""
+        out = []
+        for b in self.bodies:
+            if b.kind == "leader":
+                continue
+            cores = {b.core} | {split_name(f if f[0] in "市县区省各" else "市" + f)[1] for f in b.forms}
+            out.append((b, [c for c in cores if len(c) >= 2]))
+        return out
+
     def _english(self, question: str) -> list[str]:
         """Bodies whose every core character an English question supplies, through the CC-CEDICT words
         whose gloss the question uses: a word inside the core (农业 in 农业农村), or the first character
@@ -220,13 +232,8 @@ class BodyRegistry:
         if not exact and not loose:
             return sorted(by_sound, key=order.get)
         matched = []
-        for b in self.bodies:
-            if b.kind == "leader":
-                continue
-            # Any written form counts (a lexicon alias such as 环保局 for 市生态环境局).
-            cores = {b.core} | {split_name(f if f[0] in "市县区省各" else "市" + f)[1] for f in b.forms}
-            quality = max((_supplied(core, exact, loose, abbreviating) for core in cores if len(core) >= 2),
-                          default=0.0)
+        for b, cores in self._english_cores:
+            quality = max((_supplied(core, exact, loose, abbreviating) for core in cores), default=0.0)
             if quality > 0:
                 matched.append((quality, b))
         # Keep the readings whose characters came most from whole words, and drop a body whose core sits

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 
+from assistant import scope as document_scope
 from assistant.answer.base import _FRAME_BIGRAMS, Composed, _quote
 from assistant.answer.selection import list_features
 from assistant.retrieve.hits import Evidence
@@ -27,12 +28,13 @@ class ListAnswers:
         starts = [self.sentence_by_id[h.id].start for h in hits[:5]]
         out = []
         for g in self.groups:
-            if not g.items:
+            if not g.items or not document_scope.holds(g.start):   # a list of another document is not asked for
                 continue
             item_starts = {start for start, _, _ in g.items}
             intro = self.text[g.start:g.items[0][0]]
             parent = self._parent_heading(g)
-            parent_at = self.text.find(parent, 0, g.items[0][0]) if parent else -1
+            # The heading is looked for in the list's own document (a library repeats headings).
+            parent_at = self.text.find(parent, self.corpus.locate(g.start).start, g.items[0][0]) if parent else -1
             out.append((g, list_features(
                 hit_item=sum(1.0 / (r + 1) for r, st in enumerate(starts) if st in item_starts),
                 hit_intro=sum(1.0 / (r + 1) for r, st in enumerate(starts) if g.start <= st < g.items[0][0]),
