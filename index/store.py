@@ -242,6 +242,22 @@ class VectorStore:
         return [(i, 1.0 - float(d), doc, meta) for i, d, doc, meta in
                 zip(res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0])]
 
+    def vectors_in_order(self, ids: list[str]) -> np.ndarray:
+        """Every vector, as the store gives it back, one row per id of ``ids`` in that order."""
+        held, vectors = self.all_vectors()
+        order = {i: k for k, i in enumerate(held)}
+        return vectors[[order[i] for i in ids]]
+
+    def vectors_of(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The vectors of ``ids`` that the store holds, by id."""
+        if not ids:
+            return {}
+        try:
+            res = self.collection.get(ids=ids, include=["embeddings"])
+        except Exception as exc:  # noqa: BLE001 - a silent server or a full disk: one line
+            raise store_fault(exc) or exc from None
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(res["ids"], res["embeddings"])}
+
     def all_vectors(self) -> tuple[list[str], np.ndarray]:
         """Every id with its vector, for in-memory sentence scoring."""
         try:

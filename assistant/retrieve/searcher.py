@@ -41,15 +41,14 @@ class Searcher:
         self._p_bm25 = BM25Ranker(p_tokens)
         self._s_bm25 = BM25Ranker(s_tokens)
         index.tokens = None   # the rankers hold what they need; the lists are large
-        ids, vecs = index.sentences.all_vectors()
-        order = {sid: i for i, sid in enumerate(ids)}
-        self.vectors = vecs[[order[s.id] for s in self.sentences]]
+        # Dense scoring is exact, in memory: the store's approximate (HNSW) neighbours differ from one build
+        # of the same text to the next, and answers must not. The vectors are the build's own copy
+        # (index.snapshot) when it agrees with the store, else read from the store.
+        p_kept, s_kept = index.vectors or (None, None)
+        index.vectors = None
+        self.vectors = _in_order(index.sentences, [s.id for s in self.sentences], s_kept)
         self._s_dense = DenseRanker(self.vectors)
-        # Passages are scored exactly in memory too: the store's approximate (HNSW) neighbours differ from
-        # one build of the same text to the next, and answers must not.
-        ids, vecs = index.passages.all_vectors()
-        order = {pid: i for i, pid in enumerate(ids)}
-        self._p_dense = DenseRanker(vecs[[order[pid] for pid in self._p_ids]])
+        self._p_dense = DenseRanker(_in_order(index.passages, self._p_ids, p_kept))
         self._starts = {"s": [s.start for s in self.sentences], "p": [self.passages[pid].start for pid in self._p_ids]}
         self._p_body_set = {i for i, pid in enumerate(self._p_ids) if self.passages[pid].kind == "body"}
 
@@ -148,3 +147,14 @@ class Searcher:
 def _para_of(sentence: Sentence) -> str:
     return f"p{sentence.paragraph:03d}"
 
+
+def _in_order(store, ids: list[str], kept: np.ndarray | None, probes: int = 5) -> np.ndarray:
+    """The store's vectors of ``ids`` in that order: ``kept`` (the build's copy, one row per id) when the
+    store holds the same vectors at ``probes`` evenly spread ids, else everything read from the store.
+    (The store gives back a vector rounded in its last bit once its index is written: the same vector.)"""
+    if kept is not None and len(kept) == len(ids):
+        rows = sorted({round(k * (len(ids) - 1) / max(probes - 1, 1)) for k in range(probes)}) if ids else []
+        held = store.vectors_of([ids[r] for r in rows])
+        if all(ids[r] in held and np.allclose(held[ids[r]], kept[r], rtol=0, atol=1e-6) for r in rows):
+            return kept
+    return store.vectors_in_order(ids)

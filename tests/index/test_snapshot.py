@@ -51,3 +51,42 @@ def test_a_damaged_snapshot_is_found_at_open_and_rebuilt(tmp_path, home, assista
     index = open_index(copy, corpus=Sources.load())
     assert index.rebuilt
     assert snapshot.read(index.path / snapshot.FILE, Sources.load()) is not None
+
+
+def test_the_vectors_read_at_open_are_the_stores(assistant):
+    """The build's copy of its vectors, read at open, holds what the store holds, row for row (to the last
+    bit of a float32, which the store may round once its index is written)."""
+    import numpy as np
+
+    s = assistant.searcher
+    ids, held = assistant.index.sentences.all_vectors()
+    order = {i: k for k, i in enumerate(ids)}
+    assert np.allclose(s.vectors, held[[order[x.id] for x in s.sentences]], rtol=0, atol=1e-6)
+
+
+def test_a_copy_that_disagrees_with_the_store_is_not_used(assistant):
+    import numpy as np
+
+    from assistant.retrieve.searcher import _in_order
+
+    store = assistant.index.sentences
+    ids = [x.id for x in assistant.searcher.sentences]
+    good = assistant.searcher.vectors
+    assert _in_order(store, ids, good) is good
+    bad = good.copy()
+    bad[-1] += 0.5   # the last row is always probed
+    for wrong in (bad, good[:-1]):   # a row that differs; a copy of another size
+        read = _in_order(store, ids, wrong)
+        assert read is not wrong and np.allclose(read, good, rtol=0, atol=1e-6)
+
+
+def test_an_open_with_the_snapshot_reads_no_vector_back_but_a_few_probes(settings, assistant, monkeypatch):
+    from assistant import Assistant
+    from index.store import VectorStore
+
+    def refuse(self):
+        raise AssertionError("every vector read back from the store")
+
+    monkeypatch.setattr(VectorStore, "all_vectors", refuse)
+    again = Assistant.open(settings)
+    assert again.ask("市交通局要做什么？").answerable
