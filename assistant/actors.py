@@ -197,7 +197,7 @@ class BodyRegistry:
     @cached_property
     def _english_cores(self) -> list[tuple[Body, list[str]]]:
         """Each body but leaders with the cores (≥ 2 characters) of all its written forms, a lexicon alias
-        such as 环保局 for 市生态环境局 included: what an English question's words must supply."""
+        included: what an English question's words must supply."""
         out = []
         for b in self.bodies:
             if b.kind == "leader":

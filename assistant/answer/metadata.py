@@ -56,7 +56,7 @@ class MetadataAnswers:
 
     @cached_property
     def _distribution_lines(self) -> dict[str, list]:
-        """Each document's distribution sentences (主送/抄送), by document id."""
+        """Each document's distribution sentences (the lines that close its masthead), by document id."""
         out: dict[str, list] = {}
         for sent in self.sentences:
             if sent.path[:1] == [DISTRIBUTION_LABEL]:
@@ -86,10 +86,9 @@ class MetadataAnswers:
                     n = citer.cite(doc.start + field_["start"], doc.start + field_["end"], "标题")
                     lines.append(f"- {label}：{field_['value']}[{n}]")
             for sent in self._distribution_lines.get(doc.id, []):
-                if doc.start <= sent.start < doc.end:
-                    given.add("主送/抄送")
-                    if everything or "distribution" in asked:
-                        lines.append(f"- {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
+                given.add("主送/抄送")
+                if everything or "distribution" in asked:
+                    lines.append(f"- {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
             if lines:
                 head = f"**{doc.label()}**\n" if several else ""
                 blocks.append(head + "\n".join(lines))

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -57,16 +58,14 @@ def _wait_until_up(server: Server) -> None:
     raise RuntimeError(f"assistant serve did not answer within {START_TIMEOUT_S} s:\n{server.log_tail()}")
 
 
-@pytest.fixture(scope="session")
-def ui_server(tmp_path_factory, seed_vectors) -> Server:
-    """``python -m ui.cli serve --port <free>`` with ASSISTANT_HOME in a tmp dir. The server still builds its
-    own index there; the speech's vectors are seeded from the session index, so the build reads them back
-    instead of embedding the speech again."""
-    home = seed_vectors(tmp_path_factory.mktemp("ui-home"))
+@contextmanager
+def serving(home: Path, **env_extra: str):
+    """``python -m ui.cli serve --port <free>`` with ASSISTANT_HOME=``home`` (and ``env_extra``), up and
+    answering; stopped on exit."""
     log = home / "serve.log"
     port = free_port()
     env = dict(os.environ, ASSISTANT_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1",
-               PYTHONUNBUFFERED="1", NO_COLOR="1")
+               PYTHONUNBUFFERED="1", NO_COLOR="1") | env_extra
     for key in ("ASSISTANT_UI_USER", "ASSISTANT_UI_PASSWORD", "ASSISTANT_LLM", "GRADIO_SERVER_NAME"):
         env.pop(key, None)
     with log.open("w", encoding="utf-8") as fh:
@@ -83,6 +82,15 @@ def ui_server(tmp_path_factory, seed_vectors) -> Server:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory, seed_vectors) -> Server:
+    """``python -m ui.cli serve --port <free>`` with ASSISTANT_HOME in a tmp dir. The server still builds its
+    own index there; the speech's vectors are seeded from the session index, so the build reads them back
+    instead of embedding the speech again."""
+    with serving(seed_vectors(tmp_path_factory.mktemp("ui-home"))) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,11 @@ the sentence inside that document in the viewer, and a question kept to the docu
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 
 import pytest
 
 from index.documents import default_document_path
-from tests.ui.conftest import REPO, Server, _wait_until_up, free_port
+from tests.ui.conftest import serving
 from tests.ui.test_ui_browser import Page
 
 pytestmark = pytest.mark.browser
@@ -22,36 +19,16 @@ QUOTE = "市水利局要在6月1日前完成全部水库安全检查。"
 
 
 @pytest.fixture(scope="module")
-def library_server(tmp_path_factory, home, assistant):
-    lib = tmp_path_factory.mktemp("library-home")
-    shutil.copytree(home / "vectors", lib / "vectors")   # the speech's vectors: only the notices are embedded
+def library_server(tmp_path_factory, seed_vectors):
+    lib = tmp_path_factory.mktemp("library")
     paths = []
     for name, text in (("flood-notice.txt", FLOOD), ("straw-notice.txt", STRAW)):
         (lib / name).write_text(text, encoding="utf-8")
         paths.append(str(lib / name))
-    env = dict(os.environ, ASSISTANT_HOME=str(lib / "home"), GRADIO_ANALYTICS_ENABLED="False",
-               PYTHONUNBUFFERED="1", NO_COLOR="1",
-               ASSISTANT_CORPUS=os.pathsep.join([default_document_path(), *paths]))
-    (lib / "home").mkdir()
-    shutil.move(str(lib / "vectors"), str(lib / "home" / "vectors"))
-    for key in ("ASSISTANT_UI_USER", "ASSISTANT_UI_PASSWORD", "ASSISTANT_LLM", "GRADIO_SERVER_NAME"):
-        env.pop(key, None)
-    log = lib / "serve.log"
-    port = free_port()
-    with log.open("w", encoding="utf-8") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)], cwd=REPO, env=env,
-                                stdout=fh, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}/", lib / "home", log, proc)
-    try:
-        _wait_until_up(server)
+    home = seed_vectors(lib / "home")   # the speech's vectors: only the notices are embedded
+    home.mkdir(exist_ok=True)
+    with serving(home, ASSISTANT_CORPUS=os.pathsep.join([default_document_path(), *paths])) as server:
         yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def test_a_library_answers_under_titles_and_cites_inside_the_right_document(browser, library_server):
