@@ -2,8 +2,9 @@
 
 The groups of equivalent names are general official language (``index/language/common_names.txt``);
 which name of a group the documents use is read from their text when the assistant opens. A name the
-documents never write is replaced by the first name of its group that they do write, so retrieval, the
-figure and duty answerers and the refusal checks all see the document's own term.
+documents never write, and a Latin abbreviation (GDP) when they also write an official name, is replaced
+by the first official name of its group that they write, so retrieval, the figure and duty
+answerers and the refusal checks all see the document's own term.
 """
 from __future__ import annotations
 
@@ -25,12 +26,17 @@ class CommonNames:
         lowered = text.lower()
         self.swaps: dict[str, str] = {}
         for group in groups if groups is not None else read_groups(FILE):
-            present = next((n for n in group if n.lower() in lowered), None)
-            if present is None:
+            present = [n for n in group if n.lower() in lowered]
+            if not present:
                 continue
+            # A Latin abbreviation (GDP) is the everyday name; a document that also writes an official one
+            # (地区生产总值) states its figures in that: "去年GDP总量" is read in it, even where GDP also occurs.
+            everyday = group[0] if group[0].isascii() else None
+            official = [n for n in group if n in present and n != everyday]
+            target = official[0] if official else group[0]
             for name in group:
-                if name.lower() not in lowered:
-                    self.swaps.setdefault(name.lower(), present)
+                if name != target and (name not in present or name == everyday):
+                    self.swaps.setdefault(name.lower(), target)
         # Longest names first (人均GDP before GDP); a Latin name only as a whole word (GDP, not GDPR).
         alternatives = [_bounded(n) for n in sorted(self.swaps, key=len, reverse=True)]
         self._pattern = re.compile("|".join(alternatives), re.I) if alternatives else None

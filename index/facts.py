@@ -127,12 +127,33 @@ def extract_duties(doc: Document, bodies: list[Body]) -> list[Duty]:
 _UNIT = (r"个百分点|[%％]|[万亿千百]?[余多]?(?:[微毫]?克[/／](?:立方)?米|毫克[/／]升|立方米|平方米|平方公里|公顷|公里|千米|周年|"
          r"千瓦时|千瓦|标准箱|公斤|美元|[个天次项处名口件年期家座台辆吨亩元条批位所人户只头米倍份场轮宗起斤岁])")
 _NUMBER = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)({_UNIT})?")
+# A unit a question asks in (多少座, 几辆, 多少万人): its figure is counted in that unit.
+_ASKED_UNIT = re.compile(rf"(?:多少|几)({_UNIT})")
+_SCALE = re.compile(r"^[万亿千百]*[余多]?")
+
+
+def base_unit(unit: str) -> str:
+    """A unit without its scale (亿斤 → 斤, 万余口 → 口, ％ → %): what is counted, not how many."""
+    return _SCALE.sub("", unit).replace("％", "%") or unit
+
+
+def asked_unit(question: str) -> str:
+    """The unit a question asks its number in ("" when it names none)."""
+    m = _ASKED_UNIT.search(question)
+    return base_unit(m.group(1)) if m else ""
+
+
+def asked_qualifiers(question: str) -> list[str]:
+    """The qualifiers (累计, 年均, 同比, 以上 …) a question asks its figure with; the verbs among them (达到,
+    提高) say how the text moves, not how the figure is to be read."""
+    return [q for q in QUALIFIERS if q in question and q not in _CHANGE_VERBS]
 # Dates, Chinese-numeral years and relative deadlines (年底前, 6月底前).
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{1,2}月底前?|"
                    r"[〇零一二三四五六七八九]{4}年|年底前|年内")
 # Qualifiers that say how a figure is to be read (generic official-Chinese wording).
 QUALIFIERS = ("年均", "同比", "全年", "截至", "累计", "不少于", "不低于", "不超过", "以上", "以下", "以内", "力争", "确保",
               "达到", "下降", "增加", "减少", "提高", "降低")
+_CHANGE_VERBS = ("达到", "下降", "增加", "减少", "提高", "降低")
 _TARGET_WORDS = ("不少于", "确保", "目标", "力争", "按期", "要")
 # How a question asks for a target value (the kind "target" above): official wording and English.
 TARGET_CUES = tuple(sorted(w.lstrip("~") for w in read_words("target_cues.txt")))

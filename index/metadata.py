@@ -64,13 +64,19 @@ _POSTS = (
     "局长", "处长", "主席", "总理", "秘书长", "院长", "行长", "组长", "委员", "常委", "政委",
 )
 POSTS = _POSTS  # official posts, public: a question may name a speaker by post (胡玉亭省长)
-_NAME = r"[" + _CJK + r"]{2,4}"
+# A personal name: two to four characters, or a transcribed name in parts joined by ·（艾尔肯·吐尼亚孜）.
+_NAME = r"[" + _CJK + r"]{2,4}(?:·[" + _CJK + r"]{2,6})*"
 _COMRADE = re.compile(r"([" + _CJK + r"]+)同志")
 _PAREN_NAME = re.compile(r"^[（(]\s*(" + _NAME + r")\s*[)）]$")
 _POST_NAME = re.compile(r"(?:" + "|".join(sorted(_POSTS, key=len, reverse=True)) + r")[\s\u3000]*(" + _NAME + r")$")
-# A post and a name before 作 (作政府工作报告, 作讲话) in a dateline: "省长周乃翔作政府工作报告".
+# A post and a name before 作 (作政府工作报告, 作讲话) or 在 (在…会议上) in a dateline: "省长周乃翔作政府工作报告",
+# "自治区人民政府主席王莉霞在…会议上的讲话"; or the name first, after the date: "1月15日龚正市长在…".
 _POST_DELIVERS = re.compile(r"(?:" + "|".join(sorted(_POSTS, key=len, reverse=True)) + r")[\s\u3000]*(["
-                            + _CJK + r"]{2,4}?)(?:同志)?作")
+                            + _CJK + r"]{2,4}?)(?:同志)?(?:作|在)")
+_NAME_POST = re.compile(r"(?:日|^)[\s\u3000]*([" + _CJK + r"]{2,4}?)(?:" + "|".join(sorted(_POSTS, key=len, reverse=True))
+                        + r")(?:同志)?(?:作|在)")
+# Labels a reposted text opens its dateline with (来源：江西省人民政府2025年1月17日在…).
+_REPOST_LABEL = re.compile(r"^(?:来源|发布|作者|编辑)[：:]")
 _DISTRIBUTION = re.compile(r"^\s*(?:主送|抄送|抄报|分送)\s*[：:]")
 _NOT_A_NAME = re.compile(r"[年月日第期号]|^(?:同志|各位|大家)")
 
@@ -137,7 +143,8 @@ def _is_dateline(line: _Line) -> bool:
     """A short sentence that opens with a date and names who delivered the text ("2025年1月14日在…会议上
     …同志作政府工作报告。"): masthead, though it reads like a body sentence."""
     date = _find_date(line)
-    return (len(line.text) <= 2 * BODY_MIN_CHARS + 20 and date is not None and date.start - line.start <= 2
+    opens = date is not None and (date.start - line.start <= 2 or _REPOST_LABEL.match(line.text) is not None)
+    return (len(line.text) <= 2 * BODY_MIN_CHARS + 20 and opens
             and (_COMRADE.search(line.text) or _POST_DELIVERS.search(line.text)) is not None)
 
 
@@ -205,7 +212,7 @@ def _find_speaker(line: _Line) -> Field | None:
         if name:
             end = m.end(1)
             return Field(name, line.start + end - len(name), line.start + end)
-    for pattern in (_PAREN_NAME, _POST_NAME, _POST_DELIVERS):
+    for pattern in (_PAREN_NAME, _POST_NAME, _POST_DELIVERS, _NAME_POST):
         m = pattern.search(line.text)
         if m and not _NOT_A_NAME.search(m.group(1)):
             return line.field(m, 1)
@@ -213,7 +220,7 @@ def _find_speaker(line: _Line) -> Field | None:
 
 
 # "在<meeting>上" in a title or dateline: 在全市工作会议上的讲话, 在…第三次会议上…作政府工作报告.
-_OCCASION = re.compile(r"在(?P<occasion>[^，。；、\s在]{2,40}?(?:会议|大会|会))上")
+_OCCASION = re.compile(r"在(?P<occasion>[^，。；、\s在]{2,40}?(?:会议|大会|会))(?:上|的)")
 
 
 def _find_occasion(line: _Line) -> Field | None:

@@ -148,6 +148,22 @@ def cut_words(text: str) -> list[str]:
     return _jieba().lcut(text)
 
 
+def term_share(term: str, text: str) -> float:
+    """How much of a question word a text holds: 1 when it is there whole, else the share of its dictionary
+    pieces that are (粮食产量 in "粮食播种面积…，总产量达到…": 粮食 and 产量, 1.0; in "总产量达到…": 0.5).
+    A compound the question writes as one word is often split or abbreviated by the document."""
+    if term in text:
+        return 1.0
+    parts = _pieces(_jieba(), term)
+    return sum(p in text for p in parts) / len(parts) if parts else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _pieces(tokenizer, term: str) -> tuple[str, ...]:
+    # Search mode yields the dictionary words inside a compound (never a junction such as 食产).
+    return tuple(dict.fromkeys(p for p in tokenizer.lcut_for_search(term) if len(p) >= 2 and p != term))
+
+
 def content_terms(text: str) -> list[str]:
     """The question's content words (precise mode): what must be covered for an answer to exist."""
     jieba = _jieba()

@@ -147,9 +147,9 @@ class Answerer:
         names = {name, *self.registry.get(name).covers}
         return [d for d in self.duties if names & set(d.actors) and document_scope.holds(d.start)]
 
-    def _rarest_term(self, a: Analysis) -> str | None:
-        """The question's most specific word that the speech uses (fewest sentences contain it)."""
-        counts = {t: self._sentence_count(t) for t in content_terms(a.question)}
+    def _rarest_term(self, a: Analysis, skip: tuple[str, ...] = ()) -> str | None:
+        """The question's most specific word that the speech uses (fewest sentences contain it), ``skip`` aside."""
+        counts = {t: self._sentence_count(t) for t in content_terms(a.question) if t not in skip}
         counts = {t: c for t, c in counts.items() if c}
         return min(counts, key=counts.get) if counts else None
 

@@ -1,7 +1,9 @@
 """Figure answers: the figure whose measure (and kind, for targets) matches the question, with its sentence."""
 from __future__ import annotations
 
+import bisect
 import re
+from functools import cached_property
 
 import numpy as np
 
@@ -10,8 +12,8 @@ from assistant.answer.selection import figure_check_features, figure_features
 from assistant.places import named_places, short_form
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import ASKS_NUMBER, Analysis, last_clause
-from index.facts import PAST_CUES, TARGET_CUES, WEAK_TARGET_CUES, Figure
-from index.tokens import content_terms
+from index.facts import PAST_CUES, TARGET_CUES, WEAK_TARGET_CUES, Figure, asked_qualifiers, asked_unit, base_unit
+from index.tokens import content_terms, term_share
 
 
 class FigureAnswers:
@@ -104,6 +106,7 @@ class FigureAnswers:
             own = {d.sentence_id for n in a.actors for d in self.duties_of(n)}
             order = {h.id: i for i, h in enumerate(hits)}
             candidates = [Hit(sid, 0.0) for sid in sorted(own, key=lambda sid: order.get(sid, len(order)))]
+        unit, qualifiers = asked_unit(a.question), asked_qualifiers(a.question)
         for rank, hit in enumerate(candidates):
             sent = self.sentence_by_id[hit.id]
             first = True
@@ -116,11 +119,29 @@ class FigureAnswers:
                     continue
                 # Terms are lower-cased by the tokenizer (pm2.5), so the measure is compared lower-cased too.
                 measure = fig.measure.lower()
-                overlap = sum(t in measure for t in measure_terms)
-                focus_overlap = sum(t in measure for t in focus_terms if t not in TARGET_CUES)
+                overlap = sum(term_share(t, measure) for t in measure_terms)
+                focus_overlap = sum(term_share(t, measure) for t in focus_terms if t not in TARGET_CUES)
                 if overlap + focus_overlap == 0 and (rank > 0 or want_target):
                     continue
-                yield fig, figure_features(overlap, focus_overlap, rank, hit.dense, fig.kind == "target", is_first)
+                yield fig, figure_features(overlap, focus_overlap, rank, hit.dense, fig.kind == "target", is_first,
+                                           self._unit_fit(fig, unit, measure_terms),
+                                           any(q in fig.qualifier for q in qualifiers))
+
+    @cached_property
+    def _figure_starts(self) -> list[int]:
+        return [f.start for f in self.figures]   # figures are extracted in text order
+
+    def _unit_fit(self, fig: Figure, asked: str, terms: list[str]) -> tuple[float, float]:
+        """How the figure's unit fits the question: asked in another unit (多少座 → 130亩) is -1, in its own 1,
+        and else the share, among its document's figures about the asked measure, of those counted in its
+        unit (GDP is told in 元 and %, hardly in 个), against the other units' (a prior read from the document)."""
+        own = base_unit(fig.unit) if fig.unit else ""
+        doc = self.corpus.locate(fig.start)
+        lo, hi = bisect.bisect_left(self._figure_starts, doc.start), bisect.bisect_left(self._figure_starts, doc.end)
+        units = [base_unit(f.unit) if f.unit else "" for f in self.figures[lo:hi]
+                 if f.kind != "date" and any(t in f.measure.lower() for t in terms)]
+        # Laplace-smoothed: a measure the document gives once says little about its unit.
+        return _stated_unit(fig, asked), (units.count(own) + 1) / (len(units) + 2)
 
     def _best_figure(self, figures: list[Figure], rows: list[list[float]]) -> tuple[Figure, float]:
         """The likeliest figure by the fitted selection model (ties: the earlier candidate) with its score;
@@ -139,15 +160,16 @@ class FigureAnswers:
         """The ``FIGURE_CHECK_FEATURES`` of the figure a number question would be answered with."""
         return figure_check_features(self._present_terms(a.question), self._present_terms(last_clause(a.question)),
                                      self._paragraph_at(fig.start).text.lower(), fig.sentence.lower(),
-                                     fig.measure.lower(), self._rarest_term(a), len(self.missing_terms(a)), score,
-                                     a.english)
+                                     # The target cue (目标) says which kind of figure, not which one.
+                                     fig.measure.lower(), self._rarest_term(a, TARGET_CUES), len(self.missing_terms(a)), score,
+                                     a.english, _stated_unit(fig, asked_unit(a.question)))
 
     def _figure_unsupported(self, a: Analysis, fig: Figure, score: float) -> str | None:
         """The question's words the figure's paragraph lacks, when the fitted figure check says the figure
         does not answer the question (without the model: when under a third of them are there)."""
         context = self._paragraph_at(fig.start).text.lower()
         present = self._present_terms(a.question)
-        absent = [t for t in present if t not in context]
+        absent = [t for t in present if term_share(t, context) < 1]
         if self.figure_check is not None:
             unsupported = self.figure_check.scores(np.array([self.figure_check_row(a, fig, score)]))[0] \
                 < self.figure_check.threshold
@@ -182,6 +204,13 @@ class FigureAnswers:
                 and not any(t in context for t in content_terms(last_clause(a.question))):
             return "“" + "”“".join(content_terms(last_clause(a.question))) + "”"
         return None
+
+
+def _stated_unit(fig: Figure, asked: str) -> float:
+    """1 when the question asks in the figure's unit, -1 in another, 0 when it names none."""
+    if not asked:
+        return 0.0
+    return 1.0 if fig.unit and base_unit(fig.unit) == asked else -1.0
 
 
 def _cue(cue: str, question: str) -> bool:

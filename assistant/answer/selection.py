@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.retrieve.hits import Hit
+from index.tokens import term_share
 
 
 def duty_features(bm25: np.ndarray, dense: np.ndarray, topics: list[str]) -> np.ndarray:
@@ -30,10 +31,12 @@ def sentence_features(top: Hit, hit: Hit, rank: int, top_paragraph: int, paragra
             hit.bm25 / top.bm25 if top.bm25 else 0.0]
 
 
-def figure_features(measure_overlap: int, focus_overlap: int, rank: int, dense: float, target: bool,
-                    first: bool) -> list[float]:
-    """One row for a figure of a candidate sentence (``FIGURE_FEATURES``)."""
-    return [float(measure_overlap), float(focus_overlap), 1.0 / (rank + 1), dense, float(target), float(first)]
+def figure_features(measure_overlap: float, focus_overlap: float, rank: int, dense: float, target: bool,
+                    first: bool, unit_fit: tuple[float, float], qualifier_match: bool) -> list[float]:
+    """One row for a figure of a candidate sentence (``FIGURE_FEATURES``); ``unit_fit``: the asked unit's
+    match and the document's prior for the figure's unit (``FigureAnswers._unit_fit``)."""
+    return [float(measure_overlap), float(focus_overlap), 1.0 / (rank + 1), dense, float(target), float(first),
+            unit_fit[0], unit_fit[1], float(qualifier_match)]
 
 
 def list_features(hit_item: float, hit_intro: float, hit_parent: float, share_items: float, share_parent: float,
@@ -45,12 +48,13 @@ def list_features(hit_item: float, hit_intro: float, hit_parent: float, share_it
 
 def figure_check_features(question_terms: list[str], clause_terms: list[str], paragraph: str, sentence: str,
                           measure: str, rarest: str | None, missing: int, selection_score: float,
-                          english: bool) -> list[float]:
+                          english: bool, unit_match: float) -> list[float]:
     """One row for the figure a number question would be answered with (``FIGURE_CHECK_FEATURES``).
-    ``question_terms`` / ``clause_terms``: the question's (last clause's) words that the document uses."""
+    ``question_terms`` / ``clause_terms``: the question's (last clause's) words that the document uses;
+    ``unit_match``: 1 (-1) when the question asks in the figure's (another) unit, else 0."""
     def share(terms: list[str], text: str) -> float:
-        return sum(t in text for t in terms) / len(terms) if terms else 1.0
+        return sum(term_share(t, text) for t in terms) / len(terms) if terms else 1.0
 
     return [share(question_terms, paragraph), share(question_terms, sentence), share(question_terms, measure),
             share(clause_terms, paragraph), float(rarest is None or rarest in sentence), float(missing),
-            selection_score, float(english)]
+            selection_score, float(english), unit_match]

@@ -12,6 +12,14 @@ def test_an_abbreviation_the_document_never_writes_is_read_as_its_full_name():
     assert names("What is the gdp target?") == "What is the 地区生产总值 target?"
 
 
+def test_a_latin_abbreviation_is_read_as_the_official_name_the_document_also_writes():
+    # The document writes GDP only in a ratio; its totals are told as 地区生产总值.
+    both = "财政性教育经费投入占GDP比重超过5%。全年实现地区生产总值5503亿元。"
+    assert CommonNames(both)("去年GDP总量是多少") == "去年地区生产总值总量是多少"
+    # A Chinese name the document writes stays, even when the group has another official name.
+    assert CommonNames("粮食总产量1600亿斤。粮食产量目标1600亿斤以上。")("粮食产量目标多少？") == "粮食产量目标多少？"
+
+
 def test_a_name_the_document_writes_and_longer_latin_words_stay_as_asked():
     assert CommonNames("国内GDP增长5%")("GDP增长多少？") == "GDP增长多少？"
     assert CommonNames(REPORT)("GDPR是什么？") == "GDPR是什么？"

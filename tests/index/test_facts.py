@@ -79,3 +79,18 @@ def test_figures():
     assert all(f.section not in ("标题", "主送抄送") for f in FIGURES)
     # Notation and hotlines are not figures.
     assert "2.5" not in by_text and "12345" not in by_text
+
+
+@pytest.mark.parametrize("question, unit", [("智能化煤矿达到多少座？", "座"), ("城镇新增就业多少万人？", "人"),
+                                            ("粮食产量多少亿斤", "斤"), ("去年GDP多少？", ""), ("高了几个百分点？", "个百分点")])
+def test_the_unit_a_question_asks_in_without_its_scale(question, unit):
+    from index.facts import asked_unit
+
+    assert asked_unit(question) == unit
+
+
+def test_qualifiers_a_question_asks_with_leave_out_verbs_of_change():
+    from index.facts import asked_qualifiers
+
+    assert asked_qualifiers("高标准农田累计建成多少亩？") == ["累计"]
+    assert asked_qualifiers("智能化煤矿达到多少座？") == []

@@ -101,6 +101,30 @@ def test_work_report_without_issue_number():
     assert doc_date(meta) == dt.date(2022, 1, 8)
 
 
+@pytest.mark.parametrize("dateline, speaker, occasion", [
+    # The name before its post, straight after the date; the meeting "的" report.
+    ("——2025年1月15日张明市长在某市第十六届人民代表大会第三次会议的政府工作报告", "张明", "某市第十六届人民代表大会第三次会议"),
+    # The post before the name, then 在.
+    ("——2025年1月14日自治区人民政府主席王丽华在某区第十四届人民代表大会第三次会议上的讲话", "王丽华", None),
+    ("——2025年1月16日省长 李成在某省第十四届人民代表大会第三次会议上的讲话", "李成", None),
+    # A reposted report whose dateline opens with its source label and ends with 作.
+    ("来源：某省人民政府2025年1月17日在某省第十四届人民代表大会第三次会议上省长刘建春作政府工作报告。", "刘建春", None),
+])
+def test_report_datelines_name_their_speaker(dateline, speaker, occasion):
+    text = f"2025年某省政府工作报告\n{dateline}\n各位代表：\n现在，我代表省人民政府向大会报告工作，请予审议，并请省政协委员和列席会议的同志提出意见。\n"
+    meta = derive_metadata(text)
+    _check_offsets(text, meta)
+    assert _value(meta, "speaker") == speaker
+    assert _value(meta, "date") == "2025年1月" + dateline.split("2025年1月")[1].split("日")[0] + "日"
+    if occasion:
+        assert _value(meta, "occasion") == occasion
+
+
+def test_transcribed_name_with_a_middle_dot():
+    text = "2025年某区政府工作报告\n2025年1月19日在某区第十四届人民代表大会第三次会议上\n自治区主席 艾力·买买提\n各位代表：\n"
+    assert _value(derive_metadata(text), "speaker") == "艾力·买买提"
+
+
 def test_notice_with_document_number():
     meta = derive_metadata(NOTICE)
     _check_offsets(NOTICE, meta)
