@@ -403,6 +403,7 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
         raise fault or exc from None
     if counts != (manifest["passages"], manifest["sentences"]):
         raise IndexError_("collections are incomplete")
+    integrity.remember(build_dir, files)   # after Chroma's own open wrote its bookkeeping row
     return manifest, pstore, sstore
 
 

@@ -14,15 +14,24 @@ answers silently. Two kinds of digest:
 Files that a reader rewrites on every open (Chroma regenerates them from its database) cannot carry a
 byte digest; ``stable_digests`` finds and leaves them out at build time, and the database they are
 regenerated from is covered.
+
+Digesting every file costs seconds in a large library (the store, the snapshot). After an open has
+verified them, ``remember`` notes each file's size, modification and change times and inode beside its
+digest (``verified.json``); the next open digests only the files whose status differs, as git and rsync
+do. Any write to a file changes its change time, which no program can set back, so a changed file is
+always digested again; a reader's own open (Chroma's bookkeeping row) is noted after it.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import sqlite3
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+VERIFIED = "verified.json"
 # Chroma's per-open bookkeeping: rows added by every client that opens the store, not data.
 _VOLATILE_TABLES = frozenset({"acquire_write"})
 _CHUNK = 1 << 20
@@ -71,7 +80,7 @@ def digests(build_dir: Path) -> dict[str, str]:
         for name in files:
             path = Path(dirpath) / name
             rel = path.relative_to(build_dir).as_posix()
-            if rel != MANIFEST:
+            if rel not in (MANIFEST, VERIFIED):
                 out[rel] = digest(path)
     return dict(sorted(out.items()))
 
@@ -82,12 +91,44 @@ def stable_digests(before: dict[str, str], after: dict[str, str]) -> dict[str, s
 
 
 def mismatch(build_dir: Path, recorded: dict[str, str]) -> str | None:
-    """The first recorded file that is missing, unreadable or changed, or None when all match."""
+    """The first recorded file that is missing, unreadable or changed, or None when all match (a file whose
+    status is as ``remember`` noted it with the same digest is not read again)."""
+    known = _verified(build_dir)
     for name, expected in recorded.items():
         path = build_dir / name
         try:
-            if not path.is_file() or digest(path) != expected:
+            if not path.is_file():
+                return name
+            if known.get(name) == [expected, *_status(path)]:
+                continue
+            if digest(path) != expected:
                 return name
         except (OSError, sqlite3.Error):
             return name
     return None
+
+
+def remember(build_dir: Path, recorded: dict[str, str]) -> None:
+    """Note the status of the files an open has just verified (best effort: a read-only build is digested
+    on every open, as before)."""
+    tmp = build_dir / f".{VERIFIED}.{os.getpid()}"
+    try:
+        rows = {name: [expected, *_status(build_dir / name)] for name, expected in recorded.items()}
+        tmp.write_text(json.dumps(rows), encoding="utf-8")
+        os.replace(tmp, build_dir / VERIFIED)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def _status(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _verified(build_dir: Path) -> dict:
+    try:
+        known = json.loads((build_dir / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}

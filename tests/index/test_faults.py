@@ -83,6 +83,27 @@ def test_a_flipped_byte_in_the_store_is_found_at_open_and_rebuilt(fresh_home, pa
     _assert_rebuilt_and_answering(fresh_home, old)
 
 
+def test_an_open_digests_only_files_changed_since_the_last_verified_open(fresh_home, monkeypatch):
+    from index import integrity
+
+    old = open_index(fresh_home)
+    assert (old.path / integrity.VERIFIED).is_file()
+    read = []
+    real = integrity.digest
+    monkeypatch.setattr(integrity, "digest", lambda path: read.append(path.name) or real(path))
+    again = open_index(fresh_home)
+    assert not again.rebuilt and read == []   # nothing changed: no file read again
+    # A byte flipped with its modification time put back: the change time still differs, so it is read.
+    path = old.path / CHECKSUMMED[1]
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _assert_rebuilt_and_answering(fresh_home, old)
+    assert CHECKSUMMED[1] in read
+
+
 def _documents_with(db_path, text: str):
     import sqlite3
 
