@@ -42,9 +42,12 @@ class CommonNames:
         self._pattern = re.compile("|".join(alternatives), re.I) if alternatives else None
 
     def __call__(self, question: str) -> str:
+        # The own place goes first: after 北京GDP → 北京地区生产总值 it would be cut as one word (北京地区).
+        if self.own and self._cut:
+            question = drop_own(question, self.own, self._cut)
         if self._pattern is not None:
             question = self._pattern.sub(lambda m: self.swaps[m.group(0).lower()], question)
-        return drop_own(question, self.own, self._cut) if self.own and self._cut else question
+        return question
 
 
 def _bounded(name: str) -> str:

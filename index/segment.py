@@ -1,8 +1,10 @@
 """Segment the canonical text into a document tree: parts › sections › paragraphs › sentences.
 
 Every node keeps its character span in the canonical text, so a sentence's text is always
-``canonical[start:end]``. Section labels come from the speech's own headings: parts ``一、…``,
-sections ``第一，…`` / ``一是…`` / ``一要…``, topics ``在…方面``, and inline ``一是…`` items.
+``canonical[start:end]``. Section labels come from the document's own headings: parts ``一、…`` or a
+line of its own without a sentence mark (``2025年工作安排``, ``附件1``, ``名词解释``), sections
+``（一）…`` and a ``一是…`` line of its own (both hold until the next one), a paragraph's own opener
+``第一，…`` / ``一是…`` / ``一要…``, topics ``在…方面``, and inline ``一是…`` items.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 
 from index.numerals import NUMERAL
 
-SEGMENTER_VERSION = "4"
+SEGMENTER_VERSION = "5"
 
 SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’）》」』)"
@@ -20,6 +22,11 @@ CLOSERS = "”’）》」』)"
 PART_HEADING = re.compile(f"^{NUMERAL}、")
 ITEM_MARKER = re.compile(f"^(?:第{NUMERAL}，|{NUMERAL}[是要])")
 _TOPIC = re.compile(r"^(在[^，。]{1,20}方面)，")
+# A section heading that holds until the next one: "（一）…" / "(一)…".
+SECTION_HEADING = re.compile(f"^[（(]{NUMERAL}[）)]")
+# A line of its own is a heading when it has none of these marks (a body paragraph always has one).
+_SENTENCE_MARKS = re.compile(r"[。！？；：!?;:]")
+BARE_HEADING_MAX_CHARS = 40   # longer unpunctuated lines are text that lost its marks, not headings
 _INLINE_ITEM = re.compile(f"^{NUMERAL}是")
 _CLOSING = re.compile(r"^同志们")
 _DISTRIBUTION = re.compile(r"^(主送|抄送)：")
@@ -116,7 +123,7 @@ def _heading_label(text: str) -> str:
 def _paragraph_path(text: str, state: dict) -> tuple[str, list[str]]:
     # Walk the heading hierarchy, updating the current part/section as headings pass by.
     if PART_HEADING.match(text):
-        state.update(part=text, section=None, body=True)
+        state.update(part=text, section=None, held=None, body=True, after_heading=True)
         return "heading", [text]
     if _DISTRIBUTION.match(text) or state.get("distribution"):
         state["distribution"] = True
@@ -131,8 +138,23 @@ def _paragraph_path(text: str, state: dict) -> tuple[str, list[str]]:
     if _CLOSING.match(text):
         state.update(part=None, section=None)
         return "body", [CLOSING_LABEL]
+    bare = _bare_line(text)
+    if bare and not state.get("after_heading") and not SECTION_HEADING.match(text) \
+            and not ITEM_MARKER.match(text):
+        # "2025年工作安排", "附件1": a part without a numeral. (A line right after a heading is that heading
+        # wrapped onto a second line, and stays body text as it always was.)
+        state.update(part=text, section=None, held=None, after_heading=True)
+        return "heading", [text]
     part = state.get("part")
     root = [part] if part else [OPENING_LABEL]
+    if SECTION_HEADING.match(text) or (bare and ITEM_MARKER.match(text)):
+        # "（一）…" (a heading line, or the opening sentence of its first paragraph) and a "一是…" line of its
+        # own head every paragraph up to the next section or part.
+        state.update(held=_heading_label(text), section=None, after_heading=bare)
+        return ("heading" if bare else "body"), root + [state["held"]]
+    if text.strip():
+        state["after_heading"] = False
+    root = root + [state["held"]] if state.get("held") else root
     topic = _TOPIC.match(text)
     if topic and state.get("section"):
         return "body", root + [state["section"], topic.group(1)]
@@ -141,6 +163,11 @@ def _paragraph_path(text: str, state: dict) -> tuple[str, list[str]]:
         return "body", root + [state["section"]]
     state["section"] = None
     return "body", root
+
+
+def _bare_line(text: str) -> bool:
+    stripped = text.strip()
+    return 0 < len(stripped) <= BARE_HEADING_MAX_CHARS and not _SENTENCE_MARKS.search(stripped)
 
 
 def segment(text: str) -> Document:

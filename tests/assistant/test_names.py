@@ -42,6 +42,14 @@ def test_the_own_place_is_dropped_only_as_a_whole_word():
     assert drop_own("天津港吞吐量多少？", own, cut) == "天津港吞吐量多少？"
 
 
+def test_the_own_place_goes_before_the_name_is_read_in_the_documents_words():
+    from index.tokens import cut_words
+
+    names = CommonNames(REPORT, own=frozenset({"北京"}), cut=cut_words)
+    # Read first, "北京地区生产总值" would be cut with 北京地区 as one word, and the place would stay.
+    assert names("今年北京GDP增速目标定的多少？") == "今年地区生产总值增长目标定的多少？"
+
+
 def test_a_place_the_document_never_writes_is_found():
     assert absent_places("浙江今年地区生产总值增长目标是多少？", REPORT.lower()) == ["浙江"]
     assert absent_places("天津港今年吞吐量多少？", REPORT.lower()) == []
