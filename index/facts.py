@@ -127,8 +127,9 @@ def extract_duties(doc: Document, bodies: list[Body]) -> list[Duty]:
 _UNIT = (r"个百分点|[%％]|[万亿千百]?[余多]?(?:[微毫]?克[/／](?:立方)?米|毫克[/／]升|立方米|平方米|平方公里|公顷|公里|千米|周年|"
          r"千瓦时|千瓦|标准箱|公斤|美元|[个天次项处名口件年期家座台辆吨亩元条批位所人户只头米倍份场轮宗起斤岁])")
 _NUMBER = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)({_UNIT})?")
-# A unit a question asks in (多少座, 几辆, 多少万人): its figure is counted in that unit.
-_ASKED_UNIT = re.compile(rf"(?:多少|几)({_UNIT})")
+# A unit a question asks in (多少座, 几辆, 多少万人): its figure is counted in that unit. 第几轮 asks for an
+# ordinal, not an amount.
+_ASKED_UNIT = re.compile(rf"(?<!第)(?:多少|几)({_UNIT})")
 _SCALE = re.compile(r"^[万亿千百]*[余多]?")
 
 
@@ -141,6 +142,16 @@ def asked_unit(question: str) -> str:
     """The unit a question asks its number in ("" when it names none)."""
     m = _ASKED_UNIT.search(question)
     return base_unit(m.group(1)) if m else ""
+
+
+_ASKS = re.compile(r"(?<!第)(?:多少|几)")
+
+
+def asked_units(question: str) -> set[str]:
+    """Every unit a question asks in (几次，每次几天 → 次, 天); none when it also asks for a number without
+    one (…多少条？那换乘比例要提到多少？ asks for a share too)."""
+    units = {base_unit(m.group(1)) for m in _ASKED_UNIT.finditer(question)}
+    return units if len(_ASKS.findall(question)) == len(_ASKED_UNIT.findall(question)) else set()
 
 
 def asked_qualifiers(question: str) -> list[str]:

@@ -12,7 +12,7 @@ from assistant.answer.selection import figure_check_features, figure_features
 from assistant.places import named_places, short_form
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import ASKS_NUMBER, Analysis, last_clause
-from index.facts import PAST_CUES, TARGET_CUES, WEAK_TARGET_CUES, Figure, asked_qualifiers, asked_unit, base_unit
+from index.facts import PAST_CUES, TARGET_CUES, WEAK_TARGET_CUES, Figure, asked_qualifiers, asked_unit, asked_units, base_unit
 from index.tokens import content_terms, term_share
 
 
@@ -49,6 +49,14 @@ class FigureAnswers:
 
     def _answer_figure(self, a: Analysis, ev: Evidence, found: list, q_terms: set[str]) -> Composed | None:
         hits = ev.hits
+        asked = asked_units(a.question)
+        if asked:
+            # "多少亿元" asks for an amount: a growth rate or a count of something else does not answer it.
+            found = [(f, r) for f, r in found if any(_stated_unit(f, u) > 0 for u in asked)]
+            if not found:
+                units = "”“".join(sorted(asked))
+                return self._refuse(f"{self.noun}中没有给出以“{units}”计的这个数字。最接近的内容见下方相关原文。",
+                                    [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
         fig, score = self._best_figure([f for f, _ in found], [r for _, r in found])
         mismatch = self._figure_mismatch(a, fig) or self._figure_unsupported(a, fig, score)
         if mismatch and not ASKS_NUMBER.search(a.question):

@@ -82,11 +82,20 @@ def test_figures():
 
 
 @pytest.mark.parametrize("question, unit", [("智能化煤矿达到多少座？", "座"), ("城镇新增就业多少万人？", "人"),
-                                            ("粮食产量多少亿斤", "斤"), ("去年GDP多少？", ""), ("高了几个百分点？", "个百分点")])
+                                            ("粮食产量多少亿斤", "斤"), ("去年GDP多少？", ""), ("高了几个百分点？", "个百分点"),
+                                            ("进驻的是第几轮第几批？", "")])
 def test_the_unit_a_question_asks_in_without_its_scale(question, unit):
     from index.facts import asked_unit
 
     assert asked_unit(question) == unit
+
+
+def test_every_unit_a_question_asks_in():
+    from index.facts import asked_units
+
+    assert asked_units("路检路查一个月搞几次，每次几天？") == {"次", "天"}
+    assert asked_units("去年GDP总量是多少？") == set()
+    assert asked_units("新建了多少条线路？那换乘比例要提到多少？") == set()
 
 
 def test_qualifiers_a_question_asks_with_leave_out_verbs_of_change():
