@@ -309,19 +309,21 @@ class Glossary:
         if not matched:
             return []
         candidates = {term for piece in matched for term in self._terms_of.get(piece, ())}
-        scored: list[tuple[str, float]] = []
+        scored: list[tuple[str, float, float]] = []
         for term in candidates:
             pieces = self._pieces[term]
             total = sum(self._weight[p] for p in pieces)
             hit = sum(self._weight[p] for p in pieces if p in matched)
             if total > 0 and hit > 0:
-                scored.append((term, round(hit / total, 6)))
+                scored.append((term, round(hit / total, 6), hit))
         if not scored:
             return []
-        best = max(score for _, score in scored)
-        kept = [(term, score) for term, score in scored if score >= cutoff * best]
-        kept.sort(key=lambda item: (-item[1], item[0]))
-        return kept[:top]
+        best = max(score for _, score, _ in scored)
+        kept = [item for item in scored if item[1] >= cutoff * best]
+        # Equal shares: the term whose matched pieces weigh more (a term for "air quality" before one for
+        # "quality" alone) comes first, then the terms' own order, for determinism.
+        kept.sort(key=lambda item: (-item[1], -round(item[2], 6), item[0]))
+        return [(term, score) for term, score, _ in kept[:top]]
 
 
 def reverse_index(first_chars: set[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

@@ -207,3 +207,10 @@ def test_a_build_lets_go_of_the_parsed_dictionary(cedict_parsed_once, monkeypatc
     data = build_english(Corpus.load([doc]), ["河道", "保洁"])
     assert data["glossary"] and data["pinyin"]
     assert [f.cache_info().currsize for f in cedict_parsed_once] == [0, 0, 0]
+
+
+def test_among_equal_shares_the_term_covering_more_of_the_question_comes_first():
+    # All three are glossed wholly by the question's words; the compound covers two of them. (Ordered by the
+    # characters alone, the compound came last and was cut when a question matched many terms.)
+    glossary = Glossary(["质量", "空气", "空气质量"])
+    assert [t for t, _ in glossary.match("How was the air quality?")][0] == "空气质量"
