@@ -250,6 +250,7 @@ class Assistant:
         else:
             vector = embed(strip_markup(question) or question)
         analysis = analyse(question, vector, self.registry, self.type_model, type_vector)
+        analysis.merged = merged
         query = self.searcher.prepare(analysis.question, vector if analysis.question == question else None)
         hits = self.searcher.sentences_ranked(query, k=12)
         hops = task_hops(analysis.question) if analysis.intent == "who" else [analysis.question]

@@ -39,6 +39,7 @@ class Analysis:
     answer_type: str = "general"
     probabilities: dict = field(default_factory=dict)
     vector: np.ndarray | None = None
+    merged: bool = False           # a follow-up merged onto the previous question: its last clause is the ask
 
 
 def strip_markup(question: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from functools import cached_property
 
 import numpy as np
@@ -21,6 +22,11 @@ class FigureAnswers:
 
     def number_answer(self, a: Analysis, ev: Evidence) -> Composed | None:
         hits = ev.hits
+        asks = [] if a.merged else number_asks(a.question)
+        if len(asks) > 1:
+            answer = self._several_asks(a, ev, asks)
+            if answer:
+                return answer
         query = self.figure_query(a)
         found, want_target = self.figure_choices(a, ev, query)
         if not found:
@@ -28,6 +34,29 @@ class FigureAnswers:
                 return self._refuse(f"{self.noun}中没有给出这方面的目标值。", hits, route="number-refusal")
             return None
         return self._answer_figure(a, ev, found, query[4])
+
+    def _several_asks(self, a: Analysis, ev: Evidence, asks: list[str]) -> Composed | None:
+        """"去年粮食总产量是多少？全国排第几？": the first ask picks the figure as a question of its own; each
+        further ask adds the figure of the same sentence that its words describe best (the ranking, the
+        growth rate told beside the total). None when the first ask finds no figure it can stand by."""
+        first = replace(a, question=asks[0])
+        query = self.figure_query(first)
+        found = _in_asked_units(first, self.figure_choices(first, ev, query)[0])
+        if not found:
+            return None
+        fig, score = self._best_figure([f for f, _ in found], [r for _, r in found])
+        if self._figure_mismatch(first, fig) or self._figure_unsupported(first, fig, score):
+            return None
+        extra: list[Figure] = []
+        pool = [f for f in self.figures if f.sentence_start == fig.sentence_start and f is not fig and f.kind != "date"]
+        for ask in asks[1:]:
+            terms = [t for t in _terms_with_expansions(ask, self.expand) if t not in TARGET_CUES]
+            scored = [(sum(term_share(t, f.measure.lower()) for t in terms), -abs(f.start - fig.start), f)
+                      for f in pool if f not in extra]
+            best = max(scored, key=lambda x: x[:2], default=None)
+            if best and best[0] > 0:
+                extra.append(best[2])
+        return self._answer_figure(first, ev, [(fig, [])], query[4], extra=extra, chosen=(fig, score))
 
     def figure_choices(self, a: Analysis, ev: Evidence, query: tuple | None = None) -> tuple[list, bool]:
         """The candidate figures (with their selection rows) a number question may be answered with, and
@@ -47,18 +76,18 @@ class FigureAnswers:
             found = list(self.figure_candidates(a, ev, want_date, False, measure_terms, focus_terms))
         return found, want_target
 
-    def _answer_figure(self, a: Analysis, ev: Evidence, found: list, q_terms: set[str]) -> Composed | None:
+    def _answer_figure(self, a: Analysis, ev: Evidence, found: list, q_terms: set[str],
+                       extra: list[Figure] = (), chosen: tuple[Figure, float] | None = None) -> Composed | None:
+        """The answer with the best of ``found`` (or the already ``chosen`` figure and its score), the figures
+        of its clause group, and ``extra`` figures of its sentence that further asks of the question want."""
         hits = ev.hits
-        asked = asked_units(a.question)
-        if asked:
-            # "多少亿元" asks for an amount: a growth rate or a count of something else does not answer it.
-            found = [(f, r) for f, r in found if any(_stated_unit(f, u) > 0 for u in asked)]
-            if not found:
-                units = "”“".join(sorted(asked))
-                return self._refuse(f"{self.noun}中没有给出以“{units}”计的这个数字。最接近的内容见下方相关原文。",
-                                    [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
-        fig, score = self._best_figure([f for f, _ in found], [r for _, r in found])
-        mismatch = self._figure_mismatch(a, fig) or self._figure_unsupported(a, fig, score)
+        found = found if chosen else _in_asked_units(a, found)
+        if not found:
+            units = "”“".join(sorted(asked_units(a.question)))
+            return self._refuse(f"{self.noun}中没有给出以“{units}”计的这个数字。最接近的内容见下方相关原文。",
+                                [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
+        fig, score = chosen or self._best_figure([f for f, _ in found], [r for _, r in found])
+        mismatch = None if chosen else self._figure_mismatch(a, fig) or self._figure_unsupported(a, fig, score)
         if mismatch and not ASKS_NUMBER.search(a.question):
             return None  # "开局咋样？" asks how things stand, not for a number: the general answer reads on
         if mismatch:
@@ -67,6 +96,7 @@ class FigureAnswers:
         # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
         same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
                 and abs(f.start - fig.start) <= 40 and (f is fig or any(t in f.measure.lower() for t in q_terms))]
+        same += [f for f in extra if f not in same]
         citer = self._citer()
         n = citer.cite(fig.sentence_start, fig.sentence_end, _section_at(self.sentences, fig.sentence_start))
         shown = []
@@ -212,6 +242,21 @@ class FigureAnswers:
                 and not any(t in context for t in content_terms(last_clause(a.question))):
             return "“" + "”“".join(content_terms(last_clause(a.question))) + "”"
         return None
+
+
+def _in_asked_units(a: Analysis, found: list) -> list:
+    """The candidates in a unit the question asks in ("多少亿元" asks for an amount: a growth rate or a count
+    of something else does not answer it); all of them when it names none."""
+    asked = asked_units(a.question)
+    return [(f, r) for f, r in found if any(_stated_unit(f, u) > 0 for u in asked)] if asked else found
+
+
+_ASK_SPLIT = re.compile(r"[，,；;？?。]")
+
+
+def number_asks(question: str) -> list[str]:
+    """The clauses of a question that each ask for a number ("是多少", "排第几"), in order."""
+    return [c for c in _ASK_SPLIT.split(question) if c.strip() and ASKS_NUMBER.search(c)]
 
 
 def _stated_unit(fig: Figure, asked: str) -> float:

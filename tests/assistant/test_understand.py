@@ -50,3 +50,11 @@ def test_a_list_asked_of_the_body_a_question_opens_with_is_its_tasks(analyse_q):
 def test_a_figure_read_question_of_a_body_that_asks_no_number_is_its_tasks(analyse_q):
     assert analyse_q("生态环境局今年在大气这块分了哪些活？").intent == "duty"
     assert analyse_q("公安局的路检路查每月搞几次？").intent != "duty"     # a number is asked
+
+
+def test_the_asks_of_a_question_are_its_clauses_that_ask_for_a_number():
+    from assistant.answer.figure import number_asks
+
+    assert number_asks("去年粮食总产量是多少？全国排第几？") == ["去年粮食总产量是多少", "全国排第几"]
+    assert number_asks("盘活了多少土地，实现收入多少？") == ["盘活了多少土地", "实现收入多少"]
+    assert number_asks("市交通局要做什么？") == []

@@ -33,3 +33,11 @@ def test_an_amount_asked_in_a_unit_the_report_never_gives_it_in_is_refused(beiji
 def test_targets_under_the_plan_heading_are_read_as_targets(beijing):
     answer = beijing.ask("北京今年的GDP预期增长多少？")
     assert answer.answerable and "5%左右" in answer.answer
+
+
+def test_a_question_with_two_asks_gets_both_figures_of_the_sentence(beijing):
+    answer = beijing.ask("北京去年地区生产总值增长了多少？一般公共预算收入增长多少？")
+    assert answer.answerable
+    lead = answer.answer.split("\n")[0]   # the figures shown, before the quoted sentence
+    assert "5.2%" in lead and "3.1%" in lead
+
