@@ -65,6 +65,9 @@ def test_a_missing_key_is_an_error_not_a_printed_key():
 
 def test_a_message_is_its_template_filled_in():
     assert message("assistant.answer.refusal.nothing", noun="讲话") == "讲话中没有提到这方面的内容。"
+    assert message("index.documents.unknown", doc="x", known="a, b") == "没有文档 'x'；已载入：a, b"
+    assert message("index.store.stalled", what="w", seconds=2.5) == \
+        "Chroma 服务器 w 在 2.5 秒内没有回应 (Chroma server stalled)"
 
 
 def test_every_word_list_says_what_it_is():
