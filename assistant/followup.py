@@ -77,17 +77,21 @@ def resolve(question: str, previous: str | None, registry: BodyRegistry, force: 
     return f"{_QUESTION_TAIL.sub('', previous)}，{strip_cue(question)}"
 
 
+# The opening words a standalone question drops (index/language/followup_cues.txt).
+_STRIP_CUE = re.compile(r"^(" + "|".join(read_list("followup_cues.txt")) + r")\s*", re.I)
+
+
 def strip_cue(question: str) -> str:
     text = _STRIP_CUE.sub("", question)
     return text.strip()
 
 
-_STRIP_CUE = re.compile(r"^(" + "|".join(read_list("followup_cues.txt")) + r")\s*", re.I)
 # The Chinese words (index/language/body_references.txt) and English phrases that point at a body.
 _BODY_REFERENCE = re.compile(
     "|".join(read_list("body_references.txt")) + "|"
     r"\b(?:these|those|the)\s+(?:two|both)\b|\bboth\b|"
     r"\b(?:that|this|the same)\s+(?:bureau|department|office|agency|body|unit)\b|\bthey\b|\bit\b", re.I)
+# Words that ask about several bodies together (index/language/several_references.txt).
 _SEVERAL = re.compile("|".join(read_list("several_references.txt")), re.I)
 
 

@@ -20,6 +20,8 @@ _MARKUP = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<[^>]{0,200}>|https?://\S+|\b(?:jav
 # Words that ask for a number or a date (多少, 第几, 几次, 哪天, how many …); "哪几个" asks which ones.
 ASKS_NUMBER = re.compile("|".join(read_list("number_question_words.txt")), re.I)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# Words a question may open with before its subject (那, 请问 …: index/language/question_openers.txt).
+_OPENER = re.compile("^(?:" + "|".join(read_list("question_openers.txt")) + ")")
 
 
 @dataclass
@@ -95,8 +97,6 @@ def _opens_with(question: str, name: str, registry: BodyRegistry) -> bool:
     opening = _OPENER.sub("", question)
     return any(opening.startswith(f) for f in forms)
 
-
-_OPENER = re.compile("^(?:" + "|".join(read_list("question_openers.txt")) + ")")
 
 
 def task_hops(question: str) -> list[str]:

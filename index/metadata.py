@@ -42,7 +42,8 @@ _ISSUE_PATTERNS = [
 ]
 _DATE_PATTERNS = [
     re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"),
-    re.compile(r"[" + _CN_DIGITS + r"]{4}\s*年\s*[" + NUMERAL_CHARS + r"]{1,3}\s*月\s*[" + NUMERAL_CHARS + r"]{1,3}\s*日"),
+    re.compile(r"[" + _CN_DIGITS + r"]{4}\s*年\s*[" + NUMERAL_CHARS + r"]{1,3}\s*月\s*["
+               + NUMERAL_CHARS + r"]{1,3}\s*日"),
 ]
 # Generic organisation suffixes, longest first so that the alternation prefers the full name.
 _ORG_SUFFIXES = read_list("issuer_suffixes.txt")

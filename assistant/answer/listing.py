@@ -12,8 +12,8 @@ from assistant.answer.selection import list_features
 from assistant.retrieve.hits import Evidence
 from assistant.understand import Analysis
 from index.enumerations import Group
-from index.numerals import NUMERAL, NUMERAL_CHARS, to_chinese
 from index.language import message, read_list
+from index.numerals import NUMERAL, NUMERAL_CHARS, to_chinese
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence
 
 

@@ -17,7 +17,8 @@ from index.tokens import content_terms
 
 
 # A question asking what the members of something are.
-_ASKS_MEMBERS = re.compile("|".join(read_list("members_question_words.txt")) + rf"|哪[{NUMERAL_CHARS}两\d]|what (are|is)")
+_ASKS_MEMBERS = re.compile("|".join(read_list("members_question_words.txt"))
+                           + rf"|哪[{NUMERAL_CHARS}两\d]|what (are|is)")
 # A number, a measure word and the noun it counts (12个硫铁矿点, 3个生态环境问题).
 _COUNTED_PHRASE = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|项|条|处|件|座|家|名|类|批|部|点)([\u4e00-\u9fff]{2,8})")
 # Text right after a counted phrase that introduces its items.

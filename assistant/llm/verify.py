@@ -44,7 +44,8 @@ MIN_CONTENT_SHARE = 0.5
 _GLOSS = re.compile(r"\s*[（(][^（）()]*[A-Za-z][^（）()]*[)）]")
 _LATIN = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){2,}")   # an English phrase of three words or more
 # What a clause may open with before its subject: marks, connectives (clause_connectives.txt), 在…方面.
-_CONNECTIVES = re.compile(r"^(?:[-•*\s]|" + "|".join(read_list("clause_connectives.txt")) + r"|在[^，。]{1,20}方面[，,]?)+")
+_CONNECTIVES = re.compile(r"^(?:[-•*\s]|" + "|".join(read_list("clause_connectives.txt"))
+                          + r"|在[^，。]{1,20}方面[，,]?)+")
 _RESPECTIVELY = re.compile(r"((?:[^，。；、]{1,12}、)+[^，。；、]{1,16}?)分别[^，。；\d]{0,8}((?:\d+(?:\.\d+)?%?、)+\d+(?:\.\d+)?%?)")
 
 
