@@ -13,13 +13,13 @@ from functools import cached_property
 
 from index import occurrences
 from index.bodies import NOT_IN_NAME, SUFFIXES, Body, find_org_names, split_name
-from index.language import read_words
+from index.language import read_list, read_words
 
 # Organisation-shaped words in a question (no prefix needed): 教育局, 水利部门, 交通运输系统.
-_QUESTION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:委员会|办公室|部门|中心|系统|局|办|委|厅)")
+_QUESTION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:" + "|".join(read_list("question_org_suffixes.txt")) + ")")
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
-_LEADING_NOISE = re.compile(r"^(?:那么|那|请问|问下|我们|咱们|关于|对于|给|让|和|跟|与|及|还有|市里|县里|区里)+")
-_GENERIC = {"部门", "有关部门", "相关部门", "哪个部门", "什么部门", "哪些部门", "哪个局", "什么局", "各部门", "职能部门"}
+_LEADING_NOISE = re.compile(r"^(?:" + "|".join(read_list("question_leading_words.txt")) + ")+")
+_GENERIC = read_words("generic_bodies.txt")
 # A two-character place name with its unit, at the start of the question or after a particle.
 _PLACE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[那在和跟与比对]))([\u4e00-\u9fff]{2})(?:县|市|区)(?![委局办])")
 _QUESTION_WORDS = tuple(w for w in read_words("question_words.txt") if not w.isascii())
@@ -244,7 +244,7 @@ class BodyRegistry:
         return sorted(set(names) | set(by_sound), key=order.get)
 
 
-_ORG_TYPE_CHARS = set("局处署办室委厅部司科股会")
+_ORG_TYPE_CHARS = read_words("org_type_characters.txt")
 
 
 def _supplied(core: str, words: list[str], loose: list[str] = (), abbreviating: list[str] = ()) -> float:

@@ -41,6 +41,8 @@ import unicodedata
 
 import regex
 
+from index.language import message
+
 __all__ = [
     "InvalidHistory",
     "InvalidQuestion",
@@ -91,12 +93,11 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 def _not_text(obj: object) -> str:
     name = _type_name(obj)
-    return f"问题必须是文本，收到的是 {name} (the question must be text, got {name})"
+    return message("assistant.clean.not_text", name=name)
 
 
 def _too_long(n: int) -> InvalidQuestion:
-    return InvalidQuestion(f"问题过长：{n} 字，上限 {MAX_QUESTION_CHARS} 字 "
-                           f"(the question is {n} characters long, the limit is {MAX_QUESTION_CHARS})")
+    return InvalidQuestion(message("assistant.clean.too_long", n=n, limit=MAX_QUESTION_CHARS))
 
 
 # --- characters -------------------------------------------------------------------------------------
@@ -221,7 +222,7 @@ def clean_question(obj: object) -> str:
         try:
             obj = bytes(obj).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidQuestion("问题不是有效的 UTF-8 文本 (the question is not valid UTF-8 text)") from exc
+            raise InvalidQuestion(message("assistant.clean.not_utf8")) from exc
     if not isinstance(obj, str):
         raise InvalidQuestion(_not_text(obj))
     text = str.__str__(obj)   # a plain str, whatever a subclass overrides
@@ -234,12 +235,11 @@ def clean_question(obj: object) -> str:
     text = _drop_marks_after_cjk(text, keep_composing=False)   # a mark left on a composed が\u0301
     text = " ".join(text.split())
     if not text:
-        raise InvalidQuestion("问题为空，请输入一个问题 (the question is empty)")
+        raise InvalidQuestion(message("assistant.clean.empty"))
     if len(text) > MAX_QUESTION_CHARS:
         raise _too_long(len(text))
     if not _has_words(text):
-        raise InvalidQuestion("问题里没有可查询的文字，请输入汉字、字母或数字 "
-                              "(the question has no letters, digits or Chinese characters)")
+        raise InvalidQuestion(message("assistant.clean.no_words"))
     return text
 
 
@@ -259,8 +259,7 @@ def clean_history(items: object) -> tuple[list[str], list[str]]:
         return [], []
     if not isinstance(items, (list, tuple)):
         name = _type_name(items)
-        return [], [f"已忽略历史问题：历史必须是问题字符串的列表，收到的是 {name} "
-                    f"(history ignored: expected a list of question strings, got {name})"]
+        return [], [message("assistant.clean.history_not_a_list", name=name)]
     entries = list(items)
     kept: list[str] = []
     dropped: list[str] = []          # newest first while scanning
@@ -279,8 +278,8 @@ def clean_history(items: object) -> tuple[list[str], list[str]]:
                 reason = str(exc)
             else:
                 if len(question) > MAX_HISTORY_ITEM_CHARS:
-                    reason = (f"历史问题过长：{len(question)} 字，上限 {MAX_HISTORY_ITEM_CHARS} 字 (an earlier "
-                              f"question is {len(question)} characters long, the limit is {MAX_HISTORY_ITEM_CHARS})")
+                    reason = message("assistant.clean.history_item_too_long", n=len(question),
+                                     limit=MAX_HISTORY_ITEM_CHARS)
                 elif used + len(question) > MAX_HISTORY_TOTAL_CHARS:
                     full, reason = True, _TOTAL_REACHED
                 else:
@@ -290,22 +289,20 @@ def clean_history(items: object) -> tuple[list[str], list[str]]:
         else:
             reason = _not_text(entry)
         if len(dropped) < _MAX_NOTICES:
-            dropped.append(f"已忽略第{i + 1}条历史问题：{reason}")
+            dropped.append(message("assistant.clean.history_item_ignored", number=i + 1, reason=reason))
         else:
             extra += 1
     notices: list[str] = []
     if i > 0:
-        notices.append(f"已忽略较早的 {i} 条历史问题：最多保留最近 {MAX_HISTORY_ITEMS} 条 "
-                       f"(ignored {i} older history items: only the last {MAX_HISTORY_ITEMS} are kept)")
+        notices.append(message("assistant.clean.history_older_ignored", count=i, limit=MAX_HISTORY_ITEMS))
     if extra:
-        notices.append(f"另有 {extra} 条较早的无效历史问题已忽略 ({extra} more invalid history items ignored)")
+        notices.append(message("assistant.clean.history_more_ignored", count=extra))
     notices.extend(reversed(dropped))
     kept.reverse()
     return kept, notices
 
 
-_TOTAL_REACHED = (f"历史问题总长超过上限 {MAX_HISTORY_TOTAL_CHARS} 字，只保留较近的问题 "
-                  f"(earlier questions beyond {MAX_HISTORY_TOTAL_CHARS} characters in total are left out)")
+_TOTAL_REACHED = message("assistant.clean.history_total_reached", limit=MAX_HISTORY_TOTAL_CHARS)
 
 
 def _too_deep(text: str, limit: int) -> bool:
@@ -331,11 +328,11 @@ def _too_deep(text: str, limit: int) -> bool:
     return False
 
 
-_NOT_A_LIST = "历史文件必须是问题字符串的列表"
+_NOT_A_LIST = message("assistant.clean.file_not_a_list")
 
 
 def _unreadable(path: str | os.PathLike, reason: str) -> InvalidHistory:
-    return InvalidHistory(f"无法读取历史文件 (cannot read the history file {_one_line(path, 120)}: {reason})")
+    return InvalidHistory(message("assistant.clean.file_unreadable", path=_one_line(path, 120), reason=reason))
 
 
 def _read_regular_file(path: str | os.PathLike, limit: int) -> bytes:
@@ -365,23 +362,23 @@ def load_history_file(path: str | os.PathLike) -> tuple[list[str], list[str]]:
     """
     data = _read_regular_file(path, MAX_HISTORY_FILE_BYTES + 1)
     if len(data) > MAX_HISTORY_FILE_BYTES:
-        raise InvalidHistory(f"历史文件过大，上限 {MAX_HISTORY_FILE_BYTES // 1024} KB "
-                             f"(the history file is larger than {MAX_HISTORY_FILE_BYTES} bytes)")
+        raise InvalidHistory(message("assistant.clean.file_too_large", kb=MAX_HISTORY_FILE_BYTES // 1024,
+                                     limit=MAX_HISTORY_FILE_BYTES))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidHistory("历史文件不是有效的 UTF-8 文本 (the history file is not valid UTF-8)") from exc
+        raise InvalidHistory(message("assistant.clean.file_not_utf8")) from exc
     if _too_deep(text, _MAX_HISTORY_DEPTH):
         raise InvalidHistory(f"{_NOT_A_LIST} (the history file must be a list of question strings; "
                              f"it nests deeper than {_MAX_HISTORY_DEPTH} levels)")
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidHistory(f"历史文件不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列 "
-                             f"(the history file is not valid JSON: {_one_line(exc.msg)})") from exc
+        raise InvalidHistory(message("assistant.clean.file_bad_json_at", line=exc.lineno, column=exc.colno,
+                                     reason=_one_line(exc.msg))) from exc
     except (ValueError, RecursionError) as exc:   # e.g. an integer with more digits than Python allows
-        raise InvalidHistory(f"历史文件不是有效的 JSON (the history file is not valid JSON: "
-                             f"{_one_line(exc) or type(exc).__name__})") from exc
+        raise InvalidHistory(message("assistant.clean.file_bad_json", reason=_one_line(exc) or type(exc).__name__)) \
+            from exc
     if not isinstance(value, list):
         name = "null" if value is None else _type_name(value)
         raise InvalidHistory(f"{_NOT_A_LIST} (the history file must be a list of question strings, got {name})")

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.language import message
+
 MAX_QUESTION_CHARS = 2000
 CORPUS_CHOICE = "corpus.json"
 # More embedding threads than this is a typo, not a machine (and the engine would try to start them).
@@ -27,8 +29,7 @@ def _threads(raw: str) -> int:
         value = 0
     if not 1 <= value <= MAX_THREADS:
         shown = " ".join(raw.split())[:40]
-        raise SettingsError(f"ASSISTANT_THREADS 必须是 1 到 {MAX_THREADS} 之间的整数，现在是 {shown!r} "
-                            f"(ASSISTANT_THREADS must be a whole number from 1 to {MAX_THREADS}, got {shown!r})")
+        raise SettingsError(message("assistant.config.threads", limit=MAX_THREADS, shown=shown))
     return value
 
 
@@ -39,8 +40,7 @@ def _seconds(name: str, raw: str) -> float:
         value = 0.0
     if not 0 < value <= 3600:
         shown = " ".join(raw.split())[:40]
-        raise SettingsError(f"{name} 必须是 0 到 3600 之间的秒数，现在是 {shown!r} "
-                            f"({name} must be a number of seconds from 0 to 3600, got {shown!r})")
+        raise SettingsError(message("assistant.config.seconds", name=name, shown=shown))
     return value
 
 
@@ -121,11 +121,9 @@ class Settings:
         if self.ui_user and self.ui_password:
             return self.ui_user, self.ui_password
         if self.ui_user:
-            raise SettingsError("设置了 ASSISTANT_UI_USER 但没有设置 ASSISTANT_UI_PASSWORD，无法登录 "
-                                "(ASSISTANT_UI_USER is set without ASSISTANT_UI_PASSWORD: nobody could log in)")
+            raise SettingsError(message("assistant.config.user_without_password"))
         if self.ui_password:
-            raise SettingsError("设置了 ASSISTANT_UI_PASSWORD 但没有设置 ASSISTANT_UI_USER，登录不会生效 "
-                                "(ASSISTANT_UI_PASSWORD is set without ASSISTANT_UI_USER: the login would be off)")
+            raise SettingsError(message("assistant.config.password_without_user"))
         return None
 
     def with_(self, **changes) -> "Settings":

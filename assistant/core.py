@@ -33,6 +33,7 @@ from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_F
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, last_clause, strip_markup, task_hops
 from index.build import DICTIONARY, Index, IndexError_, open_index
+from index.language import message
 from index.store import StoreUnavailable
 from index.tokens import cut_words, dictionary as tokenizer_dictionary
 
@@ -54,8 +55,7 @@ def _check_deadline(deadline: float | None) -> None:
     """Between the steps of one request: a server gives each request a deadline (``time.monotonic()``),
     so no single request holds a worker for long, whatever it sends."""
     if deadline is not None and time.monotonic() > deadline:
-        raise RequestTimeout("处理时间过长，已停止：请缩短问题或清空对话后重试 "
-                             "(the request ran past its deadline; ask a shorter question or clear the conversation)")
+        raise RequestTimeout(message("assistant.core.deadline"))
 
 
 def _own_tokenizer(method):
@@ -287,7 +287,7 @@ class Assistant:
         composed, analysis = state["composed"], state["analysis"]
         if not composed.answerable or composed.route == "metadata":
             state["llm"] = {"used": False, "model": self.settings.llm,
-                            "reason": "" if composed.answerable else "引擎判断原文没有答案"}
+                            "reason": "" if composed.answerable else message("assistant.core.no_answer_in_text")}
             return
         t0 = time.perf_counter()
         ranked = [self.searcher.passages[h.id] for h in self.searcher.passages_ranked(state["query"], k=MAX_READ)]
@@ -302,7 +302,8 @@ class Assistant:
         except GeneratorExit:
             raise
         except Exception as exc:  # a dead server, a timeout, a crashed worker: the extractive answer stands
-            state["llm"] = {"used": False, "model": self.settings.llm, "reason": f"模型不可用：{_one_line(exc)}"}
+            state["llm"] = {"used": False, "model": self.settings.llm,
+                            "reason": message("assistant.core.model_unavailable", reason=_one_line(exc))}
             return
         finally:
             state["timings_ms"]["llm"] = round((time.perf_counter() - t0) * 1000, 2)
@@ -414,8 +415,8 @@ class Assistant:
         if docs is not None:
             unknown = [d for d in docs if d not in known]
             if unknown:
-                raise InvalidQuestion(f"没有文档 {unknown[0]!r}；已载入：{', '.join(known[:8])}"
-                                      f"{' …' if len(known) > 8 else ''} (unknown document id)")
+                raise InvalidQuestion(message("assistant.core.unknown_document", doc=unknown[0],
+                                              known=", ".join(known[:8]), more=" …" if len(known) > 8 else ""))
             return [d for d in naming.docs if d in docs]
         return list(naming.docs)
 
@@ -464,7 +465,8 @@ class Assistant:
         if len(parts) == 1:
             composed = joined.named(parts[0][1], parts[0][0])
         else:
-            composed = joined.join(parts, corpus.text, corpus.passages, corpus.locate, "没有找到相关内容。")
+            composed = joined.join(parts, corpus.text, corpus.passages, corpus.locate,
+                                   message("assistant.core.nothing_found"))
         first = states[0]
         timings = {k: round(sum(s["timings_ms"].get(k, 0) for s in states), 2) for k in first["timings_ms"]}
         return {"composed": composed, "backend": "extractive", "timings_ms": timings, "analysis": first["analysis"],
@@ -476,8 +478,8 @@ class Assistant:
 
         corpus = self.index.corpus
         places = "、".join(naming.absent)
-        message = f"已载入的文件中没有关于{places}的文件，无法回答。(no loaded document is about {places})"
-        return {"composed": Composed(message, False, Citer(corpus.text, corpus.passages, corpus.locate), [], "refusal"),
+        refusal = message("assistant.core.no_document_about", places=places)
+        return {"composed": Composed(refusal, False, Citer(corpus.text, corpus.passages, corpus.locate), [], "refusal"),
                 "backend": "extractive", "timings_ms": {}, "standalone_question": standalone}
 
     def _described(self, doc_id: str) -> str:

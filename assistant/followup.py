@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from assistant.actors import BodyRegistry
-from index.language import read_words
-from index.numerals import parse_int
+from index.language import read_list, read_words
+from index.numerals import NUMERAL_CHARS, parse_int
 
 
 def _words(words: frozenset[str], anchored: bool) -> re.Pattern:
@@ -77,16 +77,22 @@ def resolve(question: str, previous: str | None, registry: BodyRegistry, force: 
     return f"{_QUESTION_TAIL.sub('', previous)}，{strip_cue(question)}"
 
 
+# The opening words a standalone question drops (index/language/followup_cues.txt).
+_STRIP_CUE = re.compile(r"^(" + "|".join(read_list("followup_cues.txt")) + r")\s*", re.I)
+
+
 def strip_cue(question: str) -> str:
-    text = re.sub(r"^(那么|那|还有|另外|再问|接着|然后|and|what about|how about)\s*", "", question, flags=re.I)
+    text = _STRIP_CUE.sub("", question)
     return text.strip()
 
 
+# The Chinese words (index/language/body_references.txt) and English phrases that point at a body.
 _BODY_REFERENCE = re.compile(
-    r"这两个部门|这几个部门|这两个单位|这两家|两个部门|两者|"
+    "|".join(read_list("body_references.txt")) + "|"
     r"\b(?:these|those|the)\s+(?:two|both)\b|\bboth\b|"
-    r"这个部门|该部门|这个单位|该单位|这个局|这家|它们|它|他们|"
     r"\b(?:that|this|the same)\s+(?:bureau|department|office|agency|body|unit)\b|\bthey\b|\bit\b", re.I)
+# Words that ask about several bodies together (index/language/several_references.txt).
+_SEVERAL = re.compile("|".join(read_list("several_references.txt")), re.I)
 
 
 def refers_to_body(question: str, registry: BodyRegistry) -> bool:
@@ -100,10 +106,10 @@ def substitute_body(question: str, names: list[str]) -> str:
 
 def refers_to_several(question: str) -> bool:
     """"这两个部门有啥共同任务？": the bodies of the last questions, not of the last answer."""
-    return bool(re.search(r"这两个|这几个|两个部门|两者|both|these two|those two", question, re.I))
+    return bool(_SEVERAL.search(question))
 
 
-_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(?:个|项|点|条|部分|方面)?|"
+_ORDINAL = re.compile(rf"第([{NUMERAL_CHARS}\d]+)(?:个|项|点|条|部分|方面)?|"
                       r"\b(first|second|third|fourth|fifth|sixth|last)\b(?:\s+(?:one|item|point|part))?", re.I)
 _ORDINAL_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
 

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.language import message
+
 MODELS_PACKAGE = "index.models"
 ANSWER_TYPE_FILE = "answer_type.json"
 ANSWERABILITY_FILE = "answerability.json"
@@ -93,7 +95,7 @@ def _read(name: str) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ModelMissing(f"模型文件缺失或损坏：{path}；请运行 assistant train ({exc})".replace("\n", " ")) from exc
+        raise ModelMissing(message("assistant.models.missing", path=path, reason=exc).replace("\n", " ")) from exc
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:

@@ -11,16 +11,17 @@ import numpy as np
 
 from assistant.actors import BodyRegistry
 from assistant.models import AnswerTypeModel
+from index.language import read_list
 
 # The answer type decides the answerer; figure questions are answered by the number answerer.
 _INTENT = {"duty": "duty", "who": "who", "figure": "number", "list": "list", "definition": "general",
            "metadata": "metadata", "yesno": "general", "general": "general", "out_of_scope": "general"}
 _MARKUP = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<[^>]{0,200}>|https?://\S+|\b(?:javascript|data):\S*", re.I)
 # Words that ask for a number or a date (多少, 第几, 几次, 哪天, how many …); "哪几个" asks which ones.
-ASKS_NUMBER = re.compile(r"几点到几点|几点钟|几点开始|多少|第几|几月|几[个座次天年项处件名口位条批]|哪天|哪一天|哪年|"
-                         r"哪一年|什么时候|何时|日期|百分|how many|how much|how often|when|what date|what year|"
-                         r"percent", re.I)
+ASKS_NUMBER = re.compile("|".join(read_list("number_question_words.txt")), re.I)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# Words a question may open with before its subject (那, 请问 …: index/language/question_openers.txt).
+_OPENER = re.compile("^(?:" + "|".join(read_list("question_openers.txt")) + ")")
 
 
 @dataclass
@@ -94,8 +95,9 @@ def _opens_with(question: str, name: str, registry: BodyRegistry) -> bool:
     """Whether the question opens with the body (its subject), after a leading 那/请问 and the like."""
     body = registry.get(name)
     forms = registry.forms_of(name) + ([body.core] if len(body.core) >= 2 else [])
-    opening = re.sub(r"^(?:那么|那|请问|问下|关于|对于)", "", question)
+    opening = _OPENER.sub("", question)
     return any(opening.startswith(f) for f in forms)
+
 
 
 def task_hops(question: str) -> list[str]:

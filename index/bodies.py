@@ -14,17 +14,19 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.language import message, read_list
+
 BODIES_VERSION = "6"  # 6: no county after a digit (2024年地区), nor one whose head is a common word
 
 # Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
-SUFFIXES = ("委员会办公室", "人民政府", "委员会", "办公室", "办公厅", "政府", "部门", "中心", "局", "办", "委", "厅")
+SUFFIXES = read_list("body_suffixes.txt")
 # Administrative prefixes that open a body's name.
-PREFIXES = ("各级各", "各县区", "市直各", "市", "省", "县", "区", "各")
-ROLES = ("“一把手”", "一把手", "主要负责同志", "领导干部", "领导班子")
-# Characters that never occur inside a body's name: particles, verbs, question words.
-NOT_IN_NAME = set("的和与及或要在是对把被让向为了将从以由等着过也都就还并而之其这那哪谁啥么呢吗我本该全，。、；：！？（）《》 ")
+PREFIXES = read_list("body_prefixes.txt")
+ROLES = read_list("body_roles.txt")
+# Characters that never occur inside a body's name: particles, verbs, question words, and punctuation.
+NOT_IN_NAME = set(read_list("not_in_body_names.txt")) | set("，。、；：！？（）《》 ")
 # Administrative units that, after 各, name a collective on their own (各县区, 各乡镇).
-UNITS = ("县区", "区县", "乡镇", "镇办", "街道", "县", "区", "镇", "市")
+UNITS = read_list("collective_units.txt")
 _MAX_CORE = 6
 # Not after a digit either: "2024年地区生产总值", "3个新区" are a date and a count, not a place (年地区, 个新区).
 _PLACE_UNIT = re.compile(r"(?<![\u4e00-\u9fff0-9０-９])([\u4e00-\u9fff]{2})(县|区)(?![\u4e00-\u9fff]{0,1}[委局办])")
@@ -194,6 +196,6 @@ def load_lexicon(document_path: str | Path | None) -> dict[str, list[str]]:
     try:
         data = tomllib.loads(lexicon.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"词表文件无法读取 {lexicon}: {exc} (bad lexicon file)".replace("\n", " ")) from exc
+        raise ValueError(message("index.bodies.bad_lexicon", path=lexicon, reason=exc).replace("\n", " ")) from exc
     aliases = data.get("aliases", {})
     return {str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in aliases.items()}

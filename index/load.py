@@ -26,6 +26,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.language import message
+
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = ("", ".txt", ".md", ".text")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
@@ -47,7 +49,8 @@ class LoadError(ValueError):
         self.path = str(path)
         self.reason_zh = reason_zh
         self.reason_en = reason_en
-        super().__init__(_one_line(f"无法读取 {self.path}：{reason_zh} ({reason_en})"))
+        super().__init__(_one_line(message("index.load.error", path=self.path, reason_zh=reason_zh,
+                                           reason_en=reason_en)))
 
 
 @dataclass
@@ -61,9 +64,9 @@ class LoadedDocument:
     sha256: str
 
 
-def _one_line(message: str, limit: int = 500) -> str:
-    message = " ".join(message.split()) if ("\n" in message or "\r" in message) else message
-    return message if len(message) <= limit else message[: limit - 1] + "…"
+def _one_line(text: str, limit: int = 500) -> str:
+    text = " ".join(text.split()) if ("\n" in text or "\r" in text) else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _describe(exc: BaseException) -> str:
@@ -113,37 +116,38 @@ def _decode_text(path: Path, data: bytes) -> str:
     if text is None:
         # NUL bytes only occur in text in UTF-16/32, which carries a BOM; otherwise this is binary.
         if b"\x00" in data and not data.startswith(_UNICODE_BOMS):
-            raise LoadError(path, "文件不是文本（二进制内容）", "binary content, not text")
+            raise LoadError(path, message("index.load.binary"), "binary content, not text")
         from charset_normalizer import from_bytes
 
         try:
             best = from_bytes(data).best()
         except Exception as exc:  # defensive: the detector should not fail, but never leak a traceback
-            raise LoadError(path, "无法识别文本编码", f"encoding detection failed: {_describe(exc)}") from exc
+            raise LoadError(path, message("index.load.detection_failed"),
+                            f"encoding detection failed: {_describe(exc)}") from exc
         if best is None:
-            raise LoadError(path, "无法识别文本编码（可能是二进制文件）", "undecodable or binary content")
+            raise LoadError(path, message("index.load.undecodable"), "undecodable or binary content")
         text = str(best)
     if _looks_binary(text):
-        raise LoadError(path, "文件不是文本（大量控制字符）", "binary content, mostly control characters")
+        raise LoadError(path, message("index.load.control_characters"), "binary content, mostly control characters")
     return text
 
 
 def _file_kind(mode: int) -> tuple[str, str]:
     """What a non-regular file is, in Chinese and English, for the one-line error."""
     if stat.S_ISDIR(mode):
-        return "目录", "a directory"
+        return message("index.load.kind_directory"), "a directory"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "设备文件", "a device"
+        return message("index.load.kind_device"), "a device"
     if stat.S_ISFIFO(mode):
-        return "管道（FIFO）", "a FIFO"
+        return message("index.load.kind_fifo"), "a FIFO"
     if stat.S_ISSOCK(mode):
-        return "套接字", "a socket"
-    return "特殊文件", "a special file"
+        return message("index.load.kind_socket"), "a socket"
+    return message("index.load.kind_special"), "a special file"
 
 
 def _not_regular(path: Path, mode: int) -> LoadError:
     zh, en = _file_kind(mode)
-    return LoadError(path, f"这是{zh}，不是普通文件", f"not a regular file: {en}")
+    return LoadError(path, message("index.load.not_regular", kind=zh), f"not a regular file: {en}")
 
 
 def _read_regular(path: Path, limit: int) -> bytes:
@@ -182,10 +186,10 @@ def _pdf_text(path: Path, data: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
-        raise LoadError(path, "PDF 已加密", "encrypted PDF")
+        raise LoadError(path, message("index.load.encrypted_pdf"), "encrypted PDF")
     text = "\n".join((page.extract_text() or "") for page in reader.pages)
     if sum(1 for ch in text if not ch.isspace()) < MIN_PDF_TEXT_CHARS:
-        raise LoadError(path, "PDF 没有文字层（扫描件？）", "no text layer")
+        raise LoadError(path, message("index.load.no_text_layer"), "no text layer")
     return text
 
 
@@ -195,28 +199,30 @@ def load_document(path: str | os.PathLike) -> LoadedDocument:
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise LoadError(p, "文件不存在", "file not found") from None
+        raise LoadError(p, message("index.load.not_found"), "file not found") from None
     except OSError as exc:
-        raise LoadError(p, "无法访问文件", f"cannot access: {_describe(exc)}") from None
+        raise LoadError(p, message("index.load.no_access"), f"cannot access: {_describe(exc)}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise LoadError(p, "这是一个目录，不是文件", "is a directory")
+        raise LoadError(p, message("index.load.directory"), "is a directory")
     if not stat.S_ISREG(st.st_mode):
         raise _not_regular(p, st.st_mode)
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        kinds = ", ".join(s or "(无后缀/no suffix)" for s in SUPPORTED_SUFFIXES)
-        raise LoadError(p, f"不支持的文件类型 {suffix}，支持：{kinds}", f"unsupported file type {suffix}; supported: {kinds}")
+        kinds = ", ".join(s or message("index.load.no_suffix") for s in SUPPORTED_SUFFIXES)
+        raise LoadError(p, message("index.load.unsupported", suffix=suffix, kinds=kinds),
+                        f"unsupported file type {suffix}; supported: {kinds}")
     if st.st_size > MAX_BYTES:
         raise LoadError(
-            p, f"文件过大（{st.st_size} 字节，上限 {MAX_BYTES} 字节）",
+            p, message("index.load.too_large", size=st.st_size, limit=MAX_BYTES),
             f"file too large: {st.st_size} bytes > {MAX_BYTES}",
         )
     try:
         data = _read_regular(p, MAX_BYTES + 1)
     except OSError as exc:
-        raise LoadError(p, "无法读取文件", f"unreadable: {_describe(exc)}") from None
+        raise LoadError(p, message("index.load.unreadable"), f"unreadable: {_describe(exc)}") from None
     if len(data) > MAX_BYTES:   # it grew after the size check
-        raise LoadError(p, f"文件过大（上限 {MAX_BYTES} 字节）", f"file too large: more than {MAX_BYTES} bytes")
+        raise LoadError(p, message("index.load.grew_too_large", limit=MAX_BYTES),
+                        f"file too large: more than {MAX_BYTES} bytes")
     sha = hashlib.sha256(data).hexdigest()
 
     try:
@@ -229,10 +235,11 @@ def load_document(path: str | os.PathLike) -> LoadedDocument:
     except LoadError:
         raise
     except Exception as exc:  # corrupt zip/xml/pdf etc.: report, never a traceback
-        kind = {".docx": "Word 文件", ".pdf": "PDF 文件"}.get(suffix, "文本文件")
-        raise LoadError(p, f"{kind}已损坏或格式不正确", f"corrupt file: {_describe(exc)}") from None
+        kind = {".docx": message("index.load.kind_docx"), ".pdf": message("index.load.kind_pdf")}.get(
+            suffix, message("index.load.kind_text"))
+        raise LoadError(p, message("index.load.corrupt", kind=kind), f"corrupt file: {_describe(exc)}") from None
     if not text.strip():
-        raise LoadError(p, "文件没有文字内容（为空）", "empty document")
+        raise LoadError(p, message("index.load.empty"), "empty document")
     return LoadedDocument(id=slugify(p.stem, sha), path=str(p), name=p.name, text=text, sha256=sha)
 
 

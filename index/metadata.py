@@ -24,7 +24,8 @@ import datetime as _dt
 import re
 from dataclasses import asdict, dataclass
 
-from index.numerals import parse_int
+from index.language import read_groups, read_list
+from index.numerals import NUMERAL_CHARS, parse_int
 
 BODY_MIN_CHARS = 40
 MAX_MASTHEAD_LINES = 15
@@ -41,28 +42,20 @@ _ISSUE_PATTERNS = [
 ]
 _DATE_PATTERNS = [
     re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"),
-    re.compile(r"[" + _CN_DIGITS + r"]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日"),
+    re.compile(r"[" + _CN_DIGITS + r"]{4}\s*年\s*[" + NUMERAL_CHARS + r"]{1,3}\s*月\s*["
+               + NUMERAL_CHARS + r"]{1,3}\s*日"),
 ]
 # Generic organisation suffixes, longest first so that the alternation prefers the full name.
-_ORG_SUFFIXES = (
-    "人民政府办公室", "人民政府办公厅", "人民代表大会常务委员会", "人民政府", "办公厅", "办公室",
-    "委员会", "领导小组", "指挥部", "人民法院", "人民检察院", "政府", "局", "厅", "委", "署", "院", "部", "处", "中心",
-)
+_ORG_SUFFIXES = read_list("issuer_suffixes.txt")
 _ORG = re.compile(
     r"^(?P<org>[^\s，,。：:；;、！？“”\"（）()]{1,40}?(?:" + "|".join(_ORG_SUFFIXES) + r"))"
     r"(?=$|\s|文件|\d|[" + _CN_DIGITS + r"]{4}年)"
 )
-# Generic document-type nouns that name the document in its title.
-_DOC_TYPES = (
-    "讲话", "报告", "通知", "意见", "方案", "决定", "办法", "规定", "规划", "细则", "决议", "公告", "通告",
-    "纪要", "致辞", "发言", "批复", "条例", "要点", "计划", "总结",
-)
-_TITLE = re.compile("(?:" + "|".join(_DOC_TYPES) + r")|的(?:通报|函|请示)")
+# Generic document-type nouns that name the document in its title (and those that do only after 的).
+_DOC_TYPES, _DOC_TYPES_AFTER_DE = read_groups("title_kinds.txt")
+_TITLE = re.compile("(?:" + "|".join(_DOC_TYPES) + r")|的(?:" + "|".join(_DOC_TYPES_AFTER_DE) + ")")
 # Official posts that may precede a speaker's name (``市长张三同志``, ``县长 王五``).
-_POSTS = (
-    "书记", "副书记", "省长", "市长", "县长", "区长", "州长", "镇长", "乡长", "主任", "部长", "厅长",
-    "局长", "处长", "主席", "总理", "秘书长", "院长", "行长", "组长", "委员", "常委", "政委",
-)
+_POSTS = read_list("official_posts.txt")
 POSTS = _POSTS  # official posts, public: a question may name a speaker by post (胡玉亭省长)
 # A personal name: two to four characters, or a transcribed name in parts joined by ·（艾尔肯·吐尼亚孜）.
 _NAME = r"[" + _CJK + r"]{2,4}(?:·[" + _CJK + r"]{2,6})*"
@@ -76,8 +69,8 @@ _POST_DELIVERS = re.compile(r"(?:" + "|".join(sorted(_POSTS, key=len, reverse=Tr
 _NAME_POST = re.compile(r"(?:日|^)[\s\u3000]*([" + _CJK + r"]{2,4}?)(?:" + "|".join(sorted(_POSTS, key=len, reverse=True))
                         + r")(?:同志)?(?:作|在)")
 # Labels a reposted text opens its dateline with (来源：江西省人民政府2025年1月17日在…).
-_REPOST_LABEL = re.compile(r"^(?:来源|发布|作者|编辑)[：:]")
-_DISTRIBUTION = re.compile(r"^\s*(?:主送|抄送|抄报|分送)\s*[：:]")
+_REPOST_LABEL = re.compile(r"^(?:" + "|".join(read_list("dateline_labels.txt")) + r")[：:]")
+_DISTRIBUTION = re.compile(r"^\s*(?:" + "|".join(read_list("distribution_labels.txt")) + r")\s*[：:]")
 _NOT_A_NAME = re.compile(r"[年月日第期号]|^(?:同志|各位|大家)")
 
 

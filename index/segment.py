@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.language import template
 from index.numerals import NUMERAL
 
 SEGMENTER_VERSION = "5"
@@ -30,10 +31,11 @@ BARE_HEADING_MAX_CHARS = 40   # longer unpunctuated lines are text that lost its
 _INLINE_ITEM = re.compile(f"^{NUMERAL}是")
 _CLOSING = re.compile(r"^同志们")
 _DISTRIBUTION = re.compile(r"^(主送|抄送)：")
-TITLE_LABEL = "标题"
-OPENING_LABEL = "开头"  # before the first part heading: a speech's opening remarks, a notice's preamble
-CLOSING_LABEL = "结束语"
-DISTRIBUTION_LABEL = "主送抄送"
+# The sections outside the numbered parts, as citations name them (index/language/messages.toml).
+TITLE_LABEL = template("index.segment.title")
+OPENING_LABEL = template("index.segment.opening")  # before the first part heading: a speech's opening remarks
+CLOSING_LABEL = template("index.segment.closing")
+DISTRIBUTION_LABEL = template("index.segment.distribution")
 
 
 @dataclass

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 
 from index.embed import Embedder
+from index.language import message
 
 
 SERVER_TIMEOUT_S = 30.0   # per request to a Chroma server (ASSISTANT_CHROMA_TIMEOUT)
@@ -44,12 +45,13 @@ def store_fault(exc: BaseException, where: str = "") -> StoreUnavailable | None:
     text = " ".join(str(exc).split())[:160]
     at = f" {where}" if where else ""
     if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
-        return StoreUnavailable(f"Chroma 服务器{at}没有在限定时间内回应：{text or '超时'} (Chroma server timed out)")
+        return StoreUnavailable(message("index.store.timed_out", at=at,
+                                        reason=text or message("index.store.timeout")))
     if isinstance(exc, (httpx.TransportError, ConnectionError)):
-        return StoreUnavailable(f"与 Chroma 服务器{at}的连接中断：{text} (Chroma server connection lost)")
+        return StoreUnavailable(message("index.store.connection_lost", at=at, reason=text))
     if (isinstance(exc, OSError) and exc.errno in _NO_WRITE) or any(m in text.lower() for m in _FULL):
-        return StoreUnavailable(f"磁盘已满或无法写入，索引无法打开：{where or '数据目录'}：{text} "
-                                f"(the disk is full or not writable; free space and try again)")
+        return StoreUnavailable(message("index.store.disk_full", where=where or message("index.store.data_dir"),
+                                        reason=text))
     return None
 
 
@@ -68,7 +70,7 @@ def _within(seconds: float, call: Callable[[], Any], what: str) -> Any:
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
-        raise StoreUnavailable(f"Chroma 服务器 {what} 在 {seconds:g} 秒内没有回应 (Chroma server stalled)")
+        raise StoreUnavailable(message("index.store.stalled", what=what, seconds=seconds))
     if "error" in box:
         raise box["error"]
     return box["value"]

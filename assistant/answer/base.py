@@ -17,6 +17,7 @@ from assistant.retrieve.hits import Hit
 from assistant.understand import Analysis
 from index.enumerations import derive_enumerations
 from index.facts import Duty, Figure
+from index.language import read_list
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence
 from index.tokens import content_terms, tokenize
 
@@ -127,7 +128,7 @@ class Answerer:
         hits = []
         forms = [f for n in names for f in self.registry.forms_of(n)]
         for sent in self.sentences:
-            if any(f in sent.text for f in forms) and sent.path[0] not in ("主送抄送",) \
+            if any(f in sent.text for f in forms) and sent.path[0] not in (DISTRIBUTION_LABEL,) \
                     and document_scope.holds(sent.start):
                 hits.append(Hit(sent.id, 1.0))
         return hits
@@ -185,10 +186,11 @@ def _quote(text: str) -> str:
     return text.replace("\n", " ")
 
 
-_FRAME_BIGRAMS = re.compile(r"[是哪几个有些什么讲话提到分别]")
+# One character of a question's frame (index/language/frame_characters.txt).
+_FRAME_BIGRAMS = re.compile("[" + "".join(read_list("frame_characters.txt")) + "]")
 
 
-_BODY_WORDS = re.compile(r"[市县区省]|局|办|委|部门|政府|同志|书记|市长|单位|机构|各级")
+_BODY_WORDS = re.compile("|".join(read_list("naming_words.txt")))
 
 
 def _names_someone(text: str) -> bool:

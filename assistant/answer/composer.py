@@ -22,6 +22,7 @@ from assistant.answer.refusal import Refusals
 from assistant.answer.who import WhoAnswers
 from assistant.retrieve.hits import Evidence
 from assistant.understand import Analysis, asks_number
+from index.language import message
 
 
 class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, FigureAnswers, GeneralAnswers,
@@ -52,22 +53,26 @@ class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, 
             named = [h for h in hits[:6 if rare else 3] if _names_someone(self.sentence_by_id[h.id].text)
                      and (rare is None or rare in self.sentence_by_id[h.id].text)]
             if not named:
-                return self._refuse(f"{self.noun}没有说明由哪个部门或谁负责这件事。", hits, route="who-refusal")
+                return self._refuse(message("assistant.answer.composer.no_one_named", noun=self.noun), hits,
+                                    route="who-refusal")
             return self.general_answer(a, replace(ev, hits=named + [h for h in hits if h not in named]))
         counted = self._unlisted_count(a)
         if counted:
-            return self._refuse(f"{self.noun}只提到“{counted}”，没有列出具体是哪些。", hits, route="count-refusal")
+            return self._refuse(message("assistant.answer.composer.count_only", noun=self.noun, counted=counted), hits,
+                                route="count-refusal")
         if a.intent == "list":
             answer = self.list_answer(a, ev)
             if answer:
                 return answer
         slogan = self._unexpanded_slogan(a)
         if slogan:
-            return self._refuse(f"{self.noun}只提到“{slogan}”，没有展开说明它具体包括什么。", hits, route="slogan-refusal")
+            return self._refuse(message("assistant.answer.composer.slogan_only", noun=self.noun, slogan=slogan), hits,
+                                route="slogan-refusal")
         if a.intent == "number" or (a.number and a.actors):
             answer = self.number_answer(a, ev)
             if answer:
                 return answer
             if a.intent == "number" and asks_number(a.question):
-                return self._refuse(f"{self.noun}中没有给出这个数字或日期。", hits, route="number-refusal")
+                return self._refuse(message("assistant.answer.composer.no_number", noun=self.noun), hits,
+                                    route="number-refusal")
         return self.general_answer(a, ev)

@@ -6,14 +6,17 @@ import re
 from assistant.answer.base import Composed, _by_topic, _quote
 from assistant.cite import Citer
 from assistant.understand import Analysis
+from index.language import message, read_list
+
+# Words of a question that asks what several bodies do together (共同, together).
+_SHARED = re.compile("|".join(read_list("shared_duty_words.txt")), re.I)
 
 
 class DutyAnswers:
     """Mixed into ``Composer`` (see ``assistant.answer.base.Answerer`` for the data it reads)."""
 
     def duty_answer(self, a: Analysis) -> Composed:
-        if len(a.actors) >= 2 and re.search(r"共同|一起|都要|都得|都负责|同时|合作|联合|shared|in common|both|together",
-                                            a.question, re.I):
+        if len(a.actors) >= 2 and _SHARED.search(a.question):
             return self.shared_duty_answer(a)
         citer = self._citer()
         blocks = []
@@ -23,8 +26,9 @@ class DutyAnswers:
                 blocks.append(self._no_duties_block(name, citer))
                 continue
             actor = self.registry.get(name)
-            scope = f"{name}（含{'、'.join(actor.covers)}）" if actor.covers else name
-            lines = [f"{self.noun}对{scope}提出{len(duties)}项要求："]
+            scope = message("assistant.answer.duty.covering", name=name, covers="、".join(actor.covers)) \
+                if actor.covers else name
+            lines = [message("assistant.answer.duty.head", noun=self.noun, scope=scope, count=len(duties))]
             for topic, group in _by_topic(duties):
                 lines.append(f"\n**{topic}**")
                 for d in group:
@@ -32,7 +36,8 @@ class DutyAnswers:
                     lines.append(f"- {_quote(d.task)}[{n}]")
             shared = [n for n in self._tasked_actors() if self.registry.get(n).kind == "collective" and n != name]
             if actor.kind in ("bureau", "office", "county") and shared:
-                lines.append(f"\n（{self.noun}对“{'”“'.join(shared[:2])}”还提出了共性要求，可另行查询。）")
+                lines.append(message("assistant.answer.duty.shared_note", noun=self.noun,
+                                     bodies="”“".join(shared[:2])))
             blocks.append("\n".join(lines))
         answerable = any(self.duties_of(n) for n in a.actors) or bool(citer.citations)
         return Composed("\n\n".join(blocks), answerable, citer, route="duty", actors=list(a.actors))
@@ -43,9 +48,9 @@ class DutyAnswers:
         shared = [d for d in self.duties if all(set(d.actors) & {n, *self.registry.get(n).covers} for n in a.actors)]
         names = "、".join(a.actors)
         if not shared:
-            return Composed(f"{self.noun}没有把同一项任务同时交给{names}。可分别查询各自的任务。", True, citer,
+            return Composed(message("assistant.answer.duty.none_shared", noun=self.noun, names=names), True, citer,
                             route="duty", actors=list(a.actors))
-        lines = [f"{self.noun}同时交给{names}的任务有{len(shared)}项："]
+        lines = [message("assistant.answer.duty.shared_head", noun=self.noun, names=names, count=len(shared))]
         for d in shared:
             lines.append(f"- {_quote(d.task)}[{citer.cite(d.start, d.end, d.section)}]")
         return Composed("\n".join(lines), True, citer, route="duty", actors=list(a.actors))
@@ -54,8 +59,8 @@ class DutyAnswers:
         # An actor named only inside others' duties (市考核办): say so and show those sentences.
         mentions = [d for d in self.duties if any(f in d.task for f in self.registry.get(name).surface_forms)]
         if not mentions:
-            return f"{self.noun}没有给{name}布置具体任务。"
-        lines = [f"{self.noun}没有直接给{name}布置任务，只在以下要求中提到它："]
+            return message("assistant.answer.refusal.untasked", noun=self.noun, bodies=name)
+        lines = [message("assistant.answer.duty.only_mentioned", noun=self.noun, name=name)]
         for d in mentions:
             lines.append(f"- {_quote(d.task)}[{citer.cite(d.start, d.end, d.section)}]")
         return "\n".join(lines)

@@ -13,6 +13,7 @@ from assistant.answer.base import (
 from assistant.answer.selection import sentence_features
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis
+from index.language import message
 
 
 GENERAL_CANDIDATES = 5  # how many hits after the best one a general answer considers
@@ -35,7 +36,7 @@ class GeneralAnswers:
             body = [s for s in self.sentences if s.start > top_sent.start and s.path[:depth] == top_sent.path
                     and (s.paragraph == top_sent.paragraph or _is_heading(top_sent))][:MAX_SECTION_SENTENCES]
             sentences = sorted({s.id: s for s in sentences + body}.values(), key=lambda s: s.start)
-        lines = [f"{self._named(top_sent.start)}在“{top_sent.section}”部分谈到："]
+        lines = [message("assistant.answer.general.head", named=self._named(top_sent.start), section=top_sent.section)]
         for sent in sentences:
             lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
         return Composed("\n".join(lines), True, citer, route="general")

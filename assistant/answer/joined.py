@@ -10,6 +10,7 @@ import re
 
 from assistant.answer.base import Composed
 from assistant.cite import Citation, Citer
+from index.language import message
 
 
 def join(parts: list[tuple[str, Composed]], text: str, passages: list, locate, empty: str) -> Composed:
@@ -43,7 +44,7 @@ def which(part: Composed, described: list[str]) -> Composed:
     "《title》（issuer，date）"), first."""
     if not part.answerable or not described:
         return part
-    answer = f"出自{'、'.join(described)}。\n\n{part.answer}"
+    answer = message("assistant.answer.joined.from", documents="、".join(described), answer=part.answer)
     return Composed(answer, True, part.citer, part.related, part.route, part.actors, part.items)
 
 

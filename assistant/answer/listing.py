@@ -12,8 +12,9 @@ from assistant.answer.selection import list_features
 from assistant.retrieve.hits import Evidence
 from assistant.understand import Analysis
 from index.enumerations import Group
-from index.numerals import NUMERAL, to_chinese
-from index.segment import Sentence
+from index.language import message, read_list
+from index.numerals import NUMERAL, NUMERAL_CHARS, to_chinese
+from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Sentence
 
 
 class ListAnswers:
@@ -71,9 +72,10 @@ class ListAnswers:
         citer = self._citer()
         intro = self._list_intro(best)
         if intro is not None:
-            lines = [f"{self.noun}列出{len(best.items)}项：“{_quote(intro.text)}”[{citer.cite(intro.start, intro.end, intro.section)}]"]
+            lines = [message("assistant.answer.listing.head_intro", noun=self.noun, count=len(best.items),
+                             intro=_quote(intro.text), n=citer.cite(intro.start, intro.end, intro.section))]
         else:
-            lines = [f"{self.noun}列出{len(best.items)}项："]
+            lines = [message("assistant.answer.listing.head", noun=self.noun, count=len(best.items))]
         for k, (start, end, section) in enumerate(best.items, 1):
             lines.append(f"{k}. {_quote(self.text[start:end])}[{citer.cite(start, end, section)}]")
         return Composed("\n".join(lines), True, citer, route="list",
@@ -93,8 +95,8 @@ class ListAnswers:
         if not before:
             return None
         last = before[-1]
-        announces = re.search(r"[一二三四五六七八九十两\d][点个项条大]|[：:]$", last.text)
-        return last if announces and last.path and last.path[0] not in ("标题", "主送抄送") else None
+        announces = re.search(rf"[{NUMERAL_CHARS}两\d][点个项条大]|[：:]$", last.text)
+        return last if announces and last.path and last.path[0] not in (TITLE_LABEL, DISTRIBUTION_LABEL) else None
 
     def item_answer(self, item: tuple[int, int, str]) -> Composed:
         """One item of a list the question names (执法监管还不严 → what it consists of): heading and body."""
@@ -102,14 +104,14 @@ class ListAnswers:
         body = [s for s in self.sentences if s.paragraph == head.paragraph and s.start > head.start
                 and (s.path == head.path or len(head.path) == len(s.path))][:6]
         citer = self._citer()
-        lines = [f"{self._named(head.start)}在“{head.section}”部分谈到："]
+        lines = [message("assistant.answer.general.head", named=self._named(head.start), section=head.section)]
         for sent in [head] + body:
             lines.append(f"> {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
         return Composed("\n".join(lines), True, citer, route="item")
 
 
 # A question about the document's structure (its parts) rather than one list in it.
-_STRUCTURE = re.compile(r"几个部分|几部分|哪几部分|哪几个部分|结构|点意见|框架|outline|\bparts\b|main points", re.I)
+_STRUCTURE = re.compile("|".join(read_list("structure_question_words.txt")) + r"|\bparts\b", re.I)
 _COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
 
 

@@ -8,7 +8,8 @@ from assistant import scope as document_scope
 from assistant.answer.base import Composed, _quote
 from assistant.scope import MAX_DOCUMENTS, TOP_DOCUMENT_HITS
 from assistant.understand import Analysis
-from index.segment import DISTRIBUTION_LABEL
+from index.language import message, template
+from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL
 from index.tokens import content_terms
 
 
@@ -70,23 +71,21 @@ class MetadataAnswers:
         asked = self.asked_fields(a)
         everything = "all" in asked
         citer = self._citer()
-        labels = {"title": "标题", "speaker": "讲话人", "date": "日期", "issuer": "发文机关", "issue": "期号",
-                  "occasion": "会议"}
         blocks, given = [], set()
         documents = self._masthead_documents(hits)
         several = len(self.corpus.documents) > 1 and len(documents) > 1
         for doc in documents:
             lines = []
-            for key, label in labels.items():
+            for key, label in _LABELS.items():
                 field_ = (doc.metadata or {}).get(key)
                 if field_:
                     given.add(label)
                 # The title always leads: it names the document (and, for a speech, its meeting).
                 if field_ and (everything or key in asked or (key == "title" and asked != ["other"])):
-                    n = citer.cite(doc.start + field_["start"], doc.start + field_["end"], "标题")
+                    n = citer.cite(doc.start + field_["start"], doc.start + field_["end"], TITLE_LABEL)
                     lines.append(f"- {label}：{field_['value']}[{n}]")
             for sent in self._distribution_lines.get(doc.id, []):
-                given.add("主送/抄送")
+                given.add(_DISTRIBUTION)
                 if everything or "distribution" in asked:
                     lines.append(f"- {_quote(sent.text)}[{citer.cite(sent.start, sent.end, sent.section)}]")
             if lines:
@@ -95,9 +94,17 @@ class MetadataAnswers:
         if not blocks:
             if not given:
                 return None
-            return self._refuse(f"{self.noun}的版头没有给出这一信息；它给出的是：{'、'.join(sorted(given, key=_ORDER.index))}。",
-                                route="metadata-refusal")
-        return Composed("文档的版头信息：\n" + "\n\n".join(blocks), True, citer, route="metadata")
+            return self._refuse(message("assistant.answer.metadata.not_given", noun=self.noun,
+                                        given="、".join(sorted(given, key=_ORDER.index))), route="metadata-refusal")
+        return Composed(message("assistant.answer.metadata.head") + "\n\n".join(blocks), True, citer, route="metadata")
 
 
-_ORDER = ["标题", "讲话人", "日期", "发文机关", "期号", "会议", "主送/抄送"]
+# How answers name the masthead fields and the distribution lines, in this order.
+_LABELS = {"title": template("assistant.answer.metadata.label.title"),
+           "speaker": template("assistant.answer.metadata.label.speaker"),
+           "date": template("assistant.answer.metadata.label.date"),
+           "issuer": template("assistant.answer.metadata.label.issuer"),
+           "issue": template("assistant.answer.metadata.label.issue"),
+           "occasion": template("assistant.answer.metadata.label.occasion")}
+_DISTRIBUTION = template("assistant.answer.metadata.label.distribution")
+_ORDER = [*_LABELS.values(), _DISTRIBUTION]

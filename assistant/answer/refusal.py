@@ -11,13 +11,14 @@ from assistant.answer.base import Composed
 from assistant.places import absent_places
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import Analysis
-from index.language import read_words
-from index.numerals import parse_int
+from index.language import message, read_list, read_words
+from index.numerals import NUMERAL_CHARS, parse_int
 from index.tokens import content_terms
 
 
 # A question asking what the members of something are.
-_ASKS_MEMBERS = re.compile(r"具体|哪些|哪几|哪[一二三四五六七八九十两\d]|分别|指什么|指的是|包括|是什么|是啥|都有谁|what (are|is)")
+_ASKS_MEMBERS = re.compile("|".join(read_list("members_question_words.txt"))
+                           + rf"|哪[{NUMERAL_CHARS}两\d]|what (are|is)")
 # A number, a measure word and the noun it counts (12个硫铁矿点, 3个生态环境问题).
 _COUNTED_PHRASE = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|项|条|处|件|座|家|名|类|批|部|点)([\u4e00-\u9fff]{2,8})")
 # Text right after a counted phrase that introduces its items.
@@ -52,25 +53,29 @@ class Refusals:
         """Refuse when the document cannot answer: no content, an unknown body, an absent year, or a low
         fitted answerability score."""
         if not a.has_content:
-            return self._refuse("文档中没有与此相关的内容：问题里没有可查询的文字。")
+            return self._refuse(message("assistant.answer.refusal.no_text"))
         if a.unknown and not a.actors and not a.mentioned:
             tasked = "、".join(n for n in self._tasked_actors() if self.registry.get(n).kind in ("bureau", "office"))
-            listing = f"文档布置了任务的部门有：{tasked}。" if tasked else ""
-            return self._refuse(f"{self.noun}中没有提到{'、'.join(a.unknown)}，也没有给它布置任务。{listing}")
+            listing = message("assistant.answer.refusal.tasked_bodies", bodies=tasked) if tasked else ""
+            return self._refuse(message("assistant.answer.refusal.unknown_body", noun=self.noun,
+                                        bodies="、".join(a.unknown), listing=listing))
         absent = self._absent_places(a)
         if absent:
-            return self._refuse(f"{self.noun}中没有提到{'、'.join(absent)}。", hits)
+            return self._refuse(message("assistant.answer.refusal.not_mentioned", noun=self.noun,
+                                        what="、".join(absent)), hits)
         if a.mentioned and not a.actors and a.asks_duty and not self._best_hits_name(a.mentioned, hits[:3]):
             # No "X要…" task for the body, and the best sentences do not name it either. (When they do, the
-            # document says what is expected of it in other words — 各级政府工作人员…做到… —: they answer.)
-            return self._refuse(f"{self.noun}没有给{'、'.join(a.mentioned)}布置具体任务。", self._mentions(a.mentioned))
+            # document says what is expected of it in other words: they answer.)
+            return self._refuse(message("assistant.answer.refusal.untasked", noun=self.noun,
+                                        bodies="、".join(a.mentioned)), self._mentions(a.mentioned))
         missing_years = [y for y in a.years if y not in self.text_lower]
         if missing_years:
-            return self._refuse(f"{self.noun}中没有关于{'、'.join(missing_years)}年的内容。", hits)
+            return self._refuse(message("assistant.answer.refusal.absent_years", noun=self.noun,
+                                        years="、".join(missing_years)), hits)
         if a.actors and a.intent == "duty":
             return None
         if not hits:
-            return self._refuse(f"{self.noun}中没有提到这方面的内容。")
+            return self._refuse(message("assistant.answer.refusal.nothing", noun=self.noun))
         features = self.features(a, hits) if self.answerability is not None else None
         if features is not None and a.injection and self.answerability.instruction(features):
             return self._refuse_instruction()
@@ -78,8 +83,8 @@ class Refusals:
             if a.injection:
                 return self._refuse_instruction()
             missing = self.missing_terms(a)
-            said = f"“{'”“'.join(missing)}”" if missing else "这方面的内容"
-            return self._refuse(f"{self.noun}中没有提到{said}。", hits)
+            said = f"“{'”“'.join(missing)}”" if missing else message("assistant.answer.refusal.this_aspect")
+            return self._refuse(message("assistant.answer.refusal.not_mentioned", noun=self.noun, what=said), hits)
         return None
 
     def features(self, a: Analysis, hits: list[Hit]) -> dict[str, float]:
@@ -145,8 +150,7 @@ class Refusals:
 
     def _refuse_instruction(self) -> Composed:
         """An instruction or a request outside the documents: said plainly, with what can be asked instead."""
-        return self._refuse(f"{self.noun}中没有提到这方面的内容。我只能回答已载入的文档里的内容，不执行其他指令；"
-                            "请直接提问文档内容，例如某个部门要做什么。")
+        return self._refuse(message("assistant.answer.refusal.instruction", noun=self.noun))
 
     def _absent_places(self, a: Analysis) -> list[str]:
         """Places the question names that the documents never write (another province, in a province's report);
@@ -187,10 +191,10 @@ class Refusals:
             return None
         for m in re.finditer(r"[“\"「]([^”\"」]{2,12})[”\"」]", a.question):
             term = m.group(1)
-            if not re.search(r"[一二三四五六七八九十两\d]+[个项条点大字]", term) or f"“{term}”" not in self.text:
+            if not re.search(rf"[{NUMERAL_CHARS}两\d]+[个项条点大字]", term) or f"“{term}”" not in self.text:
                 continue
             i = self.text.index(f"“{term}”") + len(term) + 2
-            count = re.search(r"[一二三四五六七八九十两\d]+", term)
+            count = re.search(rf"[{NUMERAL_CHARS}两\d]+", term)
             # Spelled out when a colon or 即 right after it introduces the items, or its items come right
             # before it (A、B、…、E“five projects”).
             if not re.match(r"[^。；]{0,6}[：即]", self.text[i:i + 8]) and not (

@@ -10,6 +10,7 @@ from assistant.answer.selection import duty_features
 from assistant.retrieve.hits import Evidence, Query
 from assistant.understand import Analysis
 from index.facts import Duty
+from index.language import message
 
 
 class WhoAnswers:
@@ -58,7 +59,8 @@ class WhoAnswers:
         common = set.intersection(*actor_sets) if len(actor_sets) > 1 else set()
         names = [n for n in _ordered_actors(chosen) if not common or n in common]
         citer = self._citer()
-        lead = f"**{'、'.join(names)}**。" + (f"{self.noun}同时把这几项工作交给了它：" if common else f"{self.noun}原文：")
+        said = message("assistant.answer.who.shared" if common else "assistant.answer.who.quoted", noun=self.noun)
+        lead = f"**{'、'.join(names)}**。" + said
         lines = [lead]
         for d in sorted(chosen, key=lambda d: d.start):
             if common and not (common & set(d.actors)):

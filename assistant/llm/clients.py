@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from index.language import message
+
 
 class LLMConfigError(ValueError):
     """The ``ASSISTANT_LLM`` spec or its environment is not usable (one line, for the user)."""
@@ -42,7 +44,7 @@ def _positive(name: str, default: float, kind: type) -> float:
         value = 0
     if not 0 < value < float("inf"):
         shown = " ".join(raw.split())[:40]
-        raise LLMConfigError(f"{name} 必须是正数，现在是 {shown!r} ({name} must be a positive number, got {shown!r})")
+        raise LLMConfigError(message("assistant.llm.clients.not_positive", name=name, shown=shown))
     return value
 
 
@@ -51,7 +53,7 @@ def chat_model(spec: str, options: LLMOptions | None = None):
     options = options or LLMOptions.from_env()
     kind, _, model = spec.partition(":")
     if not model:
-        raise LLMConfigError(f"ASSISTANT_LLM={spec!r}: 写成 openai:MODEL、ollama:MODEL 或 gguf:/path/model.gguf")
+        raise LLMConfigError(message("assistant.llm.clients.no_model", spec=spec))
     if kind == "openai":
         from langchain_openai import ChatOpenAI
 
@@ -69,6 +71,6 @@ def chat_model(spec: str, options: LLMOptions | None = None):
         from assistant.llm.gguf import GGUFChat
 
         if not os.path.isfile(model):
-            raise LLMConfigError(f"ASSISTANT_LLM=gguf:{model}: 找不到模型文件")
+            raise LLMConfigError(message("assistant.llm.clients.no_model_file", model=model))
         return GGUFChat(model_path=model, max_tokens=options.max_tokens, timeout_s=options.timeout_s)
-    raise LLMConfigError(f"ASSISTANT_LLM={spec!r}: 未知的后端 {kind!r}（可用 openai:、ollama:、gguf:）")
+    raise LLMConfigError(message("assistant.llm.clients.unknown_backend", spec=spec, kind=kind))

@@ -23,6 +23,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from index.language import message
+
 WORKER = Path(__file__).with_name("gguf_worker.py")
 LOAD_TIMEOUT_S = 300.0
 
@@ -60,11 +62,12 @@ class _Worker:
             item = self.lines.get(timeout=timeout)
         except queue.Empty:
             self.stop()
-            raise WorkerError(f"模型进程 {timeout:.0f} 秒内没有回应") from None
+            raise WorkerError(message("assistant.llm.gguf.silent", timeout=timeout)) from None
         if item is None:
             code = self.proc.wait(timeout=5)
-            why = f"信号 {signal.Signals(-code).name}" if code < 0 else f"退出码 {code}"
-            raise WorkerError(f"模型进程意外退出（{why}）")
+            why = message("assistant.llm.gguf.signal", name=signal.Signals(-code).name) if code < 0 \
+                else message("assistant.llm.gguf.exit_code", code=code)
+            raise WorkerError(message("assistant.llm.gguf.died", why=why))
         return item
 
     def alive(self) -> bool:

@@ -20,6 +20,7 @@ from typing import Iterator
 from assistant.cite import Citer
 from assistant.llm.clients import LLMOptions, chat_model
 from assistant.llm.verify import ClaimChecker, Passage, Verdict, verify
+from index.language import message, template
 
 MAX_PASSAGES = 6
 
@@ -54,8 +55,8 @@ class Reader:
             from langchain_core.output_parsers import StrOutputParser
             from langchain_core.prompts import ChatPromptTemplate
 
-            human = ("Passages:\n{passages}\n\nQuestion: {question}\nAnswer:" if english
-                     else "原文：\n{passages}\n\n问题：{question}\n回答：")
+            # The human turn's template: LangChain fills in {passages} and {question}.
+            human = template("assistant.llm.reader.human_en" if english else "assistant.llm.reader.human_zh")
             prompt = ChatPromptTemplate.from_messages([SystemMessage(content=load_prompt(english)), ("human", human)])
             self._chains[english] = prompt | chat_model(self.spec, self.options) | StrOutputParser()
         return self._chains[english]
@@ -113,8 +114,8 @@ class Reader:
                 try:
                     kind, item = inbox.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
-                    raise TimeoutError(f"模型在 {self.options.deadline_s:g} 秒内没有答完，已停止 "
-                                       f"(the reply ran past ASSISTANT_LLM_DEADLINE)") from None
+                    raise TimeoutError(message("assistant.llm.reader.deadline",
+                                               seconds=self.options.deadline_s)) from None
                 if kind == "end":
                     break
                 if kind == "error":
@@ -127,7 +128,7 @@ class Reader:
         finally:
             stop.set()
         if not finished:
-            raise ConnectionError("模型的回复中途中断")
+            raise ConnectionError(message("assistant.llm.reader.cut_off"))
 
     @staticmethod
     def required(passages: list[Passage], composed) -> list[Passage]:
@@ -148,7 +149,7 @@ class Reader:
         # unrelated sentence), and is not shown as the answer.
         engine = passages[:len(composed.citer.citations)]
         if verdict.kept and engine and not any(p in engine for _, ps in verdict.kept for p in ps):
-            verdict.dropped += [(claim, "与问题无关（没有用到引擎找到的原文）") for claim, _ in verdict.kept]
+            verdict.dropped += [(claim, message("assistant.llm.reader.unrelated")) for claim, _ in verdict.kept]
             verdict.kept = []
             verdict.added = []
         citer = Citer(self.corpus.text, self.corpus.passages, self.corpus.locate, titles=len(self.corpus.documents) > 1)
@@ -177,9 +178,9 @@ def _masthead(corpus) -> str:
 def _info(spec: str, verdict: Verdict) -> dict:
     used = bool(verdict.kept)
     if verdict.refused and not verdict.kept:
-        reason = "模型认为原文没有回答这个问题；以下是引擎找到的原文摘录，请核对"
+        reason = message("assistant.llm.reader.refused")
     elif not verdict.kept:
-        reason = "模型的回答没有一句通过原文核对" if verdict.dropped else "模型没有给出回答"
+        reason = message("assistant.llm.reader.none_verified" if verdict.dropped else "assistant.llm.reader.no_reply")
     else:
         reason = ""
     return {"used": used, "model": spec, "reason": reason, "dropped": len(verdict.dropped),

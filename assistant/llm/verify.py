@@ -20,11 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.language import read_words
+from index.language import message, read_groups, read_list, read_words
 from index.numerals import parse_int
 from index.tokens import content_terms
 
-REFUSAL = re.compile(r"(讲话|原文|文件|材料)(中|里)?(没有|未|并未)(提到|提及|涉及|说明)|not (mentioned|covered)|"
+# A reply that says the text does not cover it (原文中没有提到, index/language/refusal_phrases.txt).
+_SOURCE, _WHERE, _NOT, _SAID = ("|".join(group) for group in read_groups("refusal_phrases.txt"))
+REFUSAL = re.compile(rf"({_SOURCE})({_WHERE})?({_NOT})({_SAID})|not (mentioned|covered)|"
                      r"does not (say|mention)|no information", re.I)
 _MARKER = re.compile(r"[\[［【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］】]")
 _END = "。！？；!?;"
@@ -41,6 +43,9 @@ _NOT_NEGATION = re.compile("|".join(w for ws in QUALIFIERS.values() for w in ws 
 MIN_CONTENT_SHARE = 0.5
 _GLOSS = re.compile(r"\s*[（(][^（）()]*[A-Za-z][^（）()]*[)）]")
 _LATIN = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){2,}")   # an English phrase of three words or more
+# What a clause may open with before its subject: marks, connectives (clause_connectives.txt), 在…方面.
+_CONNECTIVES = re.compile(r"^(?:[-•*\s]|" + "|".join(read_list("clause_connectives.txt"))
+                          + r"|在[^，。]{1,20}方面[，,]?)+")
 _RESPECTIVELY = re.compile(r"((?:[^，。；、]{1,12}、)+[^，。；、]{1,16}?)分别[^，。；\d]{0,8}((?:\d+(?:\.\d+)?%?、)+\d+(?:\.\d+)?%?)")
 
 
@@ -122,7 +127,7 @@ class ClaimChecker:
     def subjects(self, clause: str) -> list[str]:
         """The bodies a clause opens with (its subject: 市城管局、市交通局要… → both), after connectives and a
         leading 在…方面; a body later in the clause is an object (…协调市考核办), not its subject."""
-        text = re.sub(r"^(?:[-•*\s]|同时|并且|并|另外|此外|其中|一方面|另一方面|在[^，。]{1,20}方面[，,]?)+", "", clause)
+        text = _CONNECTIVES.sub("", clause)
         m = re.match(rf"(?:{self._forms})(?:[、和与及](?:{self._forms}))*", text)
         return self.registry.find(m.group(0)) if m else []
 
@@ -143,7 +148,8 @@ class ClaimChecker:
                     owners |= {c for n in owners for c in self.registry.get(n).covers}
                     wrong = subjects - owners
                     if wrong:
-                        return f"原文这句说的是“{'、'.join(sorted(owners))}”，不是“{'、'.join(sorted(wrong))}”"
+                        return message("assistant.llm.verify.other_subject", owners="、".join(sorted(owners)),
+                                       wrong="、".join(sorted(wrong)))
                     break
         return None
 
@@ -166,7 +172,8 @@ class ClaimChecker:
             owners = set(best.actors) | {c for a in best.actors for c in self.registry.get(a).covers}
             wrong = named - owners
             if wrong:
-                return f"这项任务在原文中属于“{'、'.join(best.actors)}”，不是“{'、'.join(sorted(wrong))}”"
+                return message("assistant.llm.verify.other_owner", owners="、".join(best.actors),
+                               wrong="、".join(sorted(wrong)))
         return None
 
     @staticmethod
@@ -185,7 +192,8 @@ class ClaimChecker:
                     continue
                 after = re.search(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?%?", claim[min(at):])
                 if after and after.group(0) in values and after.group(0) != values[i]:
-                    return f"原文中“{parts[i]}”对应的是 {values[i]}，不是 {after.group(0)}"
+                    return message("assistant.llm.verify.other_value", item=parts[i], value=values[i],
+                                   claimed=after.group(0))
         return None
 
     def _facts(self, claim: str, quote: str) -> str | None:
@@ -193,39 +201,39 @@ class ClaimChecker:
         for value, unit, s, e in _numbers(claim):
             same = [(qs, qe) for v, u, qs, qe in quote_numbers if v == value and u == unit]
             if not same:
-                return f"数字“{claim[s:e]}”不在引文中"
+                return message("assistant.llm.verify.number_not_quoted", number=claim[s:e])
             if not any(_qualifiers(claim, s, e) == _qualifiers(quote, qs, qe) for qs, qe in same):
-                return f"数字“{claim[s:e]}”的限定词与引文不同"
+                return message("assistant.llm.verify.other_qualifier", number=claim[s:e])
             # "18个国控" where the quote says "12个国控、18个省控": the word belongs to another number.
             noun = re.match(r"[\u4e00-\u9fff]{2}", claim[e:])
             if noun and not any(quote[qe:qe + 2] == noun.group(0) for qs, qe in same) \
                     and any(quote[qe:qe + 2] == noun.group(0) for _, _, _, qe in quote_numbers):
-                return f"原文中“{noun.group(0)}”前面的数字不是“{claim[s:e]}”"
+                return message("assistant.llm.verify.other_number", noun=noun.group(0), number=claim[s:e])
         quote_arabic = set(_ARABIC.findall(quote))
         for number in _ARABIC.findall(claim):
             if number not in quote_arabic:
-                return f"数字“{number}”不在引文中"
+                return message("assistant.llm.verify.number_not_quoted", number=number)
         named, cited = set(self.registry.find(claim)), set(self.registry.find(quote))
         if named - cited:
-            return f"“{'、'.join(sorted(named - cited))}”不在引文中"
+            return message("assistant.llm.verify.not_quoted", words="、".join(sorted(named - cited)))
         unknown = [u for u in self.registry.unknown(claim) if u not in quote]
         if unknown:
-            return f"文件没有提到“{'、'.join(unknown)}”"
+            return message("assistant.llm.verify.unknown_body", bodies="、".join(unknown))
         for date in _DATE.findall(claim):
             if date not in quote:
-                return f"日期“{date}”不在引文中"
+                return message("assistant.llm.verify.date_not_quoted", date=date)
         plain = _NOT_NEGATION.sub("", claim)
         quote_plain = _NOT_NEGATION.sub("", quote)
         for neg in _NEGATION.findall(plain):
             if neg not in quote_plain:
-                return f"否定“{neg}”不在引文中"
+                return message("assistant.llm.verify.negation_not_quoted", negation=neg)
         # A reader quotes: every content word of a claim is in its passages ("大部分", "之一", "初步", "年初"
         # added to a true sentence change what it says).
         lowered = quote.lower()
         missing = [t for t in content_terms(claim)
                    if t not in lowered and t not in self.context and not self.registry.find(t)]
         if missing:
-            return f"“{'、'.join(missing[:3])}”不在引文中"
+            return message("assistant.llm.verify.not_quoted", words="、".join(missing[:3]))
         return None
 
 
@@ -242,13 +250,14 @@ def verify(reply: str, passages: list[Passage], checker: ClaimChecker, required:
             cited = next(([p] for p in passages if _GLOSS.sub("", claim).strip() and
                           checker.problem(_GLOSS.sub("", claim).strip(), [p]) is None), [])
         if not cited:
-            verdict.dropped.append((claim, "没有引用" if not numbers else "引用编号不存在"))
+            verdict.dropped.append((claim, message("assistant.llm.verify.no_citation" if not numbers
+                                                   else "assistant.llm.verify.unknown_citation")))
             continue
         # An English gloss in brackets after the quoted Chinese is the reader's courtesy, not a claim; a
         # sentence with no Chinese wording left cannot be checked word by word, so it is not kept.
         claim = _GLOSS.sub("", claim).strip() or claim
         if not re.search(r"[\u4e00-\u9fff]{2}", claim) or _LATIN.search(claim):
-            verdict.dropped.append((claim, "英文表述无法与原文逐字核对"))
+            verdict.dropped.append((claim, message("assistant.llm.verify.english")))
             continue
         why = checker.problem(claim, cited)
         if why:

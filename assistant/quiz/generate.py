@@ -22,9 +22,10 @@ from bisect import bisect_right
 from rapidfuzz import fuzz
 
 from assistant.quiz.actors import ActorNames
-from assistant.quiz.grade import FALSE_WORDS, TRUE_WORDS
+from assistant.quiz.grade import FALSE, FALSE_WORDS, TRUE, TRUE_WORDS
 from assistant.quiz.question import KINDS, LETTERS, Question
 from index.enumerations import derive_enumerations
+from index.language import message
 from index.numerals import NUMERAL, to_chinese
 from index.segment import ITEM_MARKER
 
@@ -158,25 +159,27 @@ class _Generator:
             accepted = [value, value + unit, to_chinese(value), to_chinese(value) + unit]
             self.questions.append(Question(
                 id=f"cloze-{f['id']}", kind="cloze", level=KINDS["cloze"],
-                prompt=f"填空：{pre}___{post}{where}", answer=value, accepted=list(dict.fromkeys(accepted)),
-                citation=citation, topic=topic, answer_type="number", fact=f["id"], unit=unit,
-                explain=f"原文：“{f['text']}”"))
+                prompt=message("assistant.quiz.generate.cloze", pre=pre, post=post, where=where), answer=value,
+                accepted=list(dict.fromkeys(accepted)), citation=citation, topic=topic, answer_type="number",
+                fact=f["id"], unit=unit, explain=message("assistant.quiz.generate.original", text=f["text"])))
             statement = f"{pre}{value}{post}"
             fact_item = {"answer": f["text"], "accepted": [f["text"]], "citation": self.src.cite(f["start"], f["end"])}
             self.questions.append(Question(
                 id=f"tf-{f['id']}-true", kind="true_false", level=KINDS["true_false"],
-                prompt=f"判断对错：{self.noun}中说“{statement}”。", answer="对", accepted=TRUE_WORDS[:6],
-                citation=citation, topic=topic, options=["对", "错"], answer_type="bool", fact=f["id"],
-                items=[dict(fact_item)], explain=f"原文就是“{f['text']}”。"))
+                prompt=message("assistant.quiz.generate.said", noun=self.noun, statement=statement), answer=TRUE,
+                accepted=TRUE_WORDS[:6], citation=citation, topic=topic, options=[TRUE, FALSE], answer_type="bool",
+                fact=f["id"], items=[dict(fact_item)],
+                explain=message("assistant.quiz.generate.said_so", text=f["text"])))
             others = {m.group(0) for m in re.finditer(r"\d+(?:\.\d+)?", s_text)}
             wrong = _altered_number(value, unit, others, _rng_for(f"tf-{f['id']}-false"))
             if wrong is None:
                 continue
             self.questions.append(Question(
                 id=f"tf-{f['id']}-false", kind="true_false", level=KINDS["true_false"],
-                prompt=f"判断对错：{self.noun}中说“{pre}{wrong}{post}”。", answer="错", accepted=FALSE_WORDS[:6],
-                citation=citation, topic=topic, options=["对", "错"], answer_type="bool", fact=f["id"],
-                items=[dict(fact_item)], explain=f"原文是“{f['text']}”，不是“{wrong}{unit}”。"))
+                prompt=message("assistant.quiz.generate.said", noun=self.noun, statement=f"{pre}{wrong}{post}"),
+                answer=FALSE, accepted=FALSE_WORDS[:6], citation=citation, topic=topic, options=[TRUE, FALSE],
+                answer_type="bool", fact=f["id"], items=[dict(fact_item)],
+                explain=message("assistant.quiz.generate.said_otherwise", text=f["text"], wrong=f"{wrong}{unit}")))
 
     # ---- duties → who / task / reverse / true-false -----------------------------------------------------
     def _duty_info(self) -> list[dict]:
@@ -292,19 +295,22 @@ class _Generator:
             if len(options) >= 2:
                 options = options + [joined]
                 rng.shuffle(options)
-                who = "哪几方（多个主体）" if many else "谁"
+                who = message("assistant.quiz.generate.who_many" if many else "assistant.quiz.generate.who_one")
                 self.questions.append(Question(
                     id=f"who-{did}", kind="who", level=KINDS["who"],
-                    prompt=f"{lead}{self.noun}要求{who}{info['short']}？{where}", answer=joined,
+                    prompt=message("assistant.quiz.generate.who", lead=lead, noun=self.noun, who=who,
+                                   task=info["short"], where=where), answer=joined,
                     accepted=[LETTERS[options.index(joined)], joined] + ([] if many else accepted_names),
                     citation=info["citation"], topic=info["topic"], options=options, answer_type="choice",
                     items=[dict(it) for it in items], fact=did))
 
             # reverse: name the department(s)
-            who = f"哪{_cn(len(actors))}个单位（或群体）" if many else "哪个单位（或群体）"
+            who = message("assistant.quiz.generate.which_bodies", count=_cn(len(actors))) if many \
+                else message("assistant.quiz.generate.which_body")
             self.questions.append(Question(
                 id=f"reverse-{did}", kind="reverse", level=KINDS["reverse"],
-                prompt=f"{lead}{self.noun}要求{who}{info['short']}？请写出名称（简称也可）。{where}", answer=joined,
+                prompt=message("assistant.quiz.generate.reverse", lead=lead, noun=self.noun, who=who,
+                               task=info["short"], where=where), answer=joined,
                 accepted=[joined] + accepted_names, citation=info["citation"], topic=info["topic"],
                 answer_type="actors", items=items, fact=did))
 
@@ -329,9 +335,10 @@ class _Generator:
                 opts.append(info["short"])
                 rng.shuffle(opts)
                 context = (joined, lead, where)
-                prompt = f"{lead}{self.noun}对{joined}提出的要求是下面哪一项？{where}"
+                prompt = message("assistant.quiz.generate.task", lead=lead, noun=self.noun, bodies=joined, where=where)
                 if context in asked_task:  # a second duty in the same place: name the one already asked
-                    prompt = f"{lead}除了“{_clip(asked_task[context], 20)}”，{self.noun}还要求{joined}做什么？{where}"
+                    prompt = message("assistant.quiz.generate.task_besides", lead=lead,
+                                     asked=_clip(asked_task[context], 20), noun=self.noun, bodies=joined, where=where)
                 asked_task.setdefault(context, info["short"])
                 self.questions.append(Question(
                     id=f"task-{did}", kind="task", level=KINDS["task"],
@@ -343,10 +350,11 @@ class _Generator:
             sep = "：" if info["rest"].startswith(("对", "针对")) else ""
             self.questions.append(Question(
                 id=f"tf-{did}-true", kind="true_false", level=KINDS["true_false"],
-                prompt=f"判断对错：{lead}{self.noun}要求{joined}{sep}{info['long']}。", answer="对",
-                accepted=TRUE_WORDS[:6], citation=info["citation"], topic=info["topic"], options=["对", "错"],
+                prompt=message("assistant.quiz.generate.required", lead=lead, noun=self.noun, bodies=joined, sep=sep,
+                               task=info["long"]), answer=TRUE,
+                accepted=TRUE_WORDS[:6], citation=info["citation"], topic=info["topic"], options=[TRUE, FALSE],
                 answer_type="bool", fact=did, items=[dict(it) for it in items],
-                explain=f"{self.noun}确实要求{joined}这样做。"))
+                explain=message("assistant.quiz.generate.required_so", noun=self.noun, bodies=joined)))
             rng = _rng_for(f"tf-{did}-swap")
             order = list(range(len(actors)))
             rng.shuffle(order)
@@ -357,10 +365,12 @@ class _Generator:
                 wrong[i] = swap[0]
                 self.questions.append(Question(
                     id=f"tf-{did}-swap", kind="true_false", level=KINDS["true_false"],
-                    prompt=f"判断对错：{lead}{self.noun}要求{'、'.join(wrong)}{sep}{info['long']}。", answer="错",
+                    prompt=message("assistant.quiz.generate.required", lead=lead, noun=self.noun,
+                                   bodies="、".join(wrong), sep=sep, task=info["long"]), answer=FALSE,
                     accepted=FALSE_WORDS[:6], citation=info["citation"], topic=info["topic"],
-                    options=["对", "错"], answer_type="bool", fact=did, items=[dict(it) for it in items],
-                    explain=f"{self.noun}点名的是{actors[i]}，不是{swap[0]}。"))
+                    options=[TRUE, FALSE], answer_type="bool", fact=did, items=[dict(it) for it in items],
+                    explain=message("assistant.quiz.generate.named_other", noun=self.noun, named=actors[i],
+                                    swapped=swap[0])))
 
     # ---- free recall ---------------------------------------------------------------------------------
     def _recall_questions(self) -> None:
@@ -372,9 +382,9 @@ class _Generator:
                      for i in mine]
             n = len(items)
             if n == 1:
-                prompt = f"{self.noun}要求{actor}做什么？请写出要点。"
+                prompt = message("assistant.quiz.generate.recall_one", noun=self.noun, body=actor)
             else:
-                prompt = f"{self.noun}点名要求{actor}做的有{_cn(n)}项，分别是什么？请逐项写出要点（用“；”分隔）。"
+                prompt = message("assistant.quiz.generate.recall_many", noun=self.noun, body=actor, count=_cn(n))
             self.questions.append(Question(
                 id=f"recall-actor-{_slug(actor)}", kind="recall", level=KINDS["recall"], prompt=prompt,
                 answer="；".join(it["answer"] for it in items), accepted=[it["answer"] for it in items],
@@ -390,7 +400,8 @@ class _Generator:
             core = re.sub(r"^在|方面$", "", topic)
             self.questions.append(Question(
                 id=f"recall-topic-{_slug(core)}", kind="recall", level=KINDS["recall"],
-                prompt=f"{topic}，{self.noun}点名了哪{_cn(len(names))}个单位（或群体）？请全部写出。",
+                prompt=message("assistant.quiz.generate.recall_topic", topic=topic, noun=self.noun,
+                               count=_cn(len(names))),
                 answer="、".join(names), accepted=["、".join(names)],
                 citation=_span_citation(self.src, [i["citation"] for i in mine]), topic=core,
                 answer_type="actors", items=items, fact=topic, covers=[i["duty"]["id"] for i in mine]))
@@ -423,9 +434,10 @@ class _Generator:
                 rng.shuffle(opts)
                 self.questions.append(Question(
                     id=f"structure-{gid}-{k + 1}", kind="structure", level=KINDS["structure"],
-                    prompt=f"{desc}，第{_ordinal(k + 1)}项是哪一项？", answer=it["answer"],
-                    accepted=[LETTERS[opts.index(it["answer"])], it["answer"]], citation=it["citation"],
-                    topic=f"{self.noun}结构", options=opts, answer_type="choice", fact=gid))
+                    prompt=message("assistant.quiz.generate.item", list=desc, ordinal=_ordinal(k + 1)),
+                    answer=it["answer"], accepted=[LETTERS[opts.index(it["answer"])], it["answer"]],
+                    citation=it["citation"], topic=message("assistant.quiz.generate.structure", noun=self.noun),
+                    options=opts, answer_type="choice", fact=gid))
             # which part an item belongs to (options in speech order, so 第三部分 / 三 / 3 / C agree)
             if g.label == "parts" or not parts:
                 continue
@@ -439,11 +451,14 @@ class _Generator:
                 answer = part_titles[idx]
                 self.questions.append(Question(
                     id=f"structure-{gid}-{k + 1}-part", kind="structure", level=KINDS["structure"],
-                    prompt=f"“{it['answer']}”出自{self.noun}的哪一部分？", answer=answer,
-                    accepted=[LETTERS[idx], answer, f"第{_ordinal(idx + 1)}部分", _ordinal(idx + 1), str(idx + 1)],
-                    citation=self.src.cite(ps, pe), topic=f"{self.noun}结构", options=list(part_titles),
-                    answer_type="choice", items=[dict(it)], fact=gid,
-                    explain=f"“{it['answer']}”在“{it['citation']['section']}”下。"))
+                    prompt=message("assistant.quiz.generate.which_part", item=it["answer"], noun=self.noun),
+                    answer=answer,
+                    accepted=[LETTERS[idx], answer, message("assistant.quiz.generate.part", ordinal=_ordinal(idx + 1)),
+                              _ordinal(idx + 1), str(idx + 1)],
+                    citation=self.src.cite(ps, pe), topic=message("assistant.quiz.generate.structure", noun=self.noun),
+                    options=list(part_titles), answer_type="choice", items=[dict(it)], fact=gid,
+                    explain=message("assistant.quiz.generate.under", item=it["answer"],
+                                    section=it["citation"]["section"])))
 
     def _group_info(self, g, part_titles: list[str]):
         """(id, description, list question, items, lead citation, topic) for one enumeration."""
@@ -466,28 +481,29 @@ class _Generator:
             before = src.doc.paragraphs[heading.index - 1].sentences[-1]
             lead = _strip_end(before.text)
             gid = "parts"
-            desc = f"{self.noun}（“{lead}”）的{_cn(n)}个部分"
-            ask = f"{self.noun}（“{lead}”）分为哪{_cn(n)}个部分？请写出各部分的主题。"
+            desc = message("assistant.quiz.generate.parts", noun=self.noun, lead=lead, count=_cn(n))
+            ask = message("assistant.quiz.generate.parts_ask", noun=self.noun, lead=lead, count=_cn(n))
             lead_cite = src.cite(before.start, before.end)
-            topic = f"{self.noun}结构"
+            topic = message("assistant.quiz.generate.structure", noun=self.noun)
         elif g.start < g.items[0][0] and g.label != "inline":  # an introducing paragraph ("…强调四个方面工作：")
             intro = next(p for p in src.doc.paragraphs if p.start == g.start)
             last = intro.sentences[-1]
             phrase = re.sub(r"^我", "", _strip_end(last.text))
-            phrase = re.sub(r"([一二三四五六七八九十]+个)", r"的\1", phrase, count=1)
+            phrase = re.sub(f"({NUMERAL}个)", r"的\1", phrase, count=1)
             date = re.match(r"^(\d{4}年)", intro.text)
             desc = f"{date.group(1) if date else ''}{phrase}"
             gid = f"intro-{g.start}"
-            ask = f"{desc}是什么？请逐项写出。"
+            ask = message("assistant.quiz.generate.list_ask", list=desc)
             lead_cite = src.cite(intro.start, intro.end)
             topic = _topic_label(first.path[:1])
         elif g.label == "inline":
             para = next(p for p in src.doc.paragraphs if p.start == g.start)
             core = _topic_label(para.path)
             common = _common_bigram([it["answer"] for it in items])
-            desc = (f"{self.noun}在“{core}”中指出的{_cn(n)}个“{common}”" if common
-                    else f"{self.noun}在“{core}”中列出的{_cn(n)}点")
-            ask = f"{desc}是哪{_cn(n)}个？请逐项写出。"
+            desc = (message("assistant.quiz.generate.inline_common", noun=self.noun, core=core, count=_cn(n),
+                            common=common) if common
+                    else message("assistant.quiz.generate.inline", noun=self.noun, core=core, count=_cn(n)))
+            ask = message("assistant.quiz.generate.inline_ask", list=desc, count=_cn(n))
             gid = f"inline-{g.start}"
             lead_cite = src.cite(para.start, para.end) if para.end - para.start <= 600 else \
                 src.cite(para.sentences[0].start, para.sentences[0].end)
@@ -496,8 +512,10 @@ class _Generator:
             parent = first.path[1] if len(first.path) > 1 else first.path[0]
             head = next(p for p in src.doc.paragraphs if p.kind == "body" and p.text.startswith(parent))
             theme = re.search(r"(?:全市)?([\u4e00-\u9fff]{2,6}?防治)工作", head.text)
-            desc = (f"{theme.group(1)}的{_cn(n)}个方面" if theme else f"“{parent}”一节部署的{_cn(n)}个方面")
-            ask = f"“{parent}”一节中，{self.noun}分{_cn(n)}个方面部署了{theme.group(1) if theme else '工作'}，是哪{_cn(n)}个方面？"
+            desc = (message("assistant.quiz.generate.topics_theme", theme=theme.group(1), count=_cn(n)) if theme
+                    else message("assistant.quiz.generate.topics", section=parent, count=_cn(n)))
+            ask = message("assistant.quiz.generate.topics_ask", section=parent, noun=self.noun, count=_cn(n),
+                          theme=theme.group(1) if theme else message("assistant.quiz.generate.work"))
             gid = f"topics-{g.start}"
             lead_cite = src.cite(head.sentences[0].start, head.sentences[0].end)
             topic = _topic_label(first.path[:2])
@@ -505,10 +523,11 @@ class _Generator:
             part = first.path[0]
             k = part_titles.index(_strip_end(part)) + 1 if _strip_end(part) in part_titles else 0
             core = _topic_label([part])
-            markers = "、".join(re.match(r"^(第[一二三四五六七八九十]+|[一二三四五六七八九十]+[是要])",
+            markers = "、".join(re.match(f"^(第{NUMERAL}|{NUMERAL}[是要])",
                                          text[s:e]).group(1) for s, e, _ in g.items)
-            desc = f"{self.noun}第{_ordinal(k)}部分（{core}）中的{_cn(n)}点要求（{markers}）"
-            ask = f"{desc}是什么？请逐项写出。"
+            desc = message("assistant.quiz.generate.sections", noun=self.noun, ordinal=_ordinal(k), core=core,
+                           count=_cn(n), markers=markers)
+            ask = message("assistant.quiz.generate.list_ask", list=desc)
             gid = f"sections-{g.start}"
             head = next(p for p in src.doc.paragraphs if p.kind == "heading" and p.text == part)
             lead_cite = src.cite(head.start, head.end)

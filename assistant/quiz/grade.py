@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 
 from assistant.quiz.actors import ActorNames
 from assistant.quiz.question import LETTERS, PASS_MARK, Question
+from index.language import message, read_groups, read_list
 from index.numerals import NUMERAL_CHARS, numbers_equal, parse_numbers
 
 
@@ -25,9 +26,14 @@ class Grade:
         return asdict(self)
 
 
-TRUE_WORDS = ["对", "是", "正确", "true", "T", "√", "✓", "✔", "真", "yes", "y", "right", "1"]
-FALSE_WORDS = ["错", "否", "错误", "false", "F", "×", "✗", "✘", "x", "假", "no", "n", "wrong", "不对", "不是",
-                "不正确", "0"]
+# Answers to a true/false question (index/language/quiz_true_words.txt, quiz_false_words.txt): whole answers,
+# the first of them the option shown (TRUE, FALSE), and words that say it inside a longer answer.
+_TRUE_WORDS, _TRUE_CUES = read_groups("quiz_true_words.txt")
+_FALSE_WORDS, _FALSE_CUES = read_groups("quiz_false_words.txt")
+TRUE_WORDS, FALSE_WORDS = list(_TRUE_WORDS), list(_FALSE_WORDS)
+TRUE, FALSE = TRUE_WORDS[0], FALSE_WORDS[0]
+_TRUE_CUE = re.compile("|".join(_TRUE_CUES))
+_FALSE_CUE = re.compile("|".join(_FALSE_CUES))
 _TRUE_SET = {w.lower() for w in TRUE_WORDS}
 _FALSE_SET = {w.lower() for w in FALSE_WORDS}
 _PUNCT = " \t\r\n。.！!？?，,；;：:、“”\"'‘’（）()【】[]"
@@ -41,9 +47,9 @@ def parse_bool(response: str) -> bool | None:
         return False
     if r in _TRUE_SET:
         return True
-    if re.search(r"不对|不是|不正确|错|否|×|✗|false|wrong", r):
+    if _FALSE_CUE.search(r):
         return False
-    if re.search(r"对|正确|是|√|✓|true|right", r):
+    if _TRUE_CUE.search(r):
         return True
     return None
 
@@ -85,8 +91,7 @@ def parse_choice(q: Question, response: str, names: ActorNames | None = None) ->
     return None
 
 
-_GENERIC = ("严格落实", "切实", "认真", "进一步", "全面", "积极", "坚决", "加强", "加大", "力度", "工作", "开展",
-            "做好", "抓好", "推进", "严格", "督促企业", "要求", "讲话")
+_GENERIC = read_list("quiz_generic_words.txt")
 
 
 def _content(text: str) -> str:
@@ -187,34 +192,34 @@ def grade(q: Question, response: str | None, names: ActorNames | None = None) ->
     response = "" if response is None else str(response)
     note, details = "", []
     if not response.strip():
-        score, note = 0.0, "（未作答）"
+        score, note = 0.0, message("assistant.quiz.grade.no_answer")
     elif q.answer_type == "bool":
         b = parse_bool(response)
         if b is None:
-            score, note = 0.0, "（请回答 对/错）"
+            score, note = 0.0, message("assistant.quiz.grade.say_true_or_false")
         else:
-            score = 1.0 if b == (q.answer == "对") else 0.0
+            score = 1.0 if b == (q.answer == TRUE) else 0.0
     elif q.answer_type == "choice":
         i = parse_choice(q, response, names)
         if i is None:
-            score, note = 0.0, "（没有认出选了哪一项）"
+            score, note = 0.0, message("assistant.quiz.grade.no_choice")
         else:
             score = 1.0 if q.options[i] == q.answer else 0.0
             if not score:
-                note = f"（你选了 {LETTERS[i]}. {q.options[i]}）"
+                note = message("assistant.quiz.grade.you_chose", letter=LETTERS[i], option=q.options[i])
     elif q.answer_type == "number":
         nums = parse_numbers(response)
         if not nums:
-            score, note = 0.0, "（没有读到数字）"
+            score, note = 0.0, message("assistant.quiz.grade.no_number")
         else:
             target = float(q.answer)
             score = 1.0 if all(numbers_equal(x, target) for x in nums) else 0.0
     elif q.answer_type == "actors":
         score, details, extra = _grade_actors(q, response, names)
         if extra:
-            note = f"（讲话此处没有点名：{'、'.join(extra)}）"
+            note = message("assistant.quiz.grade.not_named_here", names="、".join(extra))
         elif not names.named_in(response):
-            note = "（没有认出单位名称）"
+            note = message("assistant.quiz.grade.no_body")
     elif q.answer_type == "list":
         score, details = _grade_list(q, response)
     else:
@@ -227,19 +232,21 @@ def grade(q: Question, response: str | None, names: ActorNames | None = None) ->
 
 def _feedback(q: Question, correct: bool, score: float, note: str, details: list[dict]) -> str:
     if correct:
-        head = "✓ 回答正确"
+        head = message("assistant.quiz.grade.correct")
     elif score > 0:
-        head = f"◐ 部分正确（得分 {score:.0%}）"
+        head = message("assistant.quiz.grade.partly", score=score)
     else:
-        head = "✗ 回答错误"
+        head = message("assistant.quiz.grade.wrong")
     lines = [head + (note if note and not correct else "")]
-    lines.append(f"正确答案：{q.expected}")
+    lines.append(message("assistant.quiz.grade.expected", expected=q.expected))
     if details and len(details) > 1:
-        lines.append("逐项：" + "；".join(("✓" if d["matched"] else "✗") + d["answer"] for d in details))
+        lines.append(message("assistant.quiz.grade.by_item") + "；".join(("✓" if d["matched"] else "✗") + d["answer"]
+                                                                     for d in details))
     if q.explain:
         lines.append(q.explain)
     for c in citations_of(q):
-        lines.append(f"出处［{c['section']}］（{c['start']}–{c['end']}）：「{c['quote']}」")
+        lines.append(message("assistant.quiz.grade.source", section=c["section"], start=c["start"], end=c["end"],
+                             quote=c["quote"]))
     return "\n".join(lines)
 
 

@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.language import message
+
 if TYPE_CHECKING:
     from assistant.quiz.grade import Grade
     from assistant.quiz.question import Question
@@ -192,15 +194,17 @@ class Progress:
     def summary_text(self) -> str:
         s = self.summary()
         if not s["attempts"]:
-            return "还没有答题记录。"
-        lines = [f"累计 {s['sessions']} 次自测，{s['attempts']} 道题，平均得分 {s['average']:.0%}。"]
+            return message("assistant.quiz.progress.none")
+        lines = [message("assistant.quiz.progress.total", sessions=s["sessions"], attempts=s["attempts"],
+                         average=s["average"])]
         if s["recent"]:
             trend = " → ".join(f"{r['percent']:.0%}" for r in s["recent"])
-            lines.append(f"最近几次得分：{trend}")
+            lines.append(message("assistant.quiz.progress.recent", trend=trend))
         weak = [w for w in s["weakest"] if w["score"] < 1]
         if weak:
-            lines.append("最薄弱的主题：" + "；".join(f"{w['topic']}（{w['score']:.0%}，{w['attempts']}题）"
-                                               for w in weak))
+            lines.append(message("assistant.quiz.progress.weakest") + "；".join(
+                message("assistant.quiz.progress.topic", topic=w["topic"], score=w["score"], attempts=w["attempts"])
+                for w in weak))
         return "\n".join(lines)
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from index.language import read_groups, template
+
 # kind → level
 KINDS: dict[str, int] = {
     "true_false": 1, "who": 1, "task": 1, "structure": 1,
@@ -10,17 +12,19 @@ KINDS: dict[str, int] = {
     "list": 3, "recall": 3,
 }
 KIND_LABELS: dict[str, str] = {
-    "true_false": "判断题", "who": "选择题·谁来做", "task": "选择题·做什么", "structure": "选择题·讲话结构",
-    "cloze": "填空题·数字", "reverse": "填空题·哪个单位", "list": "列举题", "recall": "回忆题",
+    "true_false": template("assistant.quiz.question.kind.true_false"),
+    "who": template("assistant.quiz.question.kind.who"),
+    "task": template("assistant.quiz.question.kind.task"),
+    "structure": template("assistant.quiz.question.kind.structure"),
+    "cloze": template("assistant.quiz.question.kind.cloze"),
+    "reverse": template("assistant.quiz.question.kind.reverse"),
+    "list": template("assistant.quiz.question.kind.list"),
+    "recall": template("assistant.quiz.question.kind.recall"),
 }
-LEVEL_LABELS = {1: "易", 2: "中", 3: "难"}
-KIND_ALIASES: dict[str, tuple[str, ...]] = {
-    "tf": ("true_false",), "truefalse": ("true_false",), "判断": ("true_false",),
-    "mc": ("who", "task", "structure"), "choice": ("who", "task", "structure"), "选择": ("who", "task", "structure"),
-    "number": ("cloze",), "figure": ("cloze",), "填空": ("cloze", "reverse"),
-    "department": ("reverse",), "actor": ("who", "reverse"),
-    "enumeration": ("list",), "列举": ("list",), "free": ("recall",), "回忆": ("recall",),
-}
+LEVEL_LABELS = {1: template("assistant.quiz.question.level.easy"), 2: template("assistant.quiz.question.level.medium"),
+                3: template("assistant.quiz.question.level.hard")}
+# The names a user may give for kinds of question (index/language/quiz_kinds.txt): name → kinds.
+KIND_ALIASES: dict[str, tuple[str, ...]] = {group[0]: group[1:] for group in read_groups("quiz_kinds.txt")}
 PASS_MARK = 0.999  # a response is "correct" when it scores full marks
 
 LETTERS = "ABCDEFGH"
