@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from index.bodies import Body
-from index.language import read_words
+from index.language import read_groups, read_words
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Document, Sentence
 
 FACTS_VERSION = "7"
@@ -161,17 +161,17 @@ def asked_qualifiers(question: str) -> list[str]:
 # Dates, Chinese-numeral years and relative deadlines (年底前, 6月底前).
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{1,2}月底前?|"
                    r"[〇零一二三四五六七八九]{4}年|年底前|年内")
-# Qualifiers that say how a figure is to be read (generic official-Chinese wording).
-QUALIFIERS = ("年均", "同比", "全年", "截至", "累计", "不少于", "不低于", "不超过", "以上", "以下", "以内", "力争", "确保",
-              "达到", "下降", "增加", "减少", "提高", "降低")
-_CHANGE_VERBS = ("达到", "下降", "增加", "减少", "提高", "降低")
-_TARGET_WORDS = ("不少于", "确保", "目标", "力争", "按期", "要")
+# Words that say how a figure is read (index/language/figure_words.txt): qualifiers, verbs of change, result and
+# status words.
+_WORDS = {group[0]: group[1:] for group in read_groups("figure_words.txt")}
+QUALIFIERS = _WORDS["qualifiers"]
+_CHANGE_VERBS = _WORDS["change_verbs"]
 # How a question asks for a target value (the kind "target" above): official wording and English.
 TARGET_CUES = tuple(sorted(w.lstrip("~") for w in read_words("target_cues.txt")))
 WEAK_TARGET_CUES = tuple(sorted(w[1:] for w in read_words("target_cues.txt") if w.startswith("~")))
 PAST_CUES = tuple(sorted(read_words("past_cues.txt")))
-_RESULT_WORDS = ("年均", "达到", "位列", "完工", "取缔", "进入", "表彰", "增加", "下降", "第")
-_STATUS_WORDS = ("截至", "同比", "尚未", "已经")
+_RESULT_WORDS = _WORDS["result_words"]
+_STATUS_WORDS = _WORDS["status_words"]
 
 
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from assistant.places import named_places, short_form
 from assistant.retrieve.hits import Evidence, Hit
 from assistant.understand import ASKS_NUMBER, Analysis, last_clause
 from index.facts import PAST_CUES, TARGET_CUES, WEAK_TARGET_CUES, Figure, asked_qualifiers, asked_unit, asked_units, base_unit
+from index.language import message
 from index.tokens import content_terms, term_share
 
 
@@ -31,7 +32,8 @@ class FigureAnswers:
         found, want_target = self.figure_choices(a, ev, query)
         if not found:
             if want_target:
-                return self._refuse(f"{self.noun}中没有给出这方面的目标值。", hits, route="number-refusal")
+                return self._refuse(message("assistant.answer.figure.no_target", noun=self.noun), hits,
+                                    route="number-refusal")
             return None
         return self._answer_figure(a, ev, found, query[4])
 
@@ -84,14 +86,14 @@ class FigureAnswers:
         found = found if chosen else _in_asked_units(a, found)
         if not found:
             units = "”“".join(sorted(asked_units(a.question)))
-            return self._refuse(f"{self.noun}中没有给出以“{units}”计的这个数字。最接近的内容见下方相关原文。",
+            return self._refuse(message("assistant.answer.figure.no_figure_in_unit", noun=self.noun, units=units),
                                 [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
         fig, score = chosen or self._best_figure([f for f, _ in found], [r for _, r in found])
         mismatch = None if chosen else self._figure_mismatch(a, fig) or self._figure_unsupported(a, fig, score)
         if mismatch and not ASKS_NUMBER.search(a.question):
             return None  # "开局咋样？" asks how things stand, not for a number: the general answer reads on
         if mismatch:
-            return self._refuse(f"{self.noun}中没有给出{mismatch}的这个数字。最接近的内容见下方相关原文。",
+            return self._refuse(message("assistant.answer.figure.no_such_figure", noun=self.noun, what=mismatch),
                                 [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
         # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
         same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
@@ -215,7 +217,7 @@ class FigureAnswers:
             unsupported = bool(present) and (len(present) - len(absent)) * 3 < len(present)
         if not unsupported:
             return None
-        return "“" + "”“".join(absent) + "”" if absent else "这方面"
+        return "“" + "”“".join(absent) + "”" if absent else message("assistant.answer.figure.this_aspect")
 
     def _figure_mismatch(self, a: Analysis, fig: Figure) -> str | None:
         """Why a figure does not answer the question: a year, place or body the question names is not in
@@ -225,7 +227,7 @@ class FigureAnswers:
         context = (paragraph.text + " ".join(paragraph.path)).lower()
         for year in a.years:
             if year not in context:
-                return f"{year}年"
+                return message("assistant.answer.figure.year", year=year)
         for body in a.mentioned:
             if not any(f in context for f in self.registry.forms_of(body)):
                 return body
