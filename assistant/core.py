@@ -155,7 +155,7 @@ class Assistant:
         if settings.llm:
             from assistant.llm.reader import Reader
 
-            self.reader = Reader(settings.llm, self.registry, index.corpus)
+            self.reader = Reader(settings.llm, self.registry, index.corpus, dictionary=index.path / DICTIONARY)
 
     @classmethod
     def open(cls, settings: Settings | None = None, rebuild: bool = False, progress=None, **overrides) -> "Assistant":
@@ -206,7 +206,9 @@ class Assistant:
         """The LLM reader's claim checker over these documents (usable without a model configured)."""
         from assistant.llm.reader import claim_checker
 
-        return self.reader.checker if self.reader is not None else claim_checker(self.registry, self.index.corpus)
+        if self.reader is not None:
+            return self.reader.checker
+        return claim_checker(self.registry, self.index.corpus, self.index.path / DICTIONARY)
 
     def place(self, doc: str | None, start: int) -> dict:
         """Where a citation sits, for people: the full heading path and the paragraph number (1-based,

@@ -41,10 +41,10 @@ def load_prompt(english: bool) -> str:
 class Reader:
     """Reads evidence with the configured chat model and settles the reply against it."""
 
-    def __init__(self, spec: str, registry, corpus, options: LLMOptions | None = None):
+    def __init__(self, spec: str, registry, corpus, options: LLMOptions | None = None, dictionary=None):
         self.spec = spec
         self.options = options or LLMOptions.from_env()
-        self.checker = claim_checker(registry, corpus)
+        self.checker = claim_checker(registry, corpus, dictionary)
         self.corpus = corpus
         self._chains: dict[bool, object] = {}
 
@@ -165,8 +165,9 @@ class Reader:
         return Reading("\n".join(lines), citer, info)
 
 
-def claim_checker(registry, corpus) -> ClaimChecker:
-    return ClaimChecker(registry, corpus.duties, _masthead(corpus))
+def claim_checker(registry, corpus, dictionary=None) -> ClaimChecker:
+    """``dictionary``: the index's tokenizer dictionary (see ClaimChecker)."""
+    return ClaimChecker(registry, corpus.duties, _masthead(corpus), dictionary)
 
 
 def _masthead(corpus) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from index.language import message, read_groups, read_list, read_words
 from index.numerals import parse_int
-from index.tokens import content_terms
+from index.tokens import content_terms, dictionary as tokenizer_dictionary
 
 # A reply that says the text does not cover it (原文中没有提到, index/language/refusal_phrases.txt).
 _SOURCE, _WHERE, _NOT, _SAID = ("|".join(group) for group in read_groups("refusal_phrases.txt"))
@@ -110,9 +110,12 @@ def _qualifiers(text: str, start: int, end: int) -> set[str]:
 class ClaimChecker:
     """Checks one claim against the passages it cites, with the document's bodies and duty map."""
 
-    def __init__(self, registry, duties: list | None = None, context: str = ""):
-        """``context``: words a reader may use for the document's own deixis (its masthead: 我市 → 安康)."""
+    def __init__(self, registry, duties: list | None = None, context: str = "", dictionary=None):
+        """``context``: words a reader may use for the document's own deixis (its masthead: 我市 → 安康).
+        ``dictionary``: the index's tokenizer dictionary. Claims are cut into words with it wherever the check
+        runs: another index opened later in the process cuts 达标城市 differently and lets a claim through."""
         self.registry = registry
+        self.dictionary = dictionary
         self.duties = duties or []
         self.context = context.lower()
         forms = sorted({f for b in registry.bodies for f in b.surface_forms if not f.isascii()}, key=len, reverse=True)
@@ -121,6 +124,12 @@ class ClaimChecker:
     def problem(self, claim: str, cited: list[Passage]) -> str | None:
         """Why ``claim`` is not supported by its cited passages (None when it is)."""
         quote = "\n".join(p.text for p in cited)
+        if self.dictionary is not None:
+            with tokenizer_dictionary(self.dictionary):
+                return self._problem(claim, quote, cited)
+        return self._problem(claim, quote, cited)
+
+    def _problem(self, claim: str, quote: str, cited: list[Passage]) -> str | None:
         return (self._facts(claim, quote) or self._respectively(claim, quote) or self._clause(claim, quote)
                 or self._attribution(claim, cited))
 

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from assistant.llm.verify import Passage, sentences, verify
+from index import tokens
 from index.normalize import normalize
 from tests.conftest import ROOT
 
@@ -42,6 +43,18 @@ def test_the_planted_sets_are_big_enough_and_quote_the_speech(source):
 @pytest.mark.parametrize("item", WRONG, ids=[p["id"] for p in WRONG])
 def test_planted_wrong_claims_never_survive(item, checker, source):
     assert not _kept(item, checker, source), item["claim"]
+
+
+def test_claims_are_read_with_the_index_dictionary_whatever_index_the_process_opened_last(checker, source):
+    # Another corpus opened later in the same process switches the process-wide tokenizer dictionary; with
+    # jieba's full dictionary 达标城市 cuts differently and "安康比商洛市更早进入…" used to pass.
+    active = tokens._active["dictionary"]
+    try:
+        tokens.use_dictionary(None)
+        survived = [p["id"] for p in WRONG if _kept(p, checker, source)]
+    finally:
+        tokens.use_dictionary(active)
+    assert survived == []
 
 
 def test_faithful_controls_are_kept(checker, source):
