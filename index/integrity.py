@@ -35,6 +35,7 @@ VERIFIED = "verified.json"
 # Chroma's per-open bookkeeping: rows added by every client that opens the store, not data.
 _VOLATILE_TABLES = frozenset({"acquire_write"})
 _CHUNK = 1 << 20
+_ROWS = 4096
 
 
 def _file_digest(path: Path) -> str:
@@ -56,8 +57,10 @@ def _sqlite_digest(path: Path) -> str:
                 continue
             h.update(b"\x00table\x00" + table.encode("utf-8"))
             quoted = '"' + table.replace('"', '""') + '"'
-            for row in db.execute(f"SELECT * FROM {quoted}"):   # noqa: S608 - a name read from the file itself
-                h.update(repr(row).encode("utf-8", "surrogatepass"))
+            rows = db.execute(f"SELECT * FROM {quoted}")   # noqa: S608 - a name read from the file itself
+            # A batch of rows per update: row by row, a 1,000-document store took seconds in Python.
+            while batch := rows.fetchmany(_ROWS):
+                h.update(repr(batch).encode("utf-8", "surrogatepass"))
         # The sequence counters of the data tables (not of the volatile ones).
         if "sqlite_sequence" in tables:
             for row in db.execute("SELECT name, seq FROM sqlite_sequence ORDER BY name"):

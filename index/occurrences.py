@@ -13,22 +13,23 @@ import ahocorasick
 import numpy as np
 
 
-def _automaton(words: Iterable[str]):
-    automaton = ahocorasick.Automaton()
+def automaton(words: Iterable[str]):
+    """An Aho-Corasick automaton over ``words``, each found as itself (``len() == 0``: no words)."""
+    built = ahocorasick.Automaton()
     for word in {w for w in words if w}:
-        automaton.add_word(word, word)
-    if len(automaton):
-        automaton.make_automaton()
-    return automaton
+        built.add_word(word, word)
+    if len(built):
+        built.make_automaton()
+    return built
 
 
 def occurrences(text: str, words: Iterable[str]) -> dict[str, list[int]]:
     """Each word's start positions as ``str.count`` and ``re.finditer`` meet them: left to right, an
     occurrence counting only when it starts after the previous counted one of the same word ends."""
-    automaton = _automaton(words)
+    found_by = automaton(words)
     found: dict[str, list[int]] = {}
-    if len(automaton):
-        for end, word in automaton.iter(text):   # every occurrence, overlapping ones too, by end position
+    if len(found_by):
+        for end, word in found_by.iter(text):   # every occurrence, overlapping ones too, by end position
             starts = found.setdefault(word, [])
             start = end - len(word) + 1
             if not starts or start >= starts[-1] + len(word):

@@ -260,6 +260,14 @@ class VectorStore:
             raise store_fault(exc) or exc from None
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(res["ids"], res["embeddings"])}
 
+    def any_vector(self) -> np.ndarray:
+        """One stored vector (a query to open the store's graph the way a reader does)."""
+        try:
+            res = self.collection.get(limit=1, include=["embeddings"])
+        except Exception as exc:  # noqa: BLE001 - a silent server or a full disk: one line
+            raise store_fault(exc) or exc from None
+        return np.asarray(res["embeddings"][0], dtype=np.float32)
+
     def all_vectors(self) -> tuple[list[str], np.ndarray]:
         """Every id with its vector, for in-memory sentence scoring."""
         try:

@@ -19,7 +19,7 @@ _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:\.\d+)?")
 
 
-TOKENIZER_VERSION = "7"
+TOKENIZER_VERSION = "8"
 # General words kept in the compact dictionary besides the speech's own: enough to segment questions well.
 GENERAL_WORDS = 30000
 _active = {"dictionary": None}
@@ -72,6 +72,11 @@ def _compact_jieba(path: str):
     tokenizer.tmp_dir = os.path.dirname(os.path.abspath(path))
     tokenizer.cache_file = "jieba.cache"
     tokenizer.initialize()
+    try:
+        with open(path + TOTAL_SUFFIX, encoding="utf-8") as fh:
+            tokenizer.total = int(fh.read().strip())   # jieba's full total (write_dictionary)
+    except (OSError, ValueError):
+        pass   # a build from before the total was kept: its own total, as it was built
     return tokenizer
 
 
@@ -83,36 +88,75 @@ def _jieba():
     return _compact_jieba(path) if path else _full_jieba()
 
 
-def write_dictionary(path, texts: list[str], terms: list[str] = ()) -> None:
-    """A compact jieba dictionary: every word of the speech (and its search-mode pieces), the domain terms
-    and aliases, and the most frequent general words. It loads in a fraction of the full dictionary's time."""
-    # A private tokenizer with jieba's full dictionary: adding this document's terms to the shared one would
-    # carry them into every later build in the same process (a library indexed in one run).
+# A word the document itself names (a body, a quoted term) weighs as a common word in jieba's model.
+TERM_FREQ = 20000
+TOTAL_SUFFIX = ".total"
+
+
+@lru_cache(maxsize=1)
+def _full_entries() -> tuple[dict[str, int], int]:
+    """jieba's full dictionary as ``{word: frequency}`` and its total, read from the file itself."""
+    import jieba
+
+    with jieba.dt.get_dict_file() as fh:
+        lines = fh.read().decode("utf-8").splitlines()
+    entries, total = {}, 0
+    for line in lines:
+        parts = line.split(" ")
+        if len(parts) >= 2 and parts[1].isdigit():
+            entries[parts[0]] = int(parts[1])
+            total += int(parts[1])
+    return entries, total
+
+
+def full_tokenizer(terms: list[str]):
+    """A private tokenizer with jieba's full dictionary and ``terms`` (adding them to the shared one would
+    carry them into every later build in the same process). Its total stays the dictionary's own, so a
+    document is cut the same way whatever other terms its library brings."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     full = jieba.Tokenizer()
     full.check_initialized()
+    total = full.total
     for word in terms:
-        full.add_word(word, freq=20000)
-    freq = full.FREQ
-    words: dict[str, int] = {}
-    for text in texts:
-        # Search mode yields every word of the precise cut and the dictionary words inside each: one pass.
-        for tok in full.lcut_for_search(text):
-            tok = tok.strip()
-            if tok and freq.get(tok):
-                words[tok] = freq[tok]
-    for word in terms:
-        words[word] = max(freq.get(word, 0), 20000)
-    for word in STOPWORDS | FRAME_WORDS:
-        if freq.get(word):
-            words.setdefault(word, freq[word])
-    general = sorted(((f, w) for w, f in freq.items() if f > 0 and w not in words), reverse=True)[:GENERAL_WORDS]
-    words.update({w: f for f, w in general})
-    lines = [f"{w} {f}" for w, f in words.items() if " " not in w]
+        full.add_word(word, freq=TERM_FREQ)
+    full.total = total
+    return full
+
+
+def document_words(full, text: str) -> dict[str, int]:
+    """The dictionary words of one document as ``full`` cuts it in search mode (every word of the precise cut
+    and the dictionary words inside each), with their frequencies."""
+    words = {}
+    for tok in full.lcut_for_search(text):
+        tok = tok.strip()
+        if tok and full.FREQ.get(tok):
+            words[tok] = full.FREQ[tok]
+    return words
+
+
+def dictionary_entries(documents_words: list[dict[str, int]], terms: list[str]) -> dict[str, int]:
+    """A compact dictionary's entries: the most frequent general words, the stopwords and frame words, every
+    document's own words and the domain terms and aliases. It loads in a fraction of the full dictionary's
+    time. Each part is the same whatever else is in the library, so adding a document only adds entries."""
+    full, _ = _full_entries()
+    general = sorted(((f, w) for w, f in full.items() if f > 0), reverse=True)[:GENERAL_WORDS]
+    entries = {w: f for f, w in general}
+    entries.update({w: full[w] for w in STOPWORDS | FRAME_WORDS if full.get(w)})
+    for words in documents_words:
+        entries.update(words)
+    entries.update({w: TERM_FREQ for w in terms})
+    return {w: f for w, f in entries.items() if " " not in w and "\n" not in w}
+
+
+def write_dictionary(path, entries: dict[str, int]) -> None:
+    """Write the compact dictionary and, beside it, jieba's full total: the compact one's own total would grow
+    with every term a library adds and change how every other document is cut (index.document_tokens)."""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+        fh.write("\n".join(f"{w} {f}" for w, f in sorted(entries.items())) + "\n")
+    with open(str(path) + TOTAL_SUFFIX, "w", encoding="utf-8") as fh:
+        fh.write(f"{_full_entries()[1]}\n")
 
 
 def use_dictionary(path) -> None:
