@@ -37,7 +37,7 @@ from index.chunk import CHUNKER_VERSION
 from index import snapshot
 from index.documents import Corpus, Sources
 from index.embed import Embedder, get_embedder
-from index.english import ENGLISH_VERSION, build_english, write_english
+from index.english import ENGLISH_VERSION, build_english, glossary_words, write_english
 from index.english import FILE as ENGLISH_FILE
 from index import integrity
 from index.facts import FACTS_VERSION
@@ -225,7 +225,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         if sources:
             snapshot.write(tmp / snapshot.FILE, sources, derived)
         # The documents' words as the new dictionary cuts them, glossed in English once, here.
-        write_english(tmp / ENGLISH_FILE, build_english(corpus, sorted(cut.vocabulary)))
+        write_english(tmp / ENGLISH_FILE, build_english(corpus, glossary_words(cut.vocabulary, terms, cut.documents_with)))
         _tokenizer_cache(tmp / DICTIONARY)
         manifest = expected_manifest(corpus, embedder, chroma_url) | {
             "files": _checksums(tmp, embedder, build_id, chroma_url),

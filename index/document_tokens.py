@@ -16,6 +16,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class CorpusTokens:
     passages: list[list[str]]
     sentences: list[list[str]]
     vocabulary: set[str]
+    documents_with: dict[str, int]   # how many documents use each vocabulary word
 
 
 class TokenCache:
@@ -129,6 +131,7 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
     out_p: list[list[str]] = [[] for _ in corpus.passages]
     out_s: list[list[str]] = [[] for _ in all_sentences]
     vocabulary: set[str] = set(terms)
+    documents_with: Counter = Counter()
     longest = max(map(len, entries), default=1)
     with tokenizer_dictionary(dictionary):
         for k, _ in enumerate(docs):
@@ -145,7 +148,8 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
             for i, tokens in zip(sentences[k], cut[1]):
                 out_s[i] = tokens
             vocabulary |= cut[2]
-    return CorpusTokens(out_p, out_s, vocabulary)
+            documents_with.update(cut[2])
+    return CorpusTokens(out_p, out_s, vocabulary, dict(documents_with))
 
 
 def _scanned(text: str, doc, passages: list, sentences: list, longest: int) -> str:

@@ -171,10 +171,14 @@ def segment(text: str, words: dict[str, tuple[str, ...]] | set[str], max_len: in
     return [piece for piece in pieces if piece.strip()]
 
 
+# Terms a glossary holds at most (english.json grows by ~280 bytes per term and is read at every open).
+MAX_TERMS = 20000
+
+
 class Glossary:
     """English glosses for a document's derived Chinese terms, and English questions matched back to them."""
 
-    def __init__(self, terms: Iterable[str], max_terms: int = 20000) -> None:
+    def __init__(self, terms: Iterable[str], max_terms: int = MAX_TERMS) -> None:
         self._words = _dictionary()
         seen: dict[str, None] = {}
         for term in terms:
