@@ -12,12 +12,17 @@ from dataclasses import asdict, dataclass
 
 from index.bodies import Body
 from index.language import read_groups, read_words
+from index.numerals import DIGITS, NUMERAL_CHARS
 from index.segment import DISTRIBUTION_LABEL, TITLE_LABEL, Document, Sentence
 
 FACTS_VERSION = "7"
 
-_LEAD = r"(?:(?:一方面|另一方面|同时|当前最为要紧的工作|此外)[，：])*"
-_MODAL = r"(?:务必要|务必|必须|一定要|要)"
+# How a clause assigns a task (index/language/duty_words.txt): the words that may open it, its modals, the words
+# that make a subject after them a predicate, and the openings of a sentence that inherits the previous subject.
+_DUTY = {group[0]: group[1:] for group in read_groups("duty_words.txt")}
+_LEAD = r"(?:(?:" + "|".join(_DUTY["leads"]) + r")[，：])*"
+_MODAL = r"(?:" + "|".join(_DUTY["modals"]) + r")"
+_PREDICATE_MARKERS = tuple(_DUTY["predicate_markers"])
 
 
 class SubjectFinder:
@@ -42,9 +47,10 @@ class SubjectFinder:
 
     def find(self, text: str) -> list[re.Match]:
         # A subject preceded by 是 ("也是各县区、各部门必须扛牢的政治责任") is a predicate, not an order.
-        return [m for m in self.subject.finditer(text) if not text[: m.start("actors")].endswith(("是", "的", "为"))]
+        return [m for m in self.subject.finditer(text) if not text[: m.start("actors")].endswith(_PREDICATE_MARKERS)]
 
-_INHERIT_START = re.compile(rf"^(?:(?:对|针对)[^，。]{{1,40}}，|特别|同时，|并)?{_MODAL}")
+_INHERIT_START = re.compile(r"^(?:(?:" + "|".join(_DUTY["topic_prepositions"]) + r")[^，。]{1,40}，|"
+                            + "|".join(_DUTY["inherit_openers"]) + rf")?{_MODAL}")
 _TOPIC = re.compile(r"^(在[^，。]{1,20}方面)，")
 
 
@@ -123,14 +129,20 @@ def extract_duties(doc: Document, bodies: list[Body]) -> list[Duty]:
     return duties
 
 
-# Generic Chinese measure words and units: a number's unit is whatever of these follows it.
-_UNIT = (r"个百分点|[%％]|[万亿千百]?[余多]?(?:[微毫]?克[/／](?:立方)?米|毫克[/／]升|立方米|平方米|平方公里|公顷|公里|千米|周年|"
-         r"千瓦时|千瓦|标准箱|公斤|美元|[个天次项处名口件年期家座台辆吨亩元条批位所人户只头米倍份场轮宗起斤岁])")
+# Generic Chinese measure words and units (index/language/figure_units.txt): a number's unit is whatever of these
+# follows it, after a scale (万, 亿) and an approximation (余, 多); concentrations (微克/立方米) are patterns, written
+# here.
+_UNITS = {group[0]: group[1:] for group in read_groups("figure_units.txt")}
+_SCALES = "".join(_UNITS["scales"])
+_APPROXIMATIONS = "".join(_UNITS["approximations"])
+_UNIT = ("|".join(_UNITS["points"]) + rf"|[%％]|[{_SCALES}]?[{_APPROXIMATIONS}]?(?:[微毫]?克[/／](?:立方)?米|毫克[/／]升|"
+         + "|".join(_UNITS["units"]) + "|[" + "".join(_UNITS["unit_characters"]) + "])")
+_ASK = "(?:" + "|".join(_UNITS["asks"]) + ")"
 _NUMBER = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)({_UNIT})?")
 # A unit a question asks in (多少座, 几辆, 多少万人): its figure is counted in that unit. 第几轮 asks for an
 # ordinal, not an amount.
-_ASKED_UNIT = re.compile(rf"(?<!第)(?:多少|几)({_UNIT})")
-_SCALE = re.compile(r"^[万亿千百]*[余多]?")
+_ASKED_UNIT = re.compile(rf"(?<!第){_ASK}({_UNIT})")
+_SCALE = re.compile(rf"^[{_SCALES}]*[{_APPROXIMATIONS}]?")
 
 
 def base_unit(unit: str) -> str:
@@ -144,7 +156,7 @@ def asked_unit(question: str) -> str:
     return base_unit(m.group(1)) if m else ""
 
 
-_ASKS = re.compile(r"(?<!第)(?:多少|几)")
+_ASKS = re.compile(rf"(?<!第){_ASK}")
 
 
 def asked_units(question: str) -> set[str]:
@@ -158,12 +170,12 @@ def asked_qualifiers(question: str) -> list[str]:
     """The qualifiers (累计, 年均, 同比, 以上 …) a question asks its figure with; the verbs among them (达到,
     提高) say how the text moves, not how the figure is to be read."""
     return [q for q in QUALIFIERS if q in question and q not in _CHANGE_VERBS]
+# Words that say how a figure is read (index/language/figure_words.txt): qualifiers, verbs of change, result and
+# status words, the words that make a figure a target or a status, deadlines and periods.
+_WORDS = {group[0]: group[1:] for group in read_groups("figure_words.txt")}
 # Dates, Chinese-numeral years and relative deadlines (年底前, 6月底前).
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{1,2}月底前?|"
-                   r"[〇零一二三四五六七八九]{4}年|年底前|年内")
-# Words that say how a figure is read (index/language/figure_words.txt): qualifiers, verbs of change, result and
-# status words.
-_WORDS = {group[0]: group[1:] for group in read_groups("figure_words.txt")}
+                   rf"[〇{DIGITS}]{{4}}年|" + "|".join(_WORDS["deadlines"]))
 QUALIFIERS = _WORDS["qualifiers"]
 _CHANGE_VERBS = _WORDS["change_verbs"]
 # How a question asks for a target value (the kind "target" above): official wording and English.
@@ -172,6 +184,11 @@ WEAK_TARGET_CUES = tuple(sorted(w[1:] for w in read_words("target_cues.txt") if 
 PAST_CUES = tuple(sorted(read_words("past_cues.txt")))
 _RESULT_WORDS = _WORDS["result_words"]
 _STATUS_WORDS = _WORDS["status_words"]
+(_AS_OF,) = _WORDS["as_of"]
+(_NOT_YET,) = _WORDS["not_yet"]
+_TARGET_WORDS = _WORDS["target_words"]
+_TARGET_PAIR = _WORDS["target_pair"]
+(_TARGET_HEADING,) = _WORDS["target_headings"]
 
 
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -183,13 +200,13 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
 
 
 def _figure_kind(sentence: str, clause: str, para_path: list[str], lead: str = "") -> str:
-    if any(w in sentence for w in _STATUS_WORDS) and "截至" in sentence or "尚未" in clause:
+    if any(w in sentence for w in _STATUS_WORDS) and _AS_OF in sentence or _NOT_YET in clause:
         return "status"
-    if any(w in clause for w in ("不少于", "确保", "目标")) or ("确保" in sentence and "达标" in sentence):
+    if any(w in clause for w in _TARGET_WORDS) or all(w in sentence for w in _TARGET_PAIR):
         return "target"
     # A run of figures introduced as targets ("主要预期目标是：…增长5%左右，…", a field line "年度目标：…")
     # or under a heading that names them so: every figure of the run is a target.
-    if "目标" in lead or any("目标" in label for label in para_path[-1:]):
+    if _TARGET_HEADING in lead or any(_TARGET_HEADING in label for label in para_path[-1:]):
         return "target"
     if any(w in clause for w in _RESULT_WORDS):
         return "result"
@@ -211,7 +228,8 @@ def _figure(doc: Document, sent: Sentence, a: int, b: int, value: str, unit: str
                   sent.text, sent.start, sent.end, sent.section, qualifier, period.group(0) if period else "")
 
 
-_PERIOD = re.compile(r"\d{4}年|“[一二三四五六七八九十]+五”(?:期间|以来)?|今年|去年|明年|全年|过去一年|五年来")
+_PERIOD = re.compile(rf"\d{{4}}年|“[{NUMERAL_CHARS}]+五”(?:" + "|".join(_WORDS["plan_periods"]) + ")?|"
+                     + "|".join(_WORDS["periods"]))
 
 
 _YEAR = re.compile(r"(\d{4})年")

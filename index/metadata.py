@@ -25,15 +25,22 @@ import re
 from dataclasses import asdict, dataclass
 
 from index.language import read_groups, read_list
-from index.numerals import NUMERAL_CHARS, parse_int
+from index.numerals import DIGITS, NUMERAL_CHARS, parse_int
 
 BODY_MIN_CHARS = 40
 MAX_MASTHEAD_LINES = 15
 TITLE_FALLBACK_MIN_CHARS = 8
 
 _CJK = r"\u3400-\u9fff"
-_CN_DIGITS = "〇○零一二三四五六七八九ＯO"
-_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_DIGITS = "〇○" + DIGITS + "ＯO"
+_CN_NUM = NUMERAL_CHARS + "百零〇两"
+# How a masthead names who gave the document, where and as what (index/language/masthead_words.txt).
+_WORDS = {group[0]: group[1:] for group in read_groups("masthead_words.txt")}
+(_HONORIFIC,) = _WORDS["honorific"]
+_DELIVERS = "(?:" + "|".join(_WORDS["delivers"]) + ")"
+_ADDRESSEE_OPENERS = tuple(_WORDS["addressee_openers"])
+_TITLE_MARKERS = _WORDS["title_markers"]
+_ISSUER_LINE_SUFFIXES = _WORDS["issuer_line_suffixes"]
 
 _ISSUE_PATTERNS = [
     re.compile(r"\d{4}\s*年\s*第\s*[\d" + _CN_NUM + r"]+\s*期"),
@@ -49,7 +56,7 @@ _DATE_PATTERNS = [
 _ORG_SUFFIXES = read_list("issuer_suffixes.txt")
 _ORG = re.compile(
     r"^(?P<org>[^\s，,。：:；;、！？“”\"（）()]{1,40}?(?:" + "|".join(_ORG_SUFFIXES) + r"))"
-    r"(?=$|\s|文件|\d|[" + _CN_DIGITS + r"]{4}年)"
+    r"(?=$|\s|" + "|".join(_ISSUER_LINE_SUFFIXES) + r"|\d|[" + _CN_DIGITS + r"]{4}年)"
 )
 # Generic document-type nouns that name the document in its title (and those that do only after 的).
 _DOC_TYPES, _DOC_TYPES_AFTER_DE = read_groups("title_kinds.txt")
@@ -59,19 +66,20 @@ _POSTS = read_list("official_posts.txt")
 POSTS = _POSTS  # official posts, public: a question may name a speaker by post (胡玉亭省长)
 # A personal name: two to four characters, or a transcribed name in parts joined by ·（艾尔肯·吐尼亚孜）.
 _NAME = r"[" + _CJK + r"]{2,4}(?:·[" + _CJK + r"]{2,6})*"
-_COMRADE = re.compile(r"([" + _CJK + r"]+)同志")
+_COMRADE = re.compile(r"([" + _CJK + r"]+)" + _HONORIFIC)
 _PAREN_NAME = re.compile(r"^[（(]\s*(" + _NAME + r")\s*[)）]$")
 _POST_NAME = re.compile(r"(?:" + "|".join(sorted(_POSTS, key=len, reverse=True)) + r")[\s\u3000]*(" + _NAME + r")$")
 # A post and a name before 作 (作政府工作报告, 作讲话) or 在 (在…会议上) in a dateline: "省长周乃翔作政府工作报告",
 # "自治区人民政府主席王莉霞在…会议上的讲话"; or the name first, after the date: "1月15日龚正市长在…".
 _POST_DELIVERS = re.compile(r"(?:" + "|".join(sorted(_POSTS, key=len, reverse=True)) + r")[\s\u3000]*(["
-                            + _CJK + r"]{2,4}?)(?:同志)?(?:作|在)")
+                            + _CJK + r"]{2,4}?)(?:" + _HONORIFIC + ")?" + _DELIVERS)
 _NAME_POST = re.compile(r"(?:日|^)[\s\u3000]*([" + _CJK + r"]{2,4}?)(?:" + "|".join(sorted(_POSTS, key=len, reverse=True))
-                        + r")(?:同志)?(?:作|在)")
+                        + r")(?:" + _HONORIFIC + ")?" + _DELIVERS)
 # Labels a reposted text opens its dateline with (来源：江西省人民政府2025年1月17日在…).
 _REPOST_LABEL = re.compile(r"^(?:" + "|".join(read_list("dateline_labels.txt")) + r")[：:]")
 _DISTRIBUTION = re.compile(r"^\s*(?:" + "|".join(read_list("distribution_labels.txt")) + r")\s*[：:]")
-_NOT_A_NAME = re.compile(r"[年月日第期号]|^(?:同志|各位|大家)")
+_NOT_A_NAME = re.compile("[" + "".join(_WORDS["not_name_characters"]) + "]|^(?:"
+                         + "|".join(_WORDS["not_name_openers"]) + ")")
 
 
 @dataclass
@@ -158,10 +166,11 @@ def _find_date(line: _Line) -> Field | None:
 
 
 def _find_issuer(line: _Line) -> Field | None:
-    if line.text.startswith("各") or _DISTRIBUTION.match(line.text) or "。" in line.text:
+    if line.text.startswith(_ADDRESSEE_OPENERS) or _DISTRIBUTION.match(line.text) or "。" in line.text:
         return None
     m = _ORG.match(line.text)
-    if not m or "关于" in m.group("org"):  # "XX局关于印发XX局2022年…" is a title, not an issuer
+    # "XX局关于印发XX局2022年…" is a title, not an issuer
+    if not m or any(w in m.group("org") for w in _TITLE_MARKERS):
         return None
     return line.field(m, "org")
 
@@ -175,7 +184,7 @@ def _first(lines: list[_Line], find) -> Field | None:
 
 
 def _is_title_candidate(line: _Line) -> bool:
-    return not line.text.endswith(("：", ":")) and not line.text.startswith("各")
+    return not line.text.endswith(("：", ":")) and not line.text.startswith(_ADDRESSEE_OPENERS)
 
 
 def _find_title(head: list[_Line], taken: set[int]) -> _Line | None:
@@ -213,7 +222,8 @@ def _find_speaker(line: _Line) -> Field | None:
 
 
 # "在<meeting>上" in a title or dateline: 在全市工作会议上的讲话, 在…第三次会议上…作政府工作报告.
-_OCCASION = re.compile(r"在(?P<occasion>[^，。；、\s在]{2,40}?(?:会议|大会|会))(?:上|的)")
+_OCCASION = re.compile(r"在(?P<occasion>[^，。；、\s在]{2,40}?(?:" + "|".join(_WORDS["meetings"])
+                       + r"))(?:上|的)")
 
 
 def _find_occasion(line: _Line) -> Field | None:
@@ -291,7 +301,7 @@ def _is_issuer_line(line: _Line) -> bool:
     if not issuer:
         return False
     rest = line.text[issuer.end - line.start:].strip()
-    return rest in ("", "文件") or any(p.fullmatch(rest) for p in _DATE_PATTERNS)
+    return rest in ("", *_ISSUER_LINE_SUFFIXES) or any(p.fullmatch(rest) for p in _DATE_PATTERNS)
 
 
 def _is_date_line(line: _Line) -> bool:
