@@ -23,6 +23,7 @@ from pathlib import Path
 from index.occurrences import automaton
 from index.tokens import (dictionary as tokenizer_dictionary, dictionary_entries, document_words, full_tokenizer,
                           tokenize, write_dictionary)
+from index.vectors import prune_unused
 
 FOLDER = "tokens"
 
@@ -84,14 +85,7 @@ class TokenCache:
 
     def prune(self) -> None:
         """Remove what the last build did not use (and temp files left behind)."""
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.suffix == ".pickle" and path.stem not in self.used:
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
+        prune_unused(self.folder, ".pickle", self.used)
 
 
 def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) -> CorpusTokens:

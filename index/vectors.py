@@ -80,11 +80,16 @@ class VectorCache:
 
     def prune(self) -> None:
         """Remove the stored vectors of documents the last build did not use (and temp files left behind)."""
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.suffix == ".npz" and path.stem not in self.used:
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
+        prune_unused(self.folder, ".npz", self.used)
+
+
+def prune_unused(folder: Path, suffix: str, used: set[str]) -> None:
+    """Remove the ``suffix`` files of ``folder`` whose stem is not in ``used`` (temp files left behind too)."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.suffix == suffix and path.stem not in used:
+            try:
+                path.unlink()
+            except OSError:
+                pass
