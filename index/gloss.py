@@ -296,38 +296,63 @@ class Glossary:
                     out.append(gloss)
         return out
 
-    def match(self, question: str, top: int = 5, cutoff: float = RELATIVE_CUTOFF) -> list[tuple[str, float]]:
+    @functools.cached_property
+    def _stem_idf(self) -> dict[str, float]:
+        """How telling each English word is: IDF over the glossary's pieces whose glosses use it. "year"
+        glosses a great many pieces, "employment" a few, so a question's "year" weighs little."""
+        pieces = len(self._weight) or 1
+        return {word: math.log(1.0 + pieces / len({p for p, _ in entries}))
+                for word, entries in self._by_stem.items()}
+
+    def match(self, question: str, top: int = 5, cutoff: float = RELATIVE_CUTOFF,
+              repeat: float = 0.5, use=None) -> list[tuple[str, float]]:
         """Derived terms whose English glosses the question uses, as (term, score), best first.
 
-        Scores are in (0, 1]; only terms scoring at least ``cutoff`` × the best score are returned,
-        at most ``top`` of them, ordered by (-score, term).
+        Kept are the terms whose share glossed by the question (by piece weight) is at least ``cutoff`` ×
+        the best share. They are taken greedily by gain: the share times the share of the question's
+        telling words (by IDF) the term glosses, where a word already glossed by a term taken counts
+        ``repeat`` times as much again, so the first eight are not all translations of "year" while
+        "employment" gets none. The score returned is that gain: in (0, 1], non-increasing. Among equal
+        gains, the term the text uses most comes first (``use``: term → how many sentences hold it; the
+        usual translation of "jobs" before "full employment"), then the one whose matched pieces weigh
+        more ("air quality" before "air"), then by characters. At most ``top`` terms.
         """
-        words = set(content_stems(question))
+        # A bare number in an English question is a year or a quantity, which no term translates.
+        words = {w for w in content_stems(question) if not w.isdigit()}
         if not words or top <= 0:
             return []
-        matched: set[str] = set()
+        covered: dict[str, set[str]] = {}
         for word in sorted(words):
             for piece, phrase in self._by_stem.get(word, ()):
-                if piece not in matched and phrase <= words:
-                    matched.add(piece)
-        if not matched:
+                if phrase <= words:
+                    covered.setdefault(piece, set()).update(phrase)
+        if not covered:
             return []
-        candidates = {term for piece in matched for term in self._terms_of.get(piece, ())}
-        scored: list[tuple[str, float, float]] = []
+        idf = self._stem_idf
+        mass = sum(idf[w] for w in words if w in idf)
+        candidates = {term for piece in covered for term in self._terms_of.get(piece, ())}
+        shares: dict[str, tuple[float, float, frozenset[str]]] = {}
         for term in candidates:
             pieces = self._pieces[term]
             total = sum(self._weight[p] for p in pieces)
-            hit = sum(self._weight[p] for p in pieces if p in matched)
+            hit = sum(self._weight[p] for p in pieces if p in covered)
             if total > 0 and hit > 0:
-                scored.append((term, round(hit / total, 6), hit))
-        if not scored:
-            return []
-        best = max(score for _, score, _ in scored)
-        kept = [item for item in scored if item[1] >= cutoff * best]
-        # Equal shares: the term whose matched pieces weigh more (a term for "air quality" before one for
-        # "quality" alone) comes first, then the terms' own order, for determinism.
-        kept.sort(key=lambda item: (-item[1], -round(item[2], 6), item[0]))
-        return [(term, score) for term, score, _ in kept[:top]]
+                glossed = frozenset().union(*(covered[p] for p in pieces if p in covered))
+                shares[term] = (hit / total, hit, glossed)
+        def gain(term: str, used: Counter[str]) -> float:
+            share, _, glossed = shares[term]
+            return round(share * sum(idf[w] * repeat ** used[w] for w in glossed) / mass, 6)
+
+        # Kept: the terms glossed at least ``cutoff`` × as wholly as the best; then taken greedily.
+        best = max((share for share, _, _ in shares.values()), default=0.0)
+        shares = {t: v for t, v in shares.items() if v[0] >= cutoff * best and gain(t, Counter()) > 0}
+        used: Counter[str] = Counter()
+        chosen: list[tuple[str, float]] = []
+        while shares and len(chosen) < top:
+            term = min(shares, key=lambda t: (-gain(t, used), -(use(t) if use else 0), -round(shares[t][1], 6), t))
+            chosen.append((term, gain(term, used)))
+            used.update(shares.pop(term)[2])
+        return chosen
 
 
 def reverse_index(first_chars: set[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
