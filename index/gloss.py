@@ -339,19 +339,21 @@ class Glossary:
             if total > 0 and hit > 0:
                 glossed = frozenset().union(*(covered[p] for p in pieces if p in covered))
                 shares[term] = (hit / total, hit, glossed)
-        def gain(term: str, used: Counter[str]) -> float:
-            share, _, glossed = shares[term]
-            return round(share * sum(idf[w] * repeat ** used[w] for w in glossed) / mass, 6)
-
         # Kept: the terms glossed at least ``cutoff`` × as wholly as the best; then taken greedily.
         best = max((share for share, _, _ in shares.values()), default=0.0)
-        shares = {t: v for t, v in shares.items() if v[0] >= cutoff * best and gain(t, Counter()) > 0}
+        kept = {t: v for t, v in shares.items() if v[0] >= cutoff * best}
+        prior = {t: use(t) if use else 0 for t in kept}
         used: Counter[str] = Counter()
+
+        def gain(term: str) -> float:
+            share, _, glossed = kept[term]
+            return round(share * sum(idf[w] * repeat ** used[w] for w in glossed) / mass, 6)
+
         chosen: list[tuple[str, float]] = []
-        while shares and len(chosen) < top:
-            term = min(shares, key=lambda t: (-gain(t, used), -(use(t) if use else 0), -round(shares[t][1], 6), t))
-            chosen.append((term, gain(term, used)))
-            used.update(shares.pop(term)[2])
+        while kept and len(chosen) < top:
+            term = min(kept, key=lambda t: (-gain(t), -prior[t], -round(kept[t][1], 6), t))
+            chosen.append((term, gain(term)))
+            used.update(kept.pop(term)[2])
         return chosen
 
 
