@@ -225,7 +225,8 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         if sources:
             snapshot.write(tmp / snapshot.FILE, sources, derived)
         # The documents' words as the new dictionary cuts them, glossed in English once, here.
-        write_english(tmp / ENGLISH_FILE, build_english(corpus, glossary_words(cut.vocabulary, terms, cut.documents_with)))
+        write_english(tmp / ENGLISH_FILE, build_english(corpus, glossary_words(cut.vocabulary, terms, cut.documents_with),
+                                                           cut.sentences_with))
         _tokenizer_cache(tmp / DICTIONARY)
         manifest = expected_manifest(corpus, embedder, chroma_url) | {
             "files": _checksums(tmp, embedder, build_id, chroma_url),

@@ -36,6 +36,7 @@ class CorpusTokens:
     sentences: list[list[str]]
     vocabulary: set[str]
     documents_with: dict[str, int]   # how many documents use each vocabulary word
+    sentences_with: dict[str, int]   # how many sentences use each vocabulary word in their own text
 
 
 class TokenCache:
@@ -126,6 +127,7 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
     out_s: list[list[str]] = [[] for _ in all_sentences]
     vocabulary: set[str] = set(terms)
     documents_with: Counter = Counter()
+    sentences_with: Counter = Counter()
     longest = max(map(len, entries), default=1)
     with tokenizer_dictionary(dictionary):
         for k, _ in enumerate(docs):
@@ -141,9 +143,10 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
                 out_p[i] = tokens
             for i, tokens in zip(sentences[k], cut[1]):
                 out_s[i] = tokens
-            vocabulary |= cut[2]
-            documents_with.update(cut[2])
-    return CorpusTokens(out_p, out_s, vocabulary, dict(documents_with))
+            vocabulary |= cut[2].keys()
+            documents_with.update(cut[2].keys())
+            sentences_with.update(cut[2])
+    return CorpusTokens(out_p, out_s, vocabulary, dict(documents_with), dict(sentences_with))
 
 
 def _scanned(text: str, doc, passages: list, sentences: list, longest: int) -> str:
@@ -161,5 +164,6 @@ def _scanned(text: str, doc, passages: list, sentences: list, longest: int) -> s
 
 
 def _cut(passage_texts: list[str], sentences: list, search_texts: list[str]) -> tuple:
-    vocabulary = {t for s in sentences for t in tokenize(s.text) if len(t) >= 2 and not t.isascii()}
+    # Counted over the sentences' own words: a heading's words would count once per sentence under it.
+    vocabulary = Counter(t for s in sentences for t in set(tokenize(s.text)) if len(t) >= 2 and not t.isascii())
     return [tokenize(t) for t in passage_texts], [tokenize(t) for t in search_texts], vocabulary

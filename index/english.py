@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ENGLISH_VERSION = "3"
+ENGLISH_VERSION = "4"
 FILE = "english.json"
 
 
-def build_english(corpus, words: list[str]) -> dict:
-    """The English data of a corpus: a glossary over ``words`` (its derived terms and vocabulary) and the
-    reverse index restricted to words that start with a character of one of its bodies' names."""
+def build_english(corpus, words: list[str], sentences_with: dict[str, int] | None = None) -> dict:
+    """The English data of a corpus: a glossary over ``words`` (its derived terms and vocabulary), how many
+    sentences use each of them (which of two equal glosses the text means), and the reverse index restricted
+    to words that start with a character of one of its bodies' names."""
     from index.gloss import Glossary, reverse_index
     from index.romanize import pinyin_index
 
@@ -21,7 +22,8 @@ def build_english(corpus, words: list[str]) -> dict:
     chars = {ch for b in corpus.bodies for f in b.surface_forms for ch in f}
     exact, loose = reverse_index(chars)
     data = {"version": ENGLISH_VERSION, "glossary": Glossary(words).to_state(), "reverse": exact, "loose": loose,
-            "pinyin": pinyin_index(words)}
+            "pinyin": pinyin_index(words),
+            "use": {w: sentences_with[w] for w in words if sentences_with and sentences_with.get(w)}}
     # Answering reads english.json only: the parsed dictionary (~50 MB) is not kept once it is written.
     for cached in (gloss.cedict_entries, gloss._dictionary, romanize._readings):
         cached.cache_clear()

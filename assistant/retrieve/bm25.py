@@ -41,11 +41,6 @@ class BM25Ranker:
                           for i in range(len(words))}
         self._doc_len = lengths
 
-    def holding(self, token: str) -> int:
-        """How many documents hold ``token``."""
-        posting = self._postings.get(token)
-        return 0 if posting is None else len(posting[0])
-
     def run(self, tokens: list[str]) -> np.ndarray:
         """One score per document (zeros for an empty query)."""
         score = np.zeros(self.size)

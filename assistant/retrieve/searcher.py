@@ -99,7 +99,8 @@ class Searcher:
             return ""
         from index.romanize import words_spelled
 
-        glossed = [term for term, _ in self.glossary.match(text, top=8, use=self._s_bm25.holding)]
+        use = self.english.get("use", {})
+        glossed = [term for term, _ in self.glossary.match(text, top=8, use=lambda term: use.get(term, 0))]
         return " ".join(glossed + words_spelled(text, self.english.get("pinyin", {})))
 
     def prepare(self, text: str, vector: np.ndarray | None = None) -> Query:

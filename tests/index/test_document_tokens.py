@@ -34,7 +34,7 @@ def test_adding_a_document_cuts_it_and_gives_what_a_fresh_cut_gives(tmp_path, li
     grown, cache, grown_dict = _cut(three, tmp_path / "grown", "three.dict")
     fresh, fresh_cache, fresh_dict = _cut(three, tmp_path / "fresh", "three.dict")
     assert grown.passages == fresh.passages and grown.sentences == fresh.sentences
-    assert grown.vocabulary == fresh.vocabulary
+    assert grown.vocabulary == fresh.vocabulary and grown.sentences_with == fresh.sentences_with
     assert grown_dict.read_bytes() == fresh_dict.read_bytes()
     # Fresh: words and tokens of three documents. Grown: the notice's words and tokens, and an earlier
     # document's only when a word the notice brought occurs in it.
@@ -61,3 +61,15 @@ def test_a_damaged_kept_cut_is_cut_again_not_used(tmp_path, libraries):
         path.write_bytes(b"not a pickle")
     again, cache, _ = _cut(two, tmp_path / "home", "b.dict")
     assert cache.computed == 4 and again.sentences == first.sentences
+
+
+def test_a_word_is_counted_once_per_sentence_that_says_it_not_per_sentence_under_a_heading_with_it(tmp_path):
+    from index.documents import Sources
+
+    doc = tmp_path / "notice.txt"
+    doc.write_text("关于春季工作的通知\n一、加强巡查\n各县要落实值班制度。各乡镇要配齐保洁人员。"
+                   "水务部门要加强河道巡查。\n", encoding="utf-8")
+    cut, _, _ = _cut(Sources.load([str(doc)]).derive(), tmp_path / "home", "a.dict")
+    # Each sentence is searched with its heading, so three search texts hold 巡查; the heading and one
+    # sentence say it.
+    assert cut.sentences_with["巡查"] == 2 and cut.sentences_with["河道"] == 1
