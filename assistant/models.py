@@ -77,7 +77,7 @@ FIGURE_CHECK_FILE = "figure_check.json"
 # clause's words in the paragraph; whether its most specific word is in the sentence; how many of its
 # words the document lacks; the figure selection model's score; an English question.
 FIGURE_CHECK_FEATURES = ("paragraph_coverage", "sentence_coverage", "measure_coverage", "clause_coverage",
-                         "rarest_in_sentence", "missing_terms", "selection_score", "english", "asked_unit")
+                         "rarest_share", "missing_terms", "selection_score", "english", "asked_unit")
 FIGURE_FEATURES = ("measure_overlap", "focus_overlap", "rank_inv", "dense", "target", "first_in_sentence",
                    "asked_unit", "unit_prior", "qualifier_match")
 

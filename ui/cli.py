@@ -271,12 +271,13 @@ def source(doc: Optional[str] = typer.Option(None, "--doc", help="Document id (d
 
 
 @app.command()
-def train():
+def train(refit: bool = typer.Option(False, "--refit", help="Fit the answer-type and masthead-field models even "
+                                                                "when their examples are unchanged.")):
     """Fit the answer-type and answerability models and write them to index/models/."""
     from assistant.train import train as fit
     from eval.reports import assistant_for
 
-    fit(progress=lambda line: err.print(line, highlight=False, markup=False), opener=assistant_for)
+    fit(progress=lambda line: err.print(line, highlight=False, markup=False), opener=assistant_for, refit=refit)
 
 
 @app.command()

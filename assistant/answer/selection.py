@@ -56,5 +56,6 @@ def figure_check_features(question_terms: list[str], clause_terms: list[str], pa
         return sum(term_share(t, text) for t in terms) / len(terms) if terms else 1.0
 
     return [share(question_terms, paragraph), share(question_terms, sentence), share(question_terms, measure),
-            share(clause_terms, paragraph), float(rarest is None or rarest in sentence), float(missing),
+            # The rarest word graded like the others: the report writes 粮食总产量 where the question says 粮食产量.
+            share(clause_terms, paragraph), 1.0 if rarest is None else term_share(rarest, sentence), float(missing),
             selection_score, float(english), unit_match]
