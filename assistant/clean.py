@@ -51,10 +51,14 @@ __all__ = [
     "MAX_HISTORY_ITEMS",
     "MAX_HISTORY_TOTAL_CHARS",
     "MAX_QUESTION_CHARS",
+    "QUOTATION",
     "clean_history",
     "clean_question",
     "load_history_file",
 ]
+
+# A quotation in a question: the document's own words, which every later step keeps as written.
+QUOTATION = regex.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_ITEMS = 20

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.clean import QUOTATION
 from assistant.places import own_places, short_form
 from index.language import read_groups, read_words
 
@@ -166,7 +167,7 @@ def strip_naming(question: str, words: list[str], compare: bool = False) -> str:
     """The question without the words that named its documents, nor the words that point at a document
     (王莉霞主席的政府工作报告说…, 报告里, according to the … report), so each document answers it as if it
     had been loaded alone; ``compare``: also without the words that compare documents (各是多少 → 是多少)."""
-    quoted = re.findall(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’", question)
+    quoted = QUOTATION.findall(question)
     out = question
     for k, q in enumerate(quoted):  # a quotation is the document's own words: kept as written
         out = out.replace(q, f"\x00{k}\x00", 1)

@@ -11,6 +11,7 @@ import logging
 import re
 import tempfile
 
+from assistant.clean import QUOTATION
 from index.language import read_groups
 
 _GOVERNMENT, _SUFFIXES = read_groups("government_names.txt")
@@ -37,11 +38,16 @@ def own_places(values: list[str]) -> frozenset[str]:
 
 
 def drop_own(question: str, own: frozenset[str], cut) -> str:
-    """The question without the words that only name the documents' own place (as whole words: 天津港 stays)."""
+    """The question without the words that only name the documents' own place (as whole words: 天津港 stays).
+    A quotation gives the document's own words: inside it every word stays."""
     if not own:
         return question
-    words = cut(question)
-    kept = [w for w in words if w not in own]
+    quoted = [m.span() for m in QUOTATION.finditer(question)]
+    words, kept, at = cut(question), [], 0
+    for w in words:
+        if w not in own or any(a <= at < b for a, b in quoted):
+            kept.append(w)
+        at += len(w)
     return "".join(kept) if len(kept) < len(words) and "".join(kept).strip("？?。！! ") else question
 
 

@@ -1,6 +1,6 @@
 """The composer: routes an analysed question and its evidence to the answerer of its answer type.
 
-Refusals first (the document cannot answer), then metadata, duty, who, list, figure and general answers;
+A quotation with a number left blank first (cloze), then refusals (the document cannot answer), then metadata, duty, who, list, figure and general answers;
 each answerer lives in its own module and reads only the evidence and the document's derived facts.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from assistant.answer.base import (
     _lexical_winner_first,
     _names_someone,
 )
+from assistant.answer.cloze import ClozeAnswers
 from assistant.answer.duty import DutyAnswers
 from assistant.answer.figure import FigureAnswers
 from assistant.answer.general import GeneralAnswers
@@ -25,13 +26,18 @@ from assistant.understand import Analysis, asks_number
 from index.language import message
 
 
-class Composer(Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, FigureAnswers, GeneralAnswers,
+class Composer(ClozeAnswers, Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, FigureAnswers, GeneralAnswers,
                Answerer):
     """Builds the answer text and its citations for an analysed question from its evidence."""
 
     def compose(self, a: Analysis, ev: Evidence) -> Composed:
         ev = replace(ev, hits=_lexical_winner_first(a, ev.hits))
         hits = ev.hits
+        # A quotation of the document with a number left blank is found where it stands, before any refusal
+        # reads its blank (几辆) as a word the document lacks.
+        cloze = self.cloze_answer(a)
+        if cloze:
+            return cloze
         refusal = self._refusal(a, ev)
         if refusal:
             return refusal

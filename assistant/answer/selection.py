@@ -56,6 +56,6 @@ def figure_check_features(question_terms: list[str], clause_terms: list[str], pa
         return sum(term_share(t, text) for t in terms) / len(terms) if terms else 1.0
 
     return [share(question_terms, paragraph), share(question_terms, sentence), share(question_terms, measure),
-            # The rarest word graded like the others: the report writes 粮食总产量 where the question says 粮食产量.
+            # The rarest word graded like the others: a report writes a compound's parts apart (grain total output).
             share(clause_terms, paragraph), 1.0 if rarest is None else term_share(rarest, sentence), float(missing),
             selection_score, float(english), unit_match]

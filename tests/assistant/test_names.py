@@ -53,3 +53,12 @@ def test_the_own_place_goes_before_the_name_is_read_in_the_documents_words():
 def test_a_place_the_document_never_writes_is_found():
     assert absent_places("浙江今年地区生产总值增长目标是多少？", REPORT.lower()) == ["浙江"]
     assert absent_places("天津港今年吞吐量多少？", REPORT.lower()) == []
+
+
+def test_a_quotation_keeps_the_own_place_it_quotes():
+    # "This province is the one that builds one car in four": the quotation is the document's own words.
+    question = "报告里“全国每出口几辆汽车就有1辆天津造”，天津原话是几辆？"
+    words = ["报告", "里", "“", "全国", "每", "出口", "几辆", "汽车", "就", "有", "1", "辆", "天津", "造", "”", "，",
+             "天津", "原话", "是", "几辆", "？"]
+    out = drop_own(question, frozenset({"天津市", "天津"}), lambda text: words)
+    assert out == "报告里“全国每出口几辆汽车就有1辆天津造”，原话是几辆？"
