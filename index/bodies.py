@@ -16,7 +16,7 @@ from pathlib import Path
 
 from index.language import message, read_list
 
-BODIES_VERSION = "6"  # 6: no county after a digit (2024年地区), nor one whose head is a common word
+BODIES_VERSION = "7"  # 7: no prefix that ends a common word (城市, 社区); 6: no county after a digit, nor a common head
 
 # Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
 SUFFIXES = read_list("body_suffixes.txt")
@@ -85,7 +85,9 @@ def find_org_names(text: str, require_prefix: bool = True) -> list[tuple[int, in
             i, prefix = m.start(), m.group(0)
         else:
             prefix = ""
-        if prefix and i > 0 and text[i - 1] == "全":  # 全市 is a scope, not a body
+        if prefix and i > 0 and (text[i - 1] == "全" or _ends_word(text[i - 1] + prefix[0])):
+            # 全市 is a scope, not a body; a prefix that ends a common word (the district of a 社区 clinic,
+            # of a 地区 centre) starts no name.
             i += 1
             continue
         best = None
@@ -121,6 +123,14 @@ def find_org_names(text: str, require_prefix: bool = True) -> list[tuple[int, in
 # (推进, 重点, 核心, 服务: 推进县, 重点区 …) is not one. Place names (ns), person names (nr) and rare words stay.
 _COMMON_FREQ = 100
 _PROPER_TAGS = ("ns", "nr", "nrt", "nz")
+
+
+def _ends_word(pair: str) -> bool:
+    """Two characters that jieba's dictionary knows as one common word, neither a proper noun nor a pronoun
+    (a body's prefix after a pronoun, as in our city's bureau, still starts its name)."""
+    from index.tokens import part_of_speech
+
+    return _common_word(pair) and part_of_speech(pair)[0] != "r"
 
 
 def _common_word(head: str) -> bool:

@@ -25,6 +25,15 @@ def test_bodies_come_from_name_shapes_not_a_list():
     assert "水利局" in short
 
 
+def test_a_prefix_that_ends_a_common_word_starts_no_body():
+    # A 社区卫生服务中心 is a community clinic and a 地区区域中心 a regional centre: no 区… body. After a pronoun
+    # (我市) the prefix still starts the name.
+    text = normalize("完善社区卫生服务中心布局，建设交界地区区域中心城市。我市卫生健康委要加强指导。\n")
+    names = {b.name for b in derive_bodies(text)}
+    assert "市卫生健康委" in names
+    assert not {"区卫生服务中心", "区区域中心"} & names
+
+
 def test_enumerations_have_their_items():
     doc = segment(NOTICE)
     groups = derive_enumerations(doc)
