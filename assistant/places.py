@@ -37,11 +37,30 @@ def own_places(values: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _english_names(own: frozenset[str]) -> list[str]:
+    """The English names of the own place (index/language/place_names.txt)."""
+    return [name for group in read_groups("place_names.txt") if own & set(group)
+            for name in group if name.isascii() and len(name) > 1]
+
+
+def _drop_english(question: str, own: frozenset[str]) -> str:
+    """The question without the own place's English name (and its possessive), outside quotations."""
+    names = _english_names(own)
+    if not names or not re.search("[A-Za-z]", question):
+        return question
+    pattern = re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, names)) + r")(?:['’]s)?(?![A-Za-z])", re.I)
+    quoted = [m.span() for m in QUOTATION.finditer(question)]
+    out = pattern.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in quoted) else "", question)
+    out = re.sub(r"\s{2,}", " ", out).strip()
+    return out if re.search(r"[A-Za-z]{3}", out) else question
+
+
 def drop_own(question: str, own: frozenset[str], cut) -> str:
     """The question without the words that only name the documents' own place (as whole words: 天津港 stays).
     A quotation gives the document's own words: inside it every word stays."""
     if not own:
         return question
+    question = _drop_english(question, own)
     quoted = [m.span() for m in QUOTATION.finditer(question)]
     words, kept, at = cut(question), [], 0
     for w in words:

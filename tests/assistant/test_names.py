@@ -62,3 +62,11 @@ def test_a_quotation_keeps_the_own_place_it_quotes():
              "天津", "原话", "是", "几辆", "？"]
     out = drop_own(question, frozenset({"天津市", "天津"}), lambda text: words)
     assert out == "报告里“全国每出口几辆汽车就有1辆天津造”，原话是几辆？"
+
+
+def test_the_own_place_is_dropped_in_english_too_but_not_from_a_quotation():
+    own = frozenset({"天津市", "天津"})
+    cut = str.split
+    assert drop_own("What is Tianjin's GDP growth target?", own, cut) == "What is GDP growth target?"
+    assert drop_own('What does "Tianjin Daily" report?', own, cut) == 'What does "Tianjin Daily" report?'
+    assert drop_own("Tianjin?", own, cut) == "Tianjin?"
