@@ -49,6 +49,7 @@ class DocumentNames:
 
     def __init__(self, documents):
         self.places = [_place_group(g) for g in read_groups("place_names.txt")]
+        self.groups = [(g[0], set(g[1:])) for g in read_groups("place_groups.txt")]   # 两湖 → 湖北, 湖南
         self.kinds_en = {en.lower(): zh for en, zh in read_groups("document_kinds_en.txt")}
         self.which_cues = sorted(read_words("which_document.txt"), key=len, reverse=True)
         self.fillers = read_words("stopwords.txt") | read_words("followup_openers.txt")
@@ -83,8 +84,10 @@ class DocumentNames:
         out.which = bool(out.which_words)
         letters = self._leading_letters(question, cut)
         first: dict[str, int] = {}
+        groups = [(name, members) for name, members in self.groups if name in question]
         for n in self.names:
             hits = [w for w in n.words if w in question]
+            hits += [name for name, members in groups if members & n.words]
             hits += [w for w in letters if w in n.letters]
             hits += [w for w in n.english if _has(lower, w)]
             hits += self._dates(question, n)

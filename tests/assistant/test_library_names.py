@@ -36,6 +36,7 @@ def names():
     ("2021年4月16日的讲话说了什么？", ["speech"]),                                      # date
     ("安康今年优良天数目标？", ["speech"]),                                             # the issuer's place
     ("讲话里说市交通局要做什么？", ["speech"]),                                         # kind, when it narrows
+    ("西北五省今年GDP目标各是多少？", ["qinghai", "xinjiang"]),                          # a group: those loaded
 ])
 def test_a_question_names_its_documents(names, question, docs):
     assert names(question, cut_words).docs == docs
