@@ -151,9 +151,12 @@ def base_unit(unit: str) -> str:
 
 
 def asked_unit(question: str) -> str:
-    """The unit a question asks its number in ("" when it names none)."""
+    """The unit a question asks its number in: the one it names, else percent for a rate it asks
+    (``rate_asks``), else ""."""
     m = _ASKED_UNIT.search(question)
-    return base_unit(m.group(1)) if m else ""
+    if m:
+        return base_unit(m.group(1))
+    return "%" if any(w in question for w in _WORDS["rate_asks"]) else ""
 
 
 _ASKS = re.compile(rf"(?<!第){_ASK}")
