@@ -151,12 +151,9 @@ def base_unit(unit: str) -> str:
 
 
 def asked_unit(question: str) -> str:
-    """The unit a question asks its number in: the one it names, else percent for a rate it asks
-    (``rate_asks``), else ""."""
+    """The unit a question asks its number in ("" when it names none)."""
     m = _ASKED_UNIT.search(question)
-    if m:
-        return base_unit(m.group(1))
-    return "%" if any(w in question for w in _WORDS["rate_asks"]) else ""
+    return base_unit(m.group(1)) if m else ""
 
 
 _ASKS = re.compile(rf"(?<!第){_ASK}")
