@@ -20,3 +20,8 @@ def test_without_the_field_model_the_whole_masthead(assistant, monkeypatch):
     monkeypatch.setattr(assistant.composer, "metadata_fields", None)
     answer = assistant.ask("这次讲话是谁讲的？啥时候？")
     assert "寇全安" in answer.answer and "第二十期" in answer.answer
+
+
+def test_two_fields_asked_in_one_clause_joined_by_a_comma_of_enumeration(assistant):
+    answer = assistant.ask("讲话人、讲话时间是？")   # read as one clause, the speaker was left out
+    assert "寇全安" in answer.answer and "2021年4月16日" in answer.answer
