@@ -49,7 +49,7 @@ class DocumentNames:
 
     def __init__(self, documents):
         self.places = [_place_group(g) for g in read_groups("place_names.txt")]
-        self.groups = [(g[0], set(g[1:])) for g in read_groups("place_groups.txt")]   # 两湖 → 湖北, 湖南
+        self.groups = [(g[0], set(g[1:])) for g in read_groups("place_groups.txt")]   # a group's name → its provinces
         self.kinds_en = {en.lower(): zh for en, zh in read_groups("document_kinds_en.txt")}
         self.which_cues = sorted(read_words("which_document.txt"), key=len, reverse=True)
         self.fillers = read_words("stopwords.txt") | read_words("followup_openers.txt")

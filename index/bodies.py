@@ -16,7 +16,7 @@ from pathlib import Path
 
 from index.language import message, read_list
 
-BODIES_VERSION = "7"  # 7: no prefix that ends a common word (城市, 社区); 6: no county after a digit, nor a common head
+BODIES_VERSION = "7"  # 7: no prefix that ends a common word; 6: no county after a digit, nor a common head
 
 # Organisation suffixes, longest first so 委员会办公室 wins over 委员会 and 办.
 SUFFIXES = read_list("body_suffixes.txt")
@@ -86,8 +86,8 @@ def find_org_names(text: str, require_prefix: bool = True) -> list[tuple[int, in
         else:
             prefix = ""
         if prefix and i > 0 and (text[i - 1] == "全" or _ends_word(text[i - 1] + prefix[0])):
-            # 全市 is a scope, not a body; a prefix that ends a common word (the district of a 社区 clinic,
-            # of a 地区 centre) starts no name.
+            # 全市 is a scope, not a body; a prefix that ends a common word (the district of a community
+            # clinic, of a regional centre) starts no name.
             i += 1
             continue
         best = None

@@ -14,7 +14,7 @@ NUMERAL = f"[{NUMERAL_CHARS}]+"  # a regex fragment: the numerals of list marker
 _VALUE = {c: i for i, c in enumerate(DIGITS)} | {"〇": 0, "○": 0, "Ｏ": 0, "O": 0, "两": 2, "俩": 2}
 _UNIT = {"十": 10, "百": 100, "千": 1000}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千万]+(?:点[零〇一二两三四五六七八九]+)?")
-NUMBER_PATTERN = _NUMBER.pattern  # a regex fragment: one number as a text writes it (4, 13.7, 十二)
+NUMBER_PATTERN = _NUMBER.pattern  # a regex fragment: one number as a text writes it (4, 13.7, or in Chinese numerals)
 
 
 def to_chinese(value: str | int | float) -> str:

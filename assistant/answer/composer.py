@@ -34,7 +34,7 @@ class Composer(ClozeAnswers, Refusals, MetadataAnswers, DutyAnswers, WhoAnswers,
         ev = replace(ev, hits=_lexical_winner_first(a, ev.hits))
         hits = ev.hits
         # A quotation of the document with a number left blank is found where it stands, before any refusal
-        # reads its blank (几辆) as a word the document lacks.
+        # reads its blank as a word the document lacks.
         cloze = self.cloze_answer(a)
         if cloze:
             return cloze

@@ -25,7 +25,7 @@ class MetadataAnswers:
 
     def asked_fields(self, a: Analysis) -> list[str]:
         """The masthead fields a metadata question asks for, by the fitted field model, one per clause
-        ("谁讲的？啥时候？", "啥时候、在哪个会上" → speaker, date; date, occasion). ["all"] without the model."""
+        ("谁讲的？啥时候？" → speaker, date; clauses joined by an enumeration comma too). ["all"] without the model."""
         if self.metadata_fields is None or a.vector is None:
             return ["all"]
         clauses = [c for c in re.split(r"[？?，,；;。、]", a.question) if len(c.strip()) >= 2]
