@@ -70,7 +70,7 @@ LIST_SELECTION_FILE = "list_selection.json"
 # says, and is the document's parts when the question asks for its structure. (The cosines of the question
 # with the items and the heading were tried as features: they made no pick better on the development sets.)
 LIST_FEATURES = ("hit_item", "hit_intro", "hit_parent", "share_items", "share_parent", "part_match",
-                 "count_match", "parts", "structure", "quoted_in_items")
+                 "count_match", "parts", "structure")
 FIGURE_CHECK_FILE = "figure_check.json"
 # The figure a number question would be answered with, against the question: the share of the question's
 # words (those the document uses) in the figure's paragraph, sentence and measure, and of its last

@@ -9,7 +9,6 @@ import numpy as np
 from assistant import scope as document_scope
 from assistant.answer.base import _FRAME_BIGRAMS, Composed, _quote
 from assistant.answer.selection import list_features
-from assistant.clean import QUOTATION
 from assistant.retrieve.hits import Evidence
 from assistant.understand import Analysis
 from index.enumerations import Group
@@ -28,7 +27,6 @@ class ListAnswers:
         part = _part_number(a.question)
         question = f"{a.question} {self.expand(a.question)}"
         starts = [self.sentence_by_id[h.id].start for h in hits[:5]]
-        quoted = [q[1:-1] for q in QUOTATION.findall(a.question) if len(q) > 2]
         out = []
         for g in self.groups:
             if not g.items or not document_scope.holds(g.start):   # a list of another document is not asked for
@@ -45,9 +43,7 @@ class ListAnswers:
                 share_items=_bigram_share(question, "".join(self.text[s:e] for s, e, _ in g.items) + intro[:60]),
                 share_parent=_bigram_share(question, parent),
                 part_match=bool(part) and self._in_part(g, part), count_match=count == len(g.items),
-                parts=g.label == "parts", structure=structure,
-                quoted_in_items=sum(any(q in self.text[s:e] for q in quoted) for s, e, _ in g.items) / len(g.items)
-                if quoted else 0.0)))
+                parts=g.label == "parts", structure=structure)))
         return out
 
     def _best_group(self, a: Analysis, hits) -> Group | None:

@@ -40,13 +40,10 @@ def figure_features(measure_overlap: float, focus_overlap: float, rank: int, den
 
 
 def list_features(hit_item: float, hit_intro: float, hit_parent: float, share_items: float, share_parent: float,
-                  part_match: bool, count_match: bool, parts: bool, structure: bool,
-                  quoted_in_items: float = 0.0) -> list[float]:
-    """One row for an enumeration of the document against a list question (``LIST_FEATURES``).
-    ``quoted_in_items``: the share of its items that hold a quotation of the question (the words every item
-    repeats, as a question quoting them asks for the items that say them)."""
+                  part_match: bool, count_match: bool, parts: bool, structure: bool) -> list[float]:
+    """One row for an enumeration of the document against a list question (``LIST_FEATURES``)."""
     return [hit_item, hit_intro, hit_parent, share_items, share_parent, float(part_match), float(count_match),
-            float(parts), float(parts and structure), quoted_in_items]
+            float(parts), float(parts and structure)]
 
 
 def figure_check_features(question_terms: list[str], clause_terms: list[str], paragraph: str, sentence: str,
