@@ -7,6 +7,7 @@ tagger (``ns``), loaded on the first question that has a word the documents lack
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tempfile
@@ -37,20 +38,30 @@ def own_places(values: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _english_names(own: frozenset[str]) -> list[str]:
-    """The English names of the own place (index/language/place_names.txt)."""
-    return [name for group in read_groups("place_names.txt") if own & set(group)
-            for name in group if name.isascii() and len(name) > 1]
+@functools.lru_cache(maxsize=64)
+def _english_pattern(own: frozenset[str]) -> re.Pattern | None:
+    """The own place's English names (index/language/place_names.txt) and their possessive, as whole words;
+    once per own place, not per question."""
+    names = [name for group in read_groups("place_names.txt") if own & set(group)
+             for name in group if name.isascii() and len(name) > 1]
+    if not names:
+        return None
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, names)) + r")(?:['’]s)?(?![A-Za-z])", re.I)
+
+
+def _quoted(question: str):
+    """``inside(pos)``: whether a position of the question is inside one of its quotations."""
+    spans = [m.span() for m in QUOTATION.finditer(question)]
+    return lambda pos: any(a <= pos < b for a, b in spans)
 
 
 def _drop_english(question: str, own: frozenset[str]) -> str:
     """The question without the own place's English name (and its possessive), outside quotations."""
-    names = _english_names(own)
-    if not names or not re.search("[A-Za-z]", question):
+    pattern = _english_pattern(own)
+    if pattern is None or not re.search("[A-Za-z]", question):
         return question
-    pattern = re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, names)) + r")(?:['’]s)?(?![A-Za-z])", re.I)
-    quoted = [m.span() for m in QUOTATION.finditer(question)]
-    out = pattern.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in quoted) else "", question)
+    inside = _quoted(question)
+    out = pattern.sub(lambda m: m.group(0) if inside(m.start()) else "", question)
     out = re.sub(r"\s{2,}", " ", out).strip()
     return out if re.search(r"[A-Za-z]{3}", out) else question
 
@@ -61,10 +72,10 @@ def drop_own(question: str, own: frozenset[str], cut) -> str:
     if not own:
         return question
     question = _drop_english(question, own)
-    quoted = [m.span() for m in QUOTATION.finditer(question)]
+    inside = _quoted(question)
     words, kept, at = cut(question), [], 0
     for w in words:
-        if w not in own or any(a <= at < b for a, b in quoted):
+        if w not in own or inside(at):
             kept.append(w)
         at += len(w)
     return "".join(kept) if len(kept) < len(words) and "".join(kept).strip("？?。！! ") else question

@@ -130,7 +130,8 @@ def _ends_word(pair: str) -> bool:
     (a body's prefix after a pronoun, as in our city's bureau, still starts its name)."""
     from index.tokens import part_of_speech
 
-    return _common_word(pair) and part_of_speech(pair)[0] != "r"
+    tag, freq = part_of_speech(pair)
+    return freq >= _COMMON_FREQ and tag not in _PROPER_TAGS + ("r",)
 
 
 def _common_word(head: str) -> bool:

@@ -1,7 +1,7 @@
 """The composer: routes an analysed question and its evidence to the answerer of its answer type.
 
-A quotation with a number left blank first (cloze), then refusals (the document cannot answer), then metadata, duty, who, list, figure and general answers;
-each answerer lives in its own module and reads only the evidence and the document's derived facts.
+A quotation with a number left blank first (cloze), then refusals (the document cannot answer), then metadata,
+duty, who, list, figure and general answers; each answerer lives in its own module and reads only the evidence and the document's derived facts.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from assistant.understand import Analysis, asks_number
 from index.language import message
 
 
-class Composer(ClozeAnswers, Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, FigureAnswers, GeneralAnswers,
-               Answerer):
+class Composer(ClozeAnswers, Refusals, MetadataAnswers, DutyAnswers, WhoAnswers, ListAnswers, FigureAnswers,
+               GeneralAnswers, Answerer):
     """Builds the answer text and its citations for an analysed question from its evidence."""
 
     def compose(self, a: Analysis, ev: Evidence) -> Composed:
