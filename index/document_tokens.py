@@ -3,9 +3,11 @@
 Cutting every passage and sentence with jieba again was half of adding one document to a library of 1,000
 (about 30 s of a minute). What jieba makes of a text depends only on the dictionary entries that occur in it
 (each word and its frequency) and on the dictionary's total, which stays jieba's own (index.tokens). So a
-document's cuts are kept under ``<home>/tokens`` keyed by its texts and by the entries that occur in them,
-found in one Aho-Corasick pass: a word another document brings changes the key of exactly the documents it
-occurs in, and only those are cut again. The same holds for a document's own dictionary words, keyed by its
+document's cuts are kept under ``<home>/tokens`` keyed by its text and by the entries that occur in what is cut
+from it (a document is segmented and chunked on its own, so its text decides what is cut); which words of
+jieba's dictionary occur there is kept once per text too, and the library's terms are found in one
+Aho-Corasick pass: a word another document brings changes the key of exactly the documents it occurs in, and
+only those are cut again. The same holds for a document's own dictionary words, keyed by its
 text and the library's terms that occur in it. A build that reads everything back gives what cutting it all
 again gives, token for token.
 """
@@ -18,11 +20,13 @@ import pickle
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from index.occurrences import automaton
-from index.tokens import (dictionary as tokenizer_dictionary, dictionary_entries, document_words, full_tokenizer,
-                          tokenize, write_dictionary)
+from index.tokens import (dictionary as tokenizer_dictionary, dictionary_entries, document_words, full_entries,
+                          full_tokenizer, tokenize, write_dictionary)
 from index.vectors import prune_unused
 
 FOLDER = "tokens"
@@ -107,8 +111,22 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
     for i, s in enumerate(all_sentences):
         sentences[owner(s.start)].append(i)
 
-    # Each document's dictionary words, as jieba's full dictionary with the library's terms cuts it.
+    def items(k: int) -> tuple[list, list]:
+        return [corpus.passages[i] for i in passages[k]], [all_sentences[i] for i in sentences[k]]
+
+    # What is cut for a document (its passages with their heading paths, its sentences after their headings)
+    # depends on its text alone: it is segmented and chunked on its own. So is which of jieba's words occur
+    # in it, kept once per text; the library's terms that occur in it are found in its text and in the few
+    # strings that are not part of it (headings met to sentences).
     terms_in = automaton(terms)
+    scans, present_terms = [], []
+    for k, d in enumerate(docs):
+        scan = cache.get(cache.key("scan", d.text), lambda k=k: _scan(corpus.text, docs[k], *items(k)))
+        scans.append(scan)
+        found = {w for text in (d.text, scan[1]) for _, w in terms_in.iter(text)} if len(terms_in) else set()
+        present_terms.append(found)
+
+    # Each document's dictionary words, as jieba's full dictionary with the library's terms cuts it.
     full = None
 
     def words_of(text: str) -> dict[str, int]:
@@ -116,31 +134,22 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
         full = full or full_tokenizer(terms)
         return document_words(full, text)
 
-    words = []
-    for d in docs:
-        present = sorted({w for _, w in terms_in.iter(d.text)}) if len(terms_in) else []
-        words.append(cache.get(cache.key("words", d.text, present), lambda t=d.text: words_of(t)))
+    words = [cache.get(cache.key("words", d.text, sorted(found)), lambda t=d.text: words_of(t))
+             for d, found in zip(docs, present_terms)]
     entries = dictionary_entries(words, terms)
     write_dictionary(dictionary, entries)
 
-    # Each document's tokens, keyed by its texts and the dictionary entries that occur in them.
-    entries_in = automaton(entries)
+    # Each document's tokens, keyed by its text and the dictionary entries that occur in what is cut from it.
     out_p: list[list[str]] = [[] for _ in corpus.passages]
     out_s: list[list[str]] = [[] for _ in all_sentences]
     vocabulary: set[str] = set(terms)
     documents_with: Counter = Counter()
     sentences_with: Counter = Counter()
-    longest = max(map(len, entries), default=1)
     with tokenizer_dictionary(dictionary):
-        for k, _ in enumerate(docs):
-            p_items = [corpus.passages[i] for i in passages[k]]
-            s_items = [all_sentences[i] for i in sentences[k]]
-            p_texts = [p.embed_text() for p in p_items]
-            s_texts = [s.search_text() for s in s_items]
-            scanned = _scanned(corpus.text, docs[k], p_items, s_items, longest)
-            present = sorted({w for _, w in entries_in.iter(scanned)}) if len(entries_in) else []
-            key = cache.key("tokens", p_texts, s_texts, present, [str(entries[w]) for w in present])
-            cut = cache.get(key, lambda p=p_texts, s=s_items, t=s_texts: _cut(p, s, t))
+        for k, d in enumerate(docs):
+            present = sorted(w for w in chain(scans[k][0], present_terms[k]) if w in entries)
+            key = cache.key("tokens", d.text, present, [str(entries[w]) for w in present])
+            cut = cache.get(key, lambda k=k: _cut(*items(k)))
             for i, tokens in zip(passages[k], cut[0]):
                 out_p[i] = tokens
             for i, tokens in zip(sentences[k], cut[1]):
@@ -151,21 +160,46 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
     return CorpusTokens(out_p, out_s, vocabulary, dict(documents_with), dict(sentences_with))
 
 
-def _scanned(text: str, doc, passages: list, sentences: list, longest: int) -> str:
-    """Every string in which a dictionary entry can meet what is cut for a document: its text, its heading
-    paths, and where a sentence's heading meets the sentence (search_text joins them with nothing between).
-    A passage's heading path is joined with › and ：, which end jieba's blocks, so nothing is met across
-    them. A passage or sentence not cut from the text at its offsets is scanned whole. Scanning the cut texts
-    themselves instead read each sentence two or three times (3 s of an add at 1,000 documents)."""
-    parts = [text[doc.start:doc.end]]
-    parts += {h for item in passages + sentences for h in item.path}
-    edge = longest - 1
-    parts += [s.path[-1][-edge:] + s.text[:edge] for s in sentences if s.path]
-    parts += [item.text for item in passages + sentences if text[item.start:item.end] != item.text]
-    return "\n".join(parts)
+# Characters kept on each side where a sentence meets its heading: more than any word of jieba's dictionary
+# (16) or any term of a document's own is long, so every word that can span the meeting point is seen.
+EDGE = 48
 
 
-def _cut(passage_texts: list[str], sentences: list, search_texts: list[str]) -> tuple:
+def _scan(text: str, doc, passages: list, sentences: list) -> tuple[list[str], str]:
+    """(the words of jieba's full dictionary that occur in what is cut for a document, the strings cut for it
+    that are not part of its text). Those strings are its heading paths' joins (› and ： end jieba's blocks,
+    so only each heading itself counts, and headings are cut from the text), where a sentence's heading meets
+    the sentence (search_text joins them with nothing between), and any passage or sentence not cut from the
+    text at its offsets. Scanning every document with the library's whole dictionary at each build instead
+    was 3 s of adding one document to 1,000."""
+    own = text[doc.start:doc.end]
+    extra = [s.path[-1][-EDGE:] + s.text[:EDGE] for s in sentences if s.path]
+    extra += [h for h in dict.fromkeys(h for item in passages + sentences for h in item.path) if h not in own]
+    extra += [item.text for item in passages + sentences if text[item.start:item.end] != item.text]
+    joined = "\n".join(extra)
+    return sorted(_dictionary_words_in(own) | _dictionary_words_in(joined)), joined
+
+
+def _dictionary_words_in(text: str) -> set[str]:
+    """Every word of jieba's full dictionary that occurs in ``text`` (overlapping ones too)."""
+    entries, prefixes = _full_words()
+    found = set()
+    for i in range(len(text)):
+        j = i + 1
+        while j <= len(text) and text[i:j] in prefixes:
+            if entries.get(text[i:j]):
+                found.add(text[i:j])
+            j += 1
+    return found
+
+
+@lru_cache(maxsize=1)
+def _full_words() -> tuple[dict[str, int], frozenset[str]]:
+    entries, _ = full_entries()
+    return entries, frozenset(w[:n] for w in entries for n in range(1, len(w) + 1))
+
+
+def _cut(passages: list, sentences: list) -> tuple:
     # Counted over the sentences' own words: a heading's words would count once per sentence under it.
     vocabulary = Counter(t for s in sentences for t in set(tokenize(s.text)) if len(t) >= 2 and not t.isascii())
-    return [tokenize(t) for t in passage_texts], [tokenize(t) for t in search_texts], vocabulary
+    return [tokenize(p.embed_text()) for p in passages], [tokenize(s.search_text()) for s in sentences], vocabulary

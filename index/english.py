@@ -17,7 +17,7 @@ def build_english(corpus, words: list[str], sentences_with: dict[str, int] | Non
     from index.gloss import Glossary, reverse_index
     from index.romanize import pinyin_index
 
-    from index import gloss, romanize
+    from index import cedict, gloss
 
     chars = {ch for b in corpus.bodies for f in b.surface_forms for ch in f}
     exact, loose = reverse_index(chars)
@@ -25,7 +25,7 @@ def build_english(corpus, words: list[str], sentences_with: dict[str, int] | Non
             "pinyin": pinyin_index(words),
             "use": {w: sentences_with[w] for w in words if sentences_with and sentences_with.get(w)}}
     # Answering reads english.json only: the parsed dictionary (~50 MB) is not kept once it is written.
-    for cached in (gloss.cedict_entries, gloss._dictionary, romanize._readings):
+    for cached in (gloss.cedict_entries, cedict.tables):
         cached.cache_clear()
     return data
 

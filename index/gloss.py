@@ -60,13 +60,11 @@ def cedict_entries() -> tuple[dict, ...]:
     return tuple(CcCedict().get_entries())
 
 
-@functools.lru_cache(maxsize=1)
 def _dictionary() -> dict[str, tuple[str, ...]]:
     """CC-CEDICT as simplified headword → all raw definitions (every entry of the headword merged)."""
-    merged: dict[str, list[str]] = {}
-    for entry in cedict_entries():
-        merged.setdefault(entry["simplified"], []).extend(entry["definitions"])
-    return {word: tuple(defs) for word, defs in merged.items()}
+    from index.cedict import tables
+
+    return tables()["words"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -362,15 +360,13 @@ def reverse_index(first_chars: set[str]) -> tuple[dict[str, list[str]], dict[str
     start with one of ``first_chars`` (the characters of a document's body names: all that matching
     them needs). Returns (exact, loose): exact keys are the whole gloss (one or two content words,
     stemmed); loose keys are each word of a two-word gloss ("rural" from "rural area")."""
+    from index.cedict import tables
+
     exact: dict[str, set[str]] = {}
-    for word, definitions in _dictionary().items():
-        if not 1 <= len(word) <= 4 or word[0] not in first_chars:
-            continue
-        for gloss in clean_definitions(definitions):
-            stems = content_stems(gloss)
-            # At most two content words ("to rectify and improve" is two: rectify, improve).
-            if 1 <= len(stems) <= 2 and len(gloss.split()) <= 4:
-                exact.setdefault(" ".join(stems), set()).add(word)
+    rows = tables()["reverse"]
+    for first in first_chars:
+        for key, word in rows.get(first, ()):
+            exact.setdefault(key, set()).add(word)
     loose: dict[str, set[str]] = {}
     for key, words in exact.items():
         parts = key.split()

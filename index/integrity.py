@@ -34,6 +34,7 @@ MANIFEST = "manifest.json"
 VERIFIED = "verified.json"
 # Chroma's per-open bookkeeping: rows added by every client that opens the store, not data.
 _VOLATILE_TABLES = frozenset({"acquire_write"})
+SQLITE = "sqlite:"
 _CHUNK = 1 << 20
 _ROWS = 4096
 
@@ -68,7 +69,7 @@ def _sqlite_digest(path: Path) -> str:
                     h.update(repr(row).encode("utf-8"))
     finally:
         db.close()
-    return "sqlite:" + h.hexdigest()
+    return SQLITE + h.hexdigest()
 
 
 def digest(path: Path) -> str:
@@ -109,6 +110,16 @@ def mismatch(build_dir: Path, recorded: dict[str, str]) -> str | None:
         except (OSError, sqlite3.Error):
             return name
     return None
+
+
+def unchanged(build_dir: Path, recorded: dict[str, str]) -> bool:
+    """Whether every recorded file is as an open last verified it (``remember``): same digest noted, same size,
+    modification and change times and inode. Reads no file's contents."""
+    known = _verified(build_dir)
+    try:
+        return all(known.get(name) == [expected, *_status(build_dir / name)] for name, expected in recorded.items())
+    except OSError:
+        return False
 
 
 def remember(build_dir: Path, recorded: dict[str, str]) -> None:

@@ -7,7 +7,6 @@ A spelling is kept only when it cannot be an English word: every lower-case word
 definitions is excluded (so 我们 "women" never turns the English word into a Chinese one)."""
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 
@@ -21,15 +20,19 @@ def _toneless(pinyin: str) -> str:
     return "".join(_SYLLABLE.findall(pinyin.lower().replace("u:", "u").replace("ü", "u")))
 
 
-@functools.lru_cache(maxsize=1)
 def _readings() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], frozenset[str]]:
     """(word → spellings, character → spellings, English words of the definitions) from CC-CEDICT."""
-    from index.gloss import cedict_entries
+    from index.cedict import tables
 
+    return tables()["readings"]
+
+
+def readings_of(entries) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], frozenset[str]]:
+    """The readings table of CC-CEDICT ``entries`` (index.cedict keeps it)."""
     words: dict[str, set[str]] = {}
     chars: dict[str, set[str]] = {}
     english: set[str] = set()
-    for entry in cedict_entries():
+    for entry in entries:
         head, spelled = entry["simplified"], _toneless(entry["pinyin"])
         if len(head) == 1:
             chars.setdefault(head, set()).add(spelled)

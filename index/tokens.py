@@ -94,7 +94,7 @@ TOTAL_SUFFIX = ".total"
 
 
 @lru_cache(maxsize=1)
-def _full_entries() -> tuple[dict[str, int], int]:
+def full_entries() -> tuple[dict[str, int], int]:
     """jieba's full dictionary as ``{word: frequency}`` and its total, read from the file itself."""
     import jieba
 
@@ -140,7 +140,7 @@ def dictionary_entries(documents_words: list[dict[str, int]], terms: list[str]) 
     """A compact dictionary's entries: the most frequent general words, the stopwords and frame words, every
     document's own words and the domain terms and aliases. It loads in a fraction of the full dictionary's
     time. Each part is the same whatever else is in the library, so adding a document only adds entries."""
-    full, _ = _full_entries()
+    full, _ = full_entries()
     general = sorted(((f, w) for w, f in full.items() if f > 0), reverse=True)[:GENERAL_WORDS]
     entries = {w: f for f, w in general}
     entries.update({w: full[w] for w in STOPWORDS | FRAME_WORDS if full.get(w)})
@@ -156,7 +156,7 @@ def write_dictionary(path, entries: dict[str, int]) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(f"{w} {f}" for w, f in sorted(entries.items())) + "\n")
     with open(str(path) + TOTAL_SUFFIX, "w", encoding="utf-8") as fh:
-        fh.write(f"{_full_entries()[1]}\n")
+        fh.write(f"{full_entries()[1]}\n")
 
 
 def use_dictionary(path) -> None:

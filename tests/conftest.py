@@ -21,9 +21,9 @@ def cedict_parsed_once():
     the suite runs ~37 builds in this one process, each then parsing the dictionary again (~2.9 s). Here
     the clearing is left out; what a build writes (english.json) is the same either way, and
     tests/index/test_gloss.py::test_a_build_lets_go_of_the_parsed_dictionary checks the clearing itself."""
-    from index import gloss, romanize
+    from index import cedict, gloss
 
-    cached = (gloss.cedict_entries, gloss._dictionary, romanize._readings)
+    cached = (gloss.cedict_entries, cedict.tables)
     with pytest.MonkeyPatch.context() as mp:
         for function in cached:
             mp.setattr(function, "cache_clear", lambda: None)

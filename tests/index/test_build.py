@@ -205,3 +205,31 @@ def test_a_library_change_keeps_the_last_store_and_changes_only_what_differs(tmp
     back_dirs = _collection_dirs(back)
     asked = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]), rebuild=True)
     assert not _collection_dirs(asked) & back_dirs   # an asked-for rebuild starts afresh
+
+
+def test_a_library_change_takes_what_the_store_holds_from_the_last_build_and_reads_no_copy_twice(tmp_path, monkeypatch):
+    """Adding a document neither fetches the last store's items back nor digests its verified copy; a
+    damaged record of them is not trusted: the store is asked, and the result is the same."""
+    from chromadb.api.models.Collection import Collection
+
+    from index import build as build_module, integrity
+    from index.documents import Sources
+
+    paths = []
+    for name, text in NOTICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
+    fetched, digested = [], []
+    get, mismatch = Collection.get, integrity.mismatch
+    monkeypatch.setattr(Collection, "get", lambda self, *a, **k: fetched.append(k.get("include")) or get(self, *a, **k))
+    monkeypatch.setattr(integrity, "mismatch", lambda d, r: digested.append(d.name) or mismatch(d, r))
+    three = open_index(tmp_path / "home", corpus=Sources.load(paths))
+    assert three.rebuilt and not [i for i in fetched if i and "documents" in i]
+    assert not [d for d in digested if d.startswith(".tmp-")]
+    items = three.path / build_module.ITEMS
+    items.write_text(items.read_text(encoding="utf-8").replace('"', "'", 1), encoding="utf-8")   # damaged
+    back = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
+    assert [i for i in fetched if i and "documents" in i]                # asked the store instead
+    fresh = open_index(tmp_path / "fresh", corpus=Sources.load(paths[:2]), rebuild=True)
+    assert _store_items(back).keys() == _store_items(fresh).keys()

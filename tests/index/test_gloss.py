@@ -200,12 +200,12 @@ def test_a_build_lets_go_of_the_parsed_dictionary(cedict_parsed_once, monkeypatc
     for function in cedict_parsed_once:
         monkeypatch.delattr(function, "cache_clear")      # the lru_cache's own cache_clear again
         function()                                        # parsed (kept from the builds before, if any)
-    assert [f.cache_info().currsize for f in cedict_parsed_once] == [1, 1, 1]
+    assert [f.cache_info().currsize for f in cedict_parsed_once] == [1] * len(cedict_parsed_once)
     doc = tmp_path / "notice.txt"
     doc.write_text("关于做好河道保洁工作的通知\n县水务局要加强河道日常巡查。\n", encoding="utf-8")
     data = build_english(Corpus.load([doc]), ["河道", "保洁"])
     assert data["glossary"] and data["pinyin"]
-    assert [f.cache_info().currsize for f in cedict_parsed_once] == [0, 0, 0]
+    assert [f.cache_info().currsize for f in cedict_parsed_once] == [0] * len(cedict_parsed_once)
 
 
 def test_among_equal_shares_the_term_covering_more_of_the_question_comes_first():
