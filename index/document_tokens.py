@@ -21,7 +21,6 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 
 from index.occurrences import automaton
@@ -147,7 +146,7 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
     sentences_with: Counter = Counter()
     with tokenizer_dictionary(dictionary):
         for k, d in enumerate(docs):
-            present = sorted(w for w in chain(scans[k][0], present_terms[k]) if w in entries)
+            present = sorted(entries.keys() & scans[k][0] | entries.keys() & present_terms[k])
             key = cache.key("tokens", d.text, present, [str(entries[w]) for w in present])
             cut = cache.get(key, lambda k=k: _cut(*items(k)))
             for i, tokens in zip(passages[k], cut[0]):
