@@ -24,8 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.occurrences import automaton
-from index.tokens import (dictionary as tokenizer_dictionary, dictionary_entries, document_words, full_entries,
-                          full_tokenizer, tokenize, write_dictionary)
+from index.tokens import (base_entries, dictionary as tokenizer_dictionary, dictionary_entries, document_words,
+                          full_entries, full_tokenizer, tokenize, write_dictionary)
 from index.vectors import prune_unused
 
 FOLDER = "tokens"
@@ -146,8 +146,11 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
     sentences_with: Counter = Counter()
     with tokenizer_dictionary(dictionary):
         for k, d in enumerate(docs):
-            present = sorted(entries.keys() & scans[k][0] | entries.keys() & present_terms[k])
-            key = cache.key("tokens", d.text, present, [str(entries[w]) for w in present])
+            # What decides the cut: the entries that occur in it and their frequencies. Every dictionary has
+            # the base entries (the scan leaves them out: the text alone says which occur), and an entry's
+            # frequency is jieba's own unless it is a term: so the words present and the terms among them.
+            present = sorted(entries.keys() & scans[k][0])
+            key = cache.key("tokens", d.text, present, sorted(entries.keys() & present_terms[k]))
             cut = cache.get(key, lambda k=k: _cut(*items(k)))
             for i, tokens in zip(passages[k], cut[0]):
                 out_p[i] = tokens
@@ -165,8 +168,8 @@ EDGE = 48
 
 
 def _scan(text: str, doc, passages: list, sentences: list) -> tuple[list[str], str]:
-    """(the words of jieba's full dictionary that occur in what is cut for a document, the strings cut for it
-    that are not part of its text). Those strings are its heading paths' joins (› and ： end jieba's blocks,
+    """(the words of jieba's full dictionary that occur in what is cut for a document, but for the entries
+    every compact dictionary has, and the strings cut for it that are not part of its text). Those strings are its heading paths' joins (› and ： end jieba's blocks,
     so only each heading itself counts, and headings are cut from the text), where a sentence's heading meets
     the sentence (search_text joins them with nothing between), and any passage or sentence not cut from the
     text at its offsets. Scanning every document with the library's whole dictionary at each build instead
@@ -176,7 +179,7 @@ def _scan(text: str, doc, passages: list, sentences: list) -> tuple[list[str], s
     extra += [h for h in dict.fromkeys(h for item in passages + sentences for h in item.path) if h not in own]
     extra += [item.text for item in passages + sentences if text[item.start:item.end] != item.text]
     joined = "\n".join(extra)
-    return sorted(_dictionary_words_in(own) | _dictionary_words_in(joined)), joined
+    return sorted((_dictionary_words_in(own) | _dictionary_words_in(joined)) - base_entries().keys()), joined
 
 
 def _dictionary_words_in(text: str) -> set[str]:

@@ -136,14 +136,22 @@ def document_words(full, text: str) -> dict[str, int]:
     return words
 
 
-def dictionary_entries(documents_words: list[dict[str, int]], terms: list[str]) -> dict[str, int]:
-    """A compact dictionary's entries: the most frequent general words, the stopwords and frame words, every
-    document's own words and the domain terms and aliases. It loads in a fraction of the full dictionary's
-    time. Each part is the same whatever else is in the library, so adding a document only adds entries."""
+@lru_cache(maxsize=1)
+def base_entries() -> dict[str, int]:
+    """The entries every compact dictionary has, whatever its documents: the most frequent general words, the
+    stopwords and frame words (with jieba's frequencies)."""
     full, _ = full_entries()
     general = sorted(((f, w) for w, f in full.items() if f > 0), reverse=True)[:GENERAL_WORDS]
     entries = {w: f for f, w in general}
     entries.update({w: full[w] for w in STOPWORDS | FRAME_WORDS if full.get(w)})
+    return entries
+
+
+def dictionary_entries(documents_words: list[dict[str, int]], terms: list[str]) -> dict[str, int]:
+    """A compact dictionary's entries: the most frequent general words, the stopwords and frame words, every
+    document's own words and the domain terms and aliases. It loads in a fraction of the full dictionary's
+    time. Each part is the same whatever else is in the library, so adding a document only adds entries."""
+    entries = dict(base_entries())
     for words in documents_words:
         entries.update(words)
     entries.update({w: TERM_FREQ for w in terms})
