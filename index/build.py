@@ -102,9 +102,10 @@ def _matches(manifest: dict, expected: dict) -> bool:
 
 @contextmanager
 def _collector_paused():
-    """Python's cyclic garbage collector off for the block, then one collection. Opening or building a library
-    makes millions of small objects (texts, tokens, spans) that all live to the end; the collector's full
-    passes over them, started again and again as they are made, were 5 s of adding one document to 1,000."""
+    """Python's cyclic garbage collector off for the block. Opening or building a library makes millions of small
+    objects (texts, tokens, spans) that all live to the end; the collector's full passes over them, started
+    again and again as they are made, were 5 s of adding one document to 1,000. It resumes its own schedule
+    after (a forced full pass there cost every open a second in a large process)."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -112,7 +113,6 @@ def _collector_paused():
     finally:
         if was:
             gc.enable()
-            gc.collect()
 
 
 @contextmanager
