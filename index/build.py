@@ -472,6 +472,15 @@ def _check_home(home: Path) -> None:
         raise _unusable(home, exc) from None
 
 
+def _can_build(home: Path) -> bool:
+    """Whether a build can be made and swapped in under ``home`` (without trying one)."""
+    try:
+        return (os.access(home, os.W_OK | os.X_OK) and os.access(home / "builds", os.W_OK | os.X_OK)
+                and (home / "current").is_symlink())
+    except OSError:
+        return False
+
+
 def _check_replaceable(home: Path) -> None:
     """Before a build: ``current`` must be a symlink (or absent) for the new build to be swapped in. A real
     directory there (not ours to delete) would make every call build an index it cannot swap in."""
@@ -574,7 +583,12 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
         if not isinstance(corpus, Sources):
             return Index(corpus, embedder, pstore, sstore, manifest, build_dir)
         kept = snapshot.read(build_dir / snapshot.FILE, corpus)
-        if kept is None:   # built before snapshots, or by other code: derived as it always was
+        if kept is None:
+            # Built before snapshots or by other code (an upgrade). Deriving at every open was 30 s at 1,000
+            # documents: where the data dir takes a build, it is built once now (nothing is embedded again,
+            # the store is kept) and the opens after read its snapshot. A read-only one derives, as before.
+            if _can_build(home):
+                return None
             return Index(corpus.derive(), embedder, pstore, sstore, manifest, build_dir)
         return Index(kept.corpus, embedder, pstore, sstore, manifest, build_dir,
                      tokens=(kept.passage_tokens, kept.sentence_tokens), vectors=_vectors(kept))

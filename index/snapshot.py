@@ -2,11 +2,12 @@
 
 Deriving a corpus (segments, passages, bodies, duties, figures) and cutting every sentence and passage
 into BM25 tokens is most of an open's time: 35 s for a library of 1,000 documents. A build writes both
-here, once; an open reads them back when the key matches, and derives them as before when it does not.
+here, once; an open reads them back when the key matches.
 
 The key covers everything the derived data depends on: the documents (ids and byte digests) and their
 lexicon files, this package's code and language data, and jieba's version. A changed file, a new release
-of the code or of jieba each give a new key, so a stale snapshot is never used, only ignored. The file
+of the code or of jieba each give a new key, so a stale snapshot is never used: the open builds once
+instead (embedding nothing), or, in a data dir it cannot write, derives as before. The file
 sits in the build directory, so the build's checksums cover it: a damaged snapshot sends the open down
 the rebuild path like any other damaged file of the build. (It is a pickle: the data dir is trusted as
 much as the code that reads it, exactly as Chroma's own files are.)

@@ -29,16 +29,40 @@ def test_an_open_reads_what_the_build_derived(assistant):
         assert kept.passage_tokens == [tokenize(p.embed_text()) for p in fresh.passages]
 
 
-def test_a_snapshot_of_other_code_is_ignored_and_the_answers_stay(settings, assistant, monkeypatch):
-    from assistant import Assistant
+def test_a_snapshot_of_other_code_is_never_used_and_is_built_again_once(tmp_path, home, assistant, monkeypatch):
+    """After an upgrade the open builds once, embedding nothing and keeping the store, and the opens after
+    read the new snapshot; the answers stay."""
+    from index.vectors import VectorCache
 
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy, symlinks=True)
     question = "市交通局要做什么？"
     expected = assistant.ask(question).to_dict() | {"timings_ms": None}
     monkeypatch.setattr(snapshot, "code_fingerprint", lambda: "another release")
     assert snapshot.read(assistant.index.path / snapshot.FILE, Sources.load()) is None
-    again = Assistant.open(settings)
-    assert not again.index.rebuilt   # a stale snapshot is derived again, not a reason to rebuild
-    assert again.ask(question).to_dict() | {"timings_ms": None} == expected
+    embedded = []
+    vectors = VectorCache.vectors
+    monkeypatch.setattr(VectorCache, "vectors", lambda self, *a: embedded.append(self) or vectors(self, *a))
+    again = open_index(copy, corpus=Sources.load())
+    assert again.rebuilt and all(c.embedded == 0 for c in embedded)
+    assert snapshot.read(again.path / snapshot.FILE, Sources.load()) is not None
+    assert not open_index(copy, corpus=Sources.load()).rebuilt
+    from assistant import Assistant
+    from assistant.config import Settings
+
+    answer = Assistant.open(Settings.from_env(home=copy)).ask(question).to_dict() | {"timings_ms": None}
+    assert answer == expected
+
+
+def test_a_read_only_data_dir_derives_what_a_stale_snapshot_held(tmp_path, home, assistant, monkeypatch):
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy, symlinks=True)
+    monkeypatch.setattr(snapshot, "code_fingerprint", lambda: "another release")
+    from index import build as build_module
+
+    monkeypatch.setattr(build_module, "_can_build", lambda home: False)
+    index = open_index(copy, corpus=Sources.load())
+    assert not index.rebuilt and len(index.corpus.duties) == len(assistant.index.corpus.duties)
 
 
 def test_a_damaged_snapshot_is_found_at_open_and_rebuilt(tmp_path, home, assistant):
