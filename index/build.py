@@ -40,7 +40,7 @@ from index.documents import Corpus, Sources
 from index.embed import Embedder, get_embedder
 from index.english import ENGLISH_VERSION, build_english, glossary_words, write_english
 from index.english import FILE as ENGLISH_FILE
-from index import cedict, integrity
+from index import integrity
 from index.facts import FACTS_VERSION
 from index.language import message
 from index.normalize import NORMALIZER_VERSION
@@ -244,9 +244,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         if sources:
             snapshot.write(tmp / snapshot.FILE, sources, derived)
         # The documents' words as the new dictionary cuts them, glossed in English once, here.
-        with cedict.kept_in(home / "cache"):
-            english = build_english(corpus, glossary_words(cut.vocabulary, terms, cut.documents_with),
-                                    cut.sentences_with)
+        english = build_english(corpus, glossary_words(cut.vocabulary, terms, cut.documents_with), cut.sentences_with)
         write_english(tmp / ENGLISH_FILE, english)
         _tokenizer_cache(tmp / DICTIONARY)
         manifest = expected_manifest(corpus, embedder, chroma_url) | {

@@ -20,7 +20,6 @@ import pickle
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from index.occurrences import automaton
@@ -117,23 +116,23 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
     # depends on its text alone: it is segmented and chunked on its own. So is which of jieba's words occur
     # in it, kept once per text; the library's terms that occur in it are found in its text and in the few
     # strings that are not part of it (headings met to sentences).
+    full = None
+
+    def full_cut():
+        nonlocal full
+        full = full or full_tokenizer(terms)
+        return full
+
     terms_in = automaton(terms)
     scans, present_terms = [], []
     for k, d in enumerate(docs):
-        scan = cache.get(cache.key("scan", d.text), lambda k=k: _scan(corpus.text, docs[k], *items(k)))
+        scan = cache.get(cache.key("scan", d.text), lambda k=k: _scan(corpus.text, docs[k], *items(k), full_cut().FREQ))
         scans.append(scan)
         found = {w for text in (d.text, scan[1]) for _, w in terms_in.iter(text)} if len(terms_in) else set()
         present_terms.append(found)
 
     # Each document's dictionary words, as jieba's full dictionary with the library's terms cuts it.
-    full = None
-
-    def words_of(text: str) -> dict[str, int]:
-        nonlocal full
-        full = full or full_tokenizer(terms)
-        return document_words(full, text)
-
-    words = [cache.get(cache.key("words", d.text, sorted(found)), lambda t=d.text: words_of(t))
+    words = [cache.get(cache.key("words", d.text, sorted(found)), lambda t=d.text: document_words(full_cut(), t))
              for d, found in zip(docs, present_terms)]
     entries = dictionary_entries(words, terms)
     write_dictionary(dictionary, entries)
@@ -167,10 +166,11 @@ def cut_corpus(corpus, terms: list[str], dictionary: Path, cache: TokenCache) ->
 EDGE = 48
 
 
-def _scan(text: str, doc, passages: list, sentences: list) -> tuple[list[str], str]:
+def _scan(text: str, doc, passages: list, sentences: list, prefixes) -> tuple[list[str], str]:
     """(the words of jieba's full dictionary that occur in what is cut for a document, but for the entries
-    every compact dictionary has, and the strings cut for it that are not part of its text). Those strings are its heading paths' joins (› and ： end jieba's blocks,
-    so only each heading itself counts, and headings are cut from the text), where a sentence's heading meets
+    every compact dictionary has, and the strings cut for it that are not part of its text). Those strings are
+    its heading paths' joins (› and ： end jieba's blocks, so only each heading itself counts, and headings are
+    cut from the text), where a sentence's heading meets
     the sentence (search_text joins them with nothing between), and any passage or sentence not cut from the
     text at its offsets. Scanning every document with the library's whole dictionary at each build instead
     was 3 s of adding one document to 1,000."""
@@ -179,12 +179,15 @@ def _scan(text: str, doc, passages: list, sentences: list) -> tuple[list[str], s
     extra += [h for h in dict.fromkeys(h for item in passages + sentences for h in item.path) if h not in own]
     extra += [item.text for item in passages + sentences if text[item.start:item.end] != item.text]
     joined = "\n".join(extra)
-    return sorted((_dictionary_words_in(own) | _dictionary_words_in(joined)) - base_entries().keys()), joined
+    found = _dictionary_words_in(own, prefixes) | _dictionary_words_in(joined, prefixes)
+    return sorted(found - base_entries().keys()), joined
 
 
-def _dictionary_words_in(text: str) -> set[str]:
-    """Every word of jieba's full dictionary that occurs in ``text`` (overlapping ones too)."""
-    entries, prefixes = _full_words()
+def _dictionary_words_in(text: str, prefixes) -> set[str]:
+    """Every word of jieba's full dictionary that occurs in ``text`` (overlapping ones too). ``prefixes``: a
+    container of every prefix of its words (a jieba tokenizer's FREQ has them all: the words, with their
+    prefixes at frequency 0)."""
+    entries, _ = full_entries()
     found = set()
     for i in range(len(text)):
         j = i + 1
@@ -193,12 +196,6 @@ def _dictionary_words_in(text: str) -> set[str]:
                 found.add(text[i:j])
             j += 1
     return found
-
-
-@lru_cache(maxsize=1)
-def _full_words() -> tuple[dict[str, int], frozenset[str]]:
-    entries, _ = full_entries()
-    return entries, frozenset(w[:n] for w in entries for n in range(1, len(w) + 1))
 
 
 def _cut(passages: list, sentences: list) -> tuple:

@@ -55,3 +55,9 @@ def test_a_cache_dir_that_cannot_be_written_only_costs_the_parse(fresh, tmp_path
     blocked.write_text("not a folder", encoding="utf-8")
     with cedict.kept_in(blocked / "cache"):
         assert cedict.tables()["words"]["交通"] == fresh["words"]["交通"]
+
+
+def test_by_default_the_tables_are_kept_in_the_users_cache_dir_for_every_data_dir(fresh, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cedict.tables()
+    assert len(list((tmp_path / "xdg" / "jianghua-assistant").glob("cedict-*.pickle"))) == 1
