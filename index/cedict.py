@@ -17,11 +17,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
-import pickle
-import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from index import kept
 
 PREFIX = "cedict-"
 _DEFAULT = object()
@@ -65,16 +64,15 @@ def tables() -> dict:
     key = _key() if folder else ""
     path = folder / f"{PREFIX}{key}.pickle" if folder else None
     if path is not None:
-        try:
-            with open(path, "rb") as fh:
-                stored_key, data = pickle.load(fh)
-            if stored_key == key:
-                return data
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            pass
+        data = kept.read(path, key)
+        if data is not kept.MISSING:
+            return data
     data = _parse()
-    if path is not None:
-        _write(path, key, data)
+    if path is not None and kept.write(path, key, data):
+        for old in path.parent.glob(f"{PREFIX}*.pickle"):   # made by other code or another release
+            if old != path:
+                with contextlib.suppress(OSError):
+                    old.unlink()
     return data
 
 
@@ -98,21 +96,3 @@ def _parse() -> dict:
     data = {"words": words, "readings": readings_of(cedict_entries()), "reverse": reverse}
     cedict_entries.cache_clear()   # the raw entries are not needed once the tables exist
     return data
-
-
-def _write(path: Path, key: str, data: dict) -> None:
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((key, data), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        tmp = None
-        for old in path.parent.glob(f"{PREFIX}*.pickle"):   # made by other code or another release
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)

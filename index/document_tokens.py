@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import os
-import pickle
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from index import kept
 from index.occurrences import automaton
 from index.tokens import (base_entries, dictionary as tokenizer_dictionary, dictionary_entries, document_words,
                           full_entries, full_tokenizer, tokenize, write_dictionary)
@@ -60,33 +58,12 @@ class TokenCache:
 
     def get(self, key: str, compute):
         self.used.add(key)
-        try:
-            with open(self.folder / f"{key}.pickle", "rb") as fh:
-                stored_key, value = pickle.load(fh)
-            if stored_key == key:
-                return value
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            pass
-        value = compute()
-        self.computed += 1
-        self._write(key, value)
+        value = kept.read(self.folder / f"{key}.pickle", key)
+        if value is kept.MISSING:
+            value = compute()
+            self.computed += 1
+            kept.write(self.folder / f"{key}.pickle", key, value)   # else the next build cuts it again
         return value
-
-    def _write(self, key: str, value) -> None:
-        """Whole or not at all; a data dir that cannot take it only costs the next build the cutting again."""
-        tmp = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / f"{key}.pickle")
-        except OSError:
-            if tmp:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
 
     def prune(self) -> None:
         """Remove what the last build did not use (and temp files left behind)."""
