@@ -6,7 +6,7 @@ Layout under the data dir (``$ASSISTANT_HOME``)::
     builds/<build_id>/manifest.json  # corpus sha256, stage versions, embedding model id + dimension,
                                      # and a checksum of every other file of the build (index.integrity)
     builds/<build_id>/chroma/        # embedded Chroma (absent when a Chroma server is configured)
-    builds/<build_id>/derived.pickle # the derived corpus and its BM25 tokens (index.snapshot), read at open
+    builds/<build_id>/derived.pickle # the derived corpus and its BM25 postings (index.snapshot), read at open
     vectors/<key>.npz                # each document's sentence vectors (index.vectors), reused by rebuilds
 
 A build writes to ``builds/.tmp-<id>`` and is renamed and swapped in only when complete, so a crash
@@ -45,9 +45,10 @@ from index.facts import FACTS_VERSION
 from index.language import message
 from index.normalize import NORMALIZER_VERSION
 from index.segment import SEGMENTER_VERSION
+from index.postings import Postings
 from index.snapshot import Snapshot
-from index.store import (SERVER_TIMEOUT_S, StoreUnavailable, VectorStore, drop_collections, item_digests, make_client,
-                         parse_url, redact_url, store_fault)
+from index.store import (SERVER_TIMEOUT_S, DeferredStore, StoreUnavailable, VectorStore, drop_collections,
+                         item_digests, make_client, parse_url, redact_url, store_fault)
 from index.document_tokens import TokenCache, cut_corpus
 from index.tokens import TOKENIZER_VERSION, TOTAL_SUFFIX, derived_terms, use_dictionary
 from index.vectors import VectorCache
@@ -73,9 +74,9 @@ class Index:
     path: Path
     rebuilt: bool = False
     extra: dict = field(default_factory=dict)
-    # The BM25 tokens the build cut and the vectors it stored (index.snapshot), when it kept them: passages,
-    # then sentences, in corpus order.
-    tokens: tuple[list[list[str]], list[list[str]]] | None = None
+    # The postings of the BM25 tokens the build cut and the vectors it stored (index.snapshot), when it kept
+    # them: passages, then sentences, rows in corpus order.
+    postings: tuple[Postings, Postings] | None = None
     vectors: tuple | None = None
 
 
@@ -240,7 +241,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         # Each document is cut once and kept (index.document_tokens): adding one to a library cuts that one.
         token_cache = TokenCache(home, snapshot.code_fingerprint())
         cut = cut_corpus(corpus, terms, tmp / DICTIONARY, token_cache)
-        derived = Snapshot(corpus, snapshot.shared(cut.passages), snapshot.shared(cut.sentences), p_vecs, s_vecs)
+        derived = Snapshot(corpus, Postings.of(cut.passages), Postings.of(cut.sentences), p_vecs, s_vecs)
         if sources:
             snapshot.write(tmp / snapshot.FILE, sources, derived)
         # The documents' words as the new dictionary cuts them, glossed in English once, here.
@@ -428,6 +429,15 @@ def _collections_of(build_dir: Path) -> list[str]:
 
 def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, expected: dict,
                 timeout_s: float = SERVER_TIMEOUT_S) -> tuple:
+    """The build's manifest and its two collections, opened now (counted against the manifest)."""
+    manifest, files = _verified(build_dir, chroma_url, expected)
+    pstore, sstore = _open_stores(build_dir, manifest, embedder, chroma_url, timeout_s)
+    integrity.remember(build_dir, files)   # after Chroma's own open wrote its bookkeeping row
+    return manifest, pstore, sstore
+
+
+def _verified(build_dir: Path, chroma_url: str | None, expected: dict) -> tuple[dict, dict]:
+    """The build's manifest and file digests, once it matches ``expected`` and every file its checksum."""
     manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
     if not _matches(manifest, expected):
         raise IndexError_("manifest does not match the corpus, code versions or embedding model")
@@ -440,6 +450,11 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
     damaged = integrity.mismatch(build_dir, files)   # before Chroma reads a byte of it
     if damaged:
         raise IndexError_(f"index file {damaged} is missing or damaged")
+    return manifest, files
+
+
+def _open_stores(build_dir: Path, manifest: dict, embedder: Embedder, chroma_url: str | None,
+                 timeout_s: float) -> tuple[VectorStore, VectorStore]:
     client = _reader_client(build_dir, chroma_url, timeout_s)
     try:
         pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
@@ -450,8 +465,24 @@ def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, exp
         raise fault or exc from None
     if counts != (manifest["passages"], manifest["sentences"]):
         raise IndexError_("collections are incomplete")
-    integrity.remember(build_dir, files)   # after Chroma's own open wrote its bookkeeping row
-    return manifest, pstore, sstore
+    return pstore, sstore
+
+
+def _deferred_stores(build_dir: Path, manifest: dict, embedder: Embedder) -> tuple[DeferredStore, DeferredStore]:
+    """The embedded build's two collections, opened (together) on the first use of either."""
+    opened: list = []
+
+    def store(k: int):
+        def open_store():
+            if not opened:
+                try:
+                    opened.extend(_open_stores(build_dir, manifest, embedder, None, SERVER_TIMEOUT_S))
+                except IndexError_ as exc:
+                    raise StoreUnavailable(str(exc)) from None
+            return opened[k]
+        return DeferredStore(open_store)
+
+    return store(0), store(1)
 
 
 def _check_home(home: Path) -> None:
@@ -572,24 +603,39 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
     def current() -> Index | None:
         try:
             build_dir = (home / "current").resolve(strict=True)
-            manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected, chroma_timeout)
-        except StoreUnavailable as exc:
-            raise IndexError_(str(exc)) from None
+            manifest, files = _verified(build_dir, chroma_url, expected)
         except Exception:  # noqa: BLE001 - missing, stale or damaged: build below
             return None
         use_dictionary(build_dir / DICTIONARY)
-        if not isinstance(corpus, Sources):
-            return Index(corpus, embedder, pstore, sstore, manifest, build_dir)
-        kept = snapshot.read(build_dir / snapshot.FILE, corpus)
-        if kept is None:
+        kept = snapshot.read(build_dir / snapshot.FILE, corpus) if isinstance(corpus, Sources) else None
+        if isinstance(corpus, Sources) and kept is None and _can_build(home):
             # Built before snapshots or by other code (an upgrade). Deriving at every open was 30 s at 1,000
             # documents: where the data dir takes a build, it is built once now (nothing is embedded again,
             # the store is kept) and the opens after read its snapshot. A read-only one derives, as before.
-            if _can_build(home):
+            return None
+        vectors = _vectors(kept) if kept else None
+        if vectors is not None and not chroma_url:
+            # Every file of the build, the store's and the snapshot's, matched its checksum: the snapshot's
+            # vectors are the store's, and answering asks the store nothing (index.store.DeferredStore).
+            pstore, sstore = _deferred_stores(build_dir, manifest, embedder)
+        else:
+            try:
+                pstore, sstore = _open_stores(build_dir, manifest, embedder, chroma_url, chroma_timeout)
+                # A server's collections carry no checksum: its copy is used where a few probes agree.
+                if vectors is not None and not all(
+                        store.holds([x.id for x in items], v) for store, items, v in
+                        ((pstore, kept.corpus.passages, vectors[0]), (sstore, kept.corpus.doc.sentences, vectors[1]))):
+                    vectors = None
+            except StoreUnavailable as exc:
+                raise IndexError_(str(exc)) from None
+            except Exception:  # noqa: BLE001 - incomplete or unreadable: build below
                 return None
-            return Index(corpus.derive(), embedder, pstore, sstore, manifest, build_dir)
+        integrity.remember(build_dir, files)   # after Chroma's own open (if any) wrote its bookkeeping row
+        if kept is None:
+            derived = corpus.derive() if isinstance(corpus, Sources) else corpus
+            return Index(derived, embedder, pstore, sstore, manifest, build_dir)
         return Index(kept.corpus, embedder, pstore, sstore, manifest, build_dir,
-                     tokens=(kept.passage_tokens, kept.sentence_tokens), vectors=_vectors(kept))
+                     postings=(kept.passage_postings, kept.sentence_postings), vectors=vectors)
 
     if not rebuild:
         index = current()
@@ -603,7 +649,11 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
             if index is not None:
                 return index
             build_dir, derived = build(home, embedder, chroma_url, corpus, progress, chroma_timeout, reuse=not rebuild)
-            manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected, chroma_timeout)
+            if chroma_url or _vectors(derived) is None:
+                manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected, chroma_timeout)
+            else:   # the store was written and read back by the build just now (its checksums)
+                manifest, _files = _verified(build_dir, chroma_url, expected)
+                pstore, sstore = _deferred_stores(build_dir, manifest, embedder)
             use_dictionary(build_dir / DICTIONARY)
     except (IndexError_, KeyboardInterrupt):
         raise
@@ -620,7 +670,7 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
             raise
         raise IndexError_(str(fault)) from None
     return Index(derived.corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True,
-                 tokens=(derived.passage_tokens, derived.sentence_tokens), vectors=_vectors(derived))
+                 postings=(derived.passage_postings, derived.sentence_postings), vectors=_vectors(derived))
 
 
 def _vectors(kept: Snapshot) -> tuple | None:

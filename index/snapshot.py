@@ -2,7 +2,7 @@
 
 Deriving a corpus (segments, passages, bodies, duties, figures) and cutting every sentence and passage
 into BM25 tokens is most of an open's time: 35 s for a library of 1,000 documents. A build writes both
-here, once; an open reads them back when the key matches.
+here, once (the tokens as postings, index.postings); an open reads them back when the key matches.
 
 The key covers everything the derived data depends on: the documents (ids and byte digests) and their
 lexicon files, this package's code and language data, and jieba's version. A changed file, a new release
@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index.documents import Corpus, Sources
+from index.postings import Postings
 
 FILE = "derived.pickle"
 _PACKAGE = Path(__file__).resolve().parent
@@ -31,12 +32,12 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @dataclass
 class Snapshot:
-    """A derived corpus, its BM25 tokens (one list per passage and one per sentence, in corpus order) and
-    the vectors the build stored, in the same order (read at open instead of fetched back from the store)."""
+    """A derived corpus, the postings of its BM25 tokens (passages', sentences', rows in corpus order) and the
+    vectors the build stored, in the same order (read at open instead of fetched back from the store)."""
 
     corpus: Corpus
-    passage_tokens: list[list[str]]
-    sentence_tokens: list[list[str]]
+    passage_postings: Postings
+    sentence_postings: Postings
     passage_vectors: np.ndarray | None = None
     sentence_vectors: np.ndarray | None = None
 
@@ -59,12 +60,6 @@ def key(sources: Sources) -> str:
     lexicons = json.dumps([item[5] for item in sources.items], ensure_ascii=False, sort_keys=True)
     names = json.dumps([item[:3] for item in sources.items], ensure_ascii=False)
     return hashlib.sha256("\n".join([sources.sha256, names, lexicons, code_fingerprint()]).encode()).hexdigest()
-
-
-def shared(token_lists: list[list[str]]) -> list[list[str]]:
-    """The same lists with one string object per distinct token (a pickle then holds each token once)."""
-    seen: dict[str, str] = {}
-    return [[seen.setdefault(t, t) for t in tokens] for tokens in token_lists]
 
 
 def write(path: Path, sources: Sources, snapshot: Snapshot) -> None:

@@ -250,6 +250,15 @@ class VectorStore:
         return [(i, 1.0 - float(d), doc, meta) for i, d, doc, meta in
                 zip(res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0])]
 
+    def holds(self, ids: list[str], kept: np.ndarray, probes: int = 5) -> bool:
+        """Whether the store holds ``kept`` (one row per id of ``ids``), judged at ``probes`` evenly spread
+        ids (it gives a vector back rounded in its last bit once its index is written: the same vector)."""
+        if len(kept) != len(ids):
+            return False
+        rows = sorted({round(k * (len(ids) - 1) / max(probes - 1, 1)) for k in range(probes)}) if ids else []
+        held = self.vectors_of([ids[r] for r in rows])
+        return all(ids[r] in held and np.allclose(held[ids[r]], kept[r], rtol=0, atol=1e-6) for r in rows)
+
     def vectors_in_order(self, ids: list[str]) -> np.ndarray:
         """Every vector, as the store gives it back, one row per id of ``ids`` in that order."""
         held, vectors = self.all_vectors()
@@ -281,6 +290,22 @@ class VectorStore:
         except Exception as exc:  # noqa: BLE001 - a silent server or a full disk: one line
             raise store_fault(exc) or exc from None
         return list(res["ids"]), np.asarray(res["embeddings"], dtype=np.float32)
+
+
+class DeferredStore:
+    """A collection opened on its first use, through ``open_store``. An embedded build whose files matched
+    their checksums and whose snapshot holds its vectors answers without asking Chroma anything; importing
+    Chroma and opening the store only to count was 2 s of every cold open of a 1,000-document library."""
+
+    def __init__(self, open_store: Callable[[], VectorStore]):
+        self._open_store, self._store = open_store, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._store is None:
+            self._store = self._open_store()
+        return getattr(self._store, name)
 
 
 def item_digests(ids: list[str], texts: list[str], metadatas: list[dict]) -> dict[str, str]:

@@ -35,20 +35,21 @@ class Searcher:
         self.row = {s.id: i for i, s in enumerate(self.sentences)}  # sentence id → row in the vector matrix
         # BM25 over the passage text with its section path, and over sentences with theirs.
         self._p_ids = [p.id for p in corpus.passages]
-        # The build cut them once (index.snapshot); an index without them is cut here.
-        p_tokens, s_tokens = index.tokens or ([tokenize(p.embed_text()) for p in corpus.passages],
-                                              [tokenize(s.search_text()) for s in self.sentences])
+        # The build cut them once and kept their postings (index.snapshot); an index without them is cut here.
+        p_tokens, s_tokens = index.postings or ([tokenize(p.embed_text()) for p in corpus.passages],
+                                                [tokenize(s.search_text()) for s in self.sentences])
         self._p_bm25 = BM25Ranker(p_tokens)
         self._s_bm25 = BM25Ranker(s_tokens)
-        index.tokens = None   # the rankers hold what they need; the lists are large
+        index.postings = None   # the rankers hold them
         # Dense scoring is exact, in memory: the store's approximate (HNSW) neighbours differ from one build
         # of the same text to the next, and answers must not. The vectors are the build's own copy
-        # (index.snapshot) when it agrees with the store, else read from the store.
+        # (index.snapshot, checked against the store at open), else read from the store.
         p_kept, s_kept = index.vectors or (None, None)
         index.vectors = None
-        self.vectors = _in_order(index.sentences, [s.id for s in self.sentences], s_kept)
+        self.vectors = s_kept if s_kept is not None else \
+            index.sentences.vectors_in_order([s.id for s in self.sentences])
         self._s_dense = DenseRanker(self.vectors)
-        self._p_dense = DenseRanker(_in_order(index.passages, self._p_ids, p_kept))
+        self._p_dense = DenseRanker(p_kept if p_kept is not None else index.passages.vectors_in_order(self._p_ids))
         self._starts = {"s": [s.start for s in self.sentences], "p": [self.passages[pid].start for pid in self._p_ids]}
         self._p_body_set = {i for i, pid in enumerate(self._p_ids) if self.passages[pid].kind == "body"}
 
@@ -147,15 +148,3 @@ class Searcher:
 
 def _para_of(sentence: Sentence) -> str:
     return f"p{sentence.paragraph:03d}"
-
-
-def _in_order(store, ids: list[str], kept: np.ndarray | None, probes: int = 5) -> np.ndarray:
-    """The store's vectors of ``ids`` in that order: ``kept`` (the build's copy, one row per id) when the
-    store holds the same vectors at ``probes`` evenly spread ids, else everything read from the store.
-    (The store gives back a vector rounded in its last bit once its index is written: the same vector.)"""
-    if kept is not None and len(kept) == len(ids):
-        rows = sorted({round(k * (len(ids) - 1) / max(probes - 1, 1)) for k in range(probes)}) if ids else []
-        held = store.vectors_of([ids[r] for r in rows])
-        if all(ids[r] in held and np.allclose(held[ids[r]], kept[r], rtol=0, atol=1e-6) for r in rows):
-            return kept
-    return store.vectors_in_order(ids)

@@ -355,11 +355,33 @@ def _no_writes():
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
 
-def test_a_full_disk_at_open_is_one_line_and_the_index_is_kept(fresh_home):
+def test_a_full_disk_at_open_still_answers_and_the_index_is_kept(fresh_home):
+    """An open of a verified build writes nothing (the store stays closed: the snapshot holds its vectors)."""
     before = sorted(p.name for p in (fresh_home / "builds").iterdir())
     full = os.environ | {"ASSISTANT_HOME": str(fresh_home)}
     out = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "市交通局要做什么？"], capture_output=True,
                          text=True, env=full, timeout=120, cwd=ROOT, preexec_fn=_no_writes)
+    assert out.returncode == 0 and "Traceback" not in out.stderr + out.stdout, out.stderr[-800:]
+    assert "交通" in out.stdout
+    assert sorted(p.name for p in (fresh_home / "builds").iterdir()) == before
+
+
+OPEN_STORE = r"""
+import sys
+from index.build import IndexError_, open_index
+from index.documents import Corpus
+try:
+    open_index(sys.argv[1], corpus=Corpus.load())   # no snapshot to read: the store is opened at open
+except IndexError_ as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def test_a_full_disk_when_the_store_must_open_is_one_line_and_the_index_is_kept(fresh_home):
+    before = sorted(p.name for p in (fresh_home / "builds").iterdir())
+    out = subprocess.run([sys.executable, "-c", OPEN_STORE, str(fresh_home)], capture_output=True, text=True,
+                         timeout=120, cwd=ROOT, preexec_fn=_no_writes)
     assert out.returncode == 1 and "Traceback" not in out.stderr + out.stdout
     assert len(out.stderr.strip().splitlines()) == 1 and "磁盘已满" in out.stderr, out.stderr[-800:]
     # Nothing was rebuilt or removed for it: the same build opens and answers once there is room.

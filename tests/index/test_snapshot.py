@@ -4,6 +4,7 @@ import shutil
 from index import snapshot
 from index.build import open_index
 from index.documents import Sources
+from index.postings import Postings
 from index.tokens import dictionary, tokenize
 
 
@@ -25,8 +26,11 @@ def test_an_open_reads_what_the_build_derived(assistant):
     fresh = sources.derive()
     _same_corpus(kept.corpus, fresh)
     with dictionary(assistant.index.path / "jieba.dict"):
-        assert kept.sentence_tokens == [tokenize(s.search_text()) for s in fresh.doc.sentences]
-        assert kept.passage_tokens == [tokenize(p.embed_text()) for p in fresh.passages]
+        for postings, tokens in ((kept.sentence_postings, [tokenize(s.search_text()) for s in fresh.doc.sentences]),
+                                 (kept.passage_postings, [tokenize(p.embed_text()) for p in fresh.passages])):
+            again = Postings.of(tokens)
+            assert postings.terms == again.terms and postings.lengths.tolist() == again.lengths.tolist()
+            assert postings.rows.tolist() == again.rows.tolist() and postings.counts.tolist() == again.counts.tolist()
 
 
 def test_a_snapshot_of_other_code_is_never_used_and_is_built_again_once(tmp_path, home, assistant, monkeypatch):
@@ -88,29 +92,28 @@ def test_the_vectors_read_at_open_are_the_stores(assistant):
     assert np.allclose(s.vectors, held[[order[x.id] for x in s.sentences]], rtol=0, atol=1e-6)
 
 
-def test_a_copy_that_disagrees_with_the_store_is_not_used(assistant):
-    import numpy as np
-
-    from assistant.retrieve.searcher import _in_order
-
+def test_a_copy_that_disagrees_with_the_store_is_not_held_by_it(assistant):
+    """A server's collections carry no checksum: its copy of the vectors is used only where the store holds it."""
     store = assistant.index.sentences
     ids = [x.id for x in assistant.searcher.sentences]
     good = assistant.searcher.vectors
-    assert _in_order(store, ids, good) is good
+    assert store.holds(ids, good)
     bad = good.copy()
     bad[-1] += 0.5   # the last row is always probed
-    for wrong in (bad, good[:-1]):   # a row that differs; a copy of another size
-        read = _in_order(store, ids, wrong)
-        assert read is not wrong and np.allclose(read, good, rtol=0, atol=1e-6)
+    assert not store.holds(ids, bad) and not store.holds(ids, good[:-1])
 
 
-def test_an_open_with_the_snapshot_reads_no_vector_back_but_a_few_probes(settings, assistant, monkeypatch):
+def test_an_embedded_open_with_the_snapshot_does_not_open_chroma(settings, assistant, monkeypatch):
+    """Every file of the build matched its checksum and the snapshot holds the vectors: answering asks the
+    store nothing, so the open neither imports Chroma nor opens the store (2 s of a cold open at 1,000 documents);
+    the store still opens on first use."""
     from assistant import Assistant
-    from index.store import VectorStore
+    from index import build as build_module
 
-    def refuse(self):
-        raise AssertionError("every vector read back from the store")
-
-    monkeypatch.setattr(VectorStore, "all_vectors", refuse)
+    opened = []
+    real = build_module._reader_client
+    monkeypatch.setattr(build_module, "_reader_client", lambda *a, **k: opened.append(a) or real(*a, **k))
     again = Assistant.open(settings)
-    assert again.ask("市交通局要做什么？").answerable
+    assert again.ask("市交通局要做什么？").answerable and not opened
+    assert again.index.sentences.count() == len(again.searcher.sentences) and len(opened) == 1
+    assert again.index.passages.count() == len(again.index.corpus.passages) and len(opened) == 1

@@ -33,3 +33,18 @@ def test_dense_ranker_is_cosine_of_unit_vectors():
 
 def test_bm25_over_no_documents_is_an_empty_ranking():
     assert BM25Ranker([]).run(["任务"]).shape == (0,)
+
+
+def test_bm25_from_postings_scores_as_rank_bm25_does():
+    """The ranker scores from postings (what a build keeps) exactly as rank-bm25 scores the token lists."""
+    from rank_bm25 import BM25Okapi
+
+    from index.postings import Postings
+
+    documents = [["交通局", "道路", "道路", "养护"], ["住建局", "工地", "扬尘"], ["道路", "扬尘", "扬尘", "工地", "管控"],
+                 ["工作"], ["交通局", "工作", "道路"]]
+    reference = BM25Okapi(documents)
+    ranker = BM25Ranker(Postings.of(documents))
+    for query in (["道路"], ["扬尘", "工地"], ["交通局", "道路", "不在"], ["工作", "工作"]):
+        assert ranker.run(query).tolist() == reference.get_scores(query).tolist()
+        assert BM25Ranker(documents).run(query).tolist() == reference.get_scores(query).tolist()
