@@ -171,6 +171,14 @@ class Assistant:
         except StoreUnavailable as exc:  # the server went silent while its vectors were read
             raise IndexError_(str(exc)) from None
 
+    def warm(self, question: str) -> None:
+        """Ask ``question`` once and load the part-of-speech tagger, so that the first real question waits for
+        nothing (a server calls it before it serves; the tagger alone took 1.5 s of a first question)."""
+        from assistant import places
+
+        self.ask(question)
+        places.warm()
+
     @cached_property
     def retriever(self):
         """The LangChain ``BaseRetriever`` over the documents (imported on first use: it is slow to import)."""

@@ -97,6 +97,11 @@ def tagged(question: str) -> list[tuple[str, str]]:
         return []
 
 
+def warm() -> None:
+    """Load the tagger now (jieba's full dictionary and its tags: a second or more), before a question waits for it."""
+    tagged("北京市")
+
+
 try:   # while the assistant opens (the disk is writable then, or the open says it is not)
     _TEMP_DIR: str | None = tempfile.gettempdir()
 except OSError:

@@ -117,6 +117,10 @@ class Corpus:
         return self.documents[-1]
 
     @cached_property
+    def _by_id(self) -> dict[str, SourceDoc]:
+        return {d.id: d for d in self.documents}
+
+    @cached_property
     def _starts(self) -> list[int]:
         return [d.start for d in self.documents]   # in text order: each document follows the one before
 
@@ -124,9 +128,9 @@ class Corpus:
         """A document by id (``None``: the only or first one). Raises ``KeyError`` with the known ids."""
         if doc_id is None:
             return self.documents[0]
-        for d in self.documents:
-            if d.id == doc_id:
-                return d
+        found = self._by_id.get(doc_id)
+        if found is not None:
+            return found
         raise KeyError(message("index.documents.unknown", doc=doc_id, known=", ".join(d.id for d in self.documents)))
 
 

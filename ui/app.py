@@ -231,8 +231,8 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool 
     ``ASSISTANT_UI_USER``/``ASSISTANT_UI_PASSWORD`` are set). Prints the URL."""
     settings = assistant.settings
     auth = settings.ui_auth()   # SettingsError for a half-configured login: refuse to start, not lock everyone out
-    try:  # warm up (jieba dictionary, embedding engine) so the first visitor does not wait
-        assistant.ask(example_questions(assistant)[0])
+    try:  # warm up (jieba dictionary, tagger, embedding engine) so the first visitor does not wait
+        assistant.warm(example_questions(assistant)[0])
     except Exception:  # pragma: no cover - a broken index shows up on the first real question
         traceback.print_exc()
     app = build_app(assistant, quiz=quiz, extra_tabs=extra_tabs)

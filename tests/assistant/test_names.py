@@ -70,3 +70,28 @@ def test_the_own_place_is_dropped_in_english_too_but_not_from_a_quotation():
     assert drop_own("What is Tianjin's GDP growth target?", own, cut) == "What is GDP growth target?"
     assert drop_own('What does "Tianjin Daily" report?', own, cut) == 'What does "Tianjin Daily" report?'
     assert drop_own("Tianjin?", own, cut) == "Tianjin?"
+
+
+WARM = r"""
+import sys
+import jieba
+from assistant import Assistant
+a = Assistant.open()
+before = "jieba.posseg" in sys.modules or jieba.dt.initialized
+a.warm("今年优良天数目标是多少天？")
+print(before, bool(sys.modules["jieba.posseg"].dt.word_tag_tab), jieba.dt.initialized)
+"""
+
+
+def test_a_warmed_assistant_has_the_place_tagger_loaded(home, assistant):
+    """A server warms up before it serves: the tagger a place question needs is loaded then, not on the first
+    visitor's question (it takes a second or more to load)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run([sys.executable, "-c", WARM], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parents[2], env=os.environ | {"ASSISTANT_HOME": str(home)})
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert out.stdout.split() == ["False", "True", "True"]
