@@ -241,7 +241,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         # Each document is cut once and kept (index.document_tokens): adding one to a library cuts that one.
         token_cache = TokenCache(home, snapshot.code_fingerprint())
         cut = cut_corpus(corpus, terms, tmp / DICTIONARY, token_cache)
-        derived = Snapshot(corpus, Postings.of(cut.passages), Postings.of(cut.sentences), p_vecs, s_vecs)
+        derived = Snapshot(corpus, cut.passages, cut.sentences, p_vecs, s_vecs)
         if sources:
             snapshot.write(tmp / snapshot.FILE, sources, derived)
         # The documents' words as the new dictionary cuts them, glossed in English once, here.

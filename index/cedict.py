@@ -7,44 +7,20 @@ characters with the English words of all definitions (``index.romanize``), and, 
 Parsing the 122k entries and deriving these tables took 4–5 s of every build: as much of adding one document
 to a library of 1,000 as of indexing the speech alone. They depend only on the dictionary's release and on
 this package's code (how glosses are cleaned and stemmed, how pinyin is spelled), so they are kept in the
-user's cache dir (``platformdirs``: ``~/.cache/jianghua-assistant`` on Linux, ``$XDG_CACHE_HOME`` respected; as
-jieba keeps its parsed dictionary in the temp dir) under a digest of both, shared by every data dir; a file
-under any other digest is stale and removed. A file is written whole or not at all, and a cache that cannot be
-read or written only costs the parse. ``kept_in`` chooses another folder (or none) for a block.
+user's cache dir under a digest of both (``index.kept.per_machine``), shared by every data dir; a file under
+any other digest is stale and removed. A cache that cannot be read or written only costs the parse.
+``kept_in`` chooses another folder (or none) for a block.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 from index import kept
+from index.kept import kept_in  # noqa: F401 - where the tables are kept, for a block
 
 PREFIX = "cedict-"
-_DEFAULT = object()
-_folder: Path | None | object = _DEFAULT
-
-
-@contextlib.contextmanager
-def kept_in(folder: Path | None):
-    """Inside the block, the tables are read from (or written to) ``folder`` when first needed."""
-    global _folder
-    before, _folder = _folder, Path(folder) if folder else None
-    try:
-        yield
-    finally:
-        _folder = before
-
-
-def _user_cache() -> Path | None:
-    try:
-        from platformdirs import user_cache_dir
-
-        return Path(user_cache_dir("jianghua-assistant", appauthor=False))
-    except Exception:  # noqa: BLE001 - no home directory to speak of: parsed in memory only
-        return None
 
 
 def _key() -> str:
@@ -60,20 +36,7 @@ def _key() -> str:
 @functools.lru_cache(maxsize=1)
 def tables() -> dict:
     """``{"words": …, "readings": …, "reverse": …}`` (see the module docstring)."""
-    folder = _user_cache() if _folder is _DEFAULT else _folder
-    key = _key() if folder else ""
-    path = folder / f"{PREFIX}{key}.pickle" if folder else None
-    if path is not None:
-        data = kept.read(path, key)
-        if data is not kept.MISSING:
-            return data
-    data = _parse()
-    if path is not None and kept.write(path, key, data):
-        for old in path.parent.glob(f"{PREFIX}*.pickle"):   # made by other code or another release
-            if old != path:
-                with contextlib.suppress(OSError):
-                    old.unlink()
-    return data
+    return kept.per_machine(PREFIX, _key(), _parse)
 
 
 def _parse() -> dict:

@@ -3,8 +3,9 @@ often, with each row's length — what a BM25 ranking needs of them, as a few nu
 
 A build computes them once and keeps them in its snapshot (index.snapshot): counting three million tokens
 again was a second and a half of every open of a 1,000-document library, and the arrays read back in a
-fraction of that. Terms are numbered by first appearance, the order a ranker meets them when it counts the
-lists itself, so scores computed from either are the same, bit for bit.
+fraction of that. Each document's are computed once and kept with its cut (index.document_tokens), and a
+library's are those merged. Terms are numbered by first appearance, the order a ranker meets them when it
+counts the lists itself, so scores computed from either are the same, bit for bit.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import numpy as np
 EMPTY = "∅"
 
 
-@dataclass
+@dataclass(eq=False)
 class Postings:
     """Term ``terms[i]`` occurs in ``rows[bounds[i]:bounds[i + 1]]`` (ascending), ``counts`` times in each;
     ``lengths[r]`` is row ``r``'s number of tokens."""
@@ -37,7 +38,7 @@ class Postings:
     def of(cls, documents: list[list[str]]) -> "Postings":
         size = len(documents)
         documents = [tokens or [EMPTY] for tokens in documents]
-        vocabulary = _Numbering()
+        vocabulary = Numbering()
         # Counted in numpy rather than one dict per row (a library has hundreds of thousands of sentences).
         terms = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(documents)), dtype=np.int64)
         lengths = np.fromiter((len(tokens) for tokens in documents), dtype=np.int64, count=size)
@@ -47,13 +48,48 @@ class Postings:
         return cls(list(vocabulary), np.concatenate([[0], np.cumsum(per_term)]).astype(np.int64),
                    (pairs % max(size, 1)).astype(np.int32), counts.astype(np.int32), lengths)
 
+    @classmethod
+    def merged(cls, parts: list["Postings"], rows_of: list[np.ndarray], size: int) -> "Postings":
+        """One postings of ``size`` rows from ``parts``, part ``k``'s row ``r`` being row ``rows_of[k][r]``. Given
+        in row order (a library's documents, each one run of rows), the terms are numbered as ``of`` numbers
+        them over all the rows, so the result is what ``of`` gives for the whole, array for array."""
+        vocabulary = Numbering()
+        lengths = np.ones(size, dtype=np.int64)
+        terms, rows, counts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int32)]
+        for part, where in zip(parts, rows_of):
+            where = np.asarray(where, dtype=np.int64)
+            numbers = np.fromiter(map(vocabulary.__getitem__, part.terms), dtype=np.int64, count=len(part.terms))
+            terms.append(np.repeat(numbers, np.diff(part.bounds)))
+            rows.append(where[part.rows])
+            counts.append(part.counts)
+            lengths[where] = part.lengths
+        term, row, count = np.concatenate(terms), np.concatenate(rows), np.concatenate(counts)
+        order = np.lexsort((row, term))   # by term, then row
+        per_term = np.bincount(term, minlength=len(vocabulary))
+        return cls(list(vocabulary), np.concatenate([[0], np.cumsum(per_term)]).astype(np.int64),
+                   row[order].astype(np.int32), count[order].astype(np.int32), lengths)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Postings) and self.terms == other.terms and all(
+            np.array_equal(getattr(self, k), getattr(other, k)) for k in ("bounds", "rows", "counts", "lengths"))
+
+    def bags(self) -> list[dict[str, int]]:
+        """Each row's terms with their counts (for checks; a ranking never needs them)."""
+        out: list[dict[str, int]] = [{} for _ in range(self.size)]
+        for i, term in enumerate(self.terms):
+            for row, count in zip(self.rows[self.bounds[i]:self.bounds[i + 1]].tolist(),
+                                  self.counts[self.bounds[i]:self.bounds[i + 1]].tolist()):
+                out[row][term] = count
+        return out
+
     def frequencies(self) -> dict[str, int]:
         """How many rows hold each term, in term order."""
         return dict(zip(self.terms, np.diff(self.bounds).tolist()))
 
 
-class _Numbering(dict):
-    """term → its number, numbering a term not met before next (a lookup per token, the miss in Python)."""
+class Numbering(dict):
+    """term → its number, numbering a term not met before next: ``map(numbering.__getitem__, tokens)`` numbers
+    a stream of tokens at C speed but for the first meeting of each term."""
 
     def __missing__(self, term: str) -> int:
         number = self[term] = len(self)

@@ -96,6 +96,26 @@ TOTAL_SUFFIX = ".total"
 @lru_cache(maxsize=1)
 def full_entries() -> tuple[dict[str, int], int]:
     """jieba's full dictionary as ``{word: frequency}`` and its total, read from the file itself."""
+    tables = _jieba_tables()
+    return tables["entries"], tables["total"]
+
+
+@lru_cache(maxsize=1)
+def _jieba_tables() -> dict:
+    """jieba's entries and total, and the base entries of every compact dictionary: parsed and sorted once per
+    machine, jieba release and code, and kept (index.kept.per_machine; a second of every build in a new process)."""
+    import hashlib
+
+    import jieba
+
+    from index import kept
+    from index.snapshot import code_fingerprint
+
+    key = hashlib.sha256(f"{jieba.dt.dictionary}\n{code_fingerprint()}".encode()).hexdigest()[:24]
+    return kept.per_machine("jieba-", key, _parse_jieba)
+
+
+def _parse_jieba() -> dict:
     import jieba
 
     with jieba.dt.get_dict_file() as fh:
@@ -106,7 +126,10 @@ def full_entries() -> tuple[dict[str, int], int]:
         if len(parts) >= 2 and parts[1].isdigit():
             entries[parts[0]] = int(parts[1])
             total += int(parts[1])
-    return entries, total
+    general = sorted(((f, w) for w, f in entries.items() if f > 0), reverse=True)[:GENERAL_WORDS]
+    base = {w: f for f, w in general}
+    base.update({w: entries[w] for w in STOPWORDS | FRAME_WORDS if entries.get(w)})
+    return {"entries": entries, "total": total, "base": base}
 
 
 def full_tokenizer(terms: list[str]):
@@ -136,15 +159,10 @@ def document_words(full, text: str) -> dict[str, int]:
     return words
 
 
-@lru_cache(maxsize=1)
 def base_entries() -> dict[str, int]:
     """The entries every compact dictionary has, whatever its documents: the most frequent general words, the
     stopwords and frame words (with jieba's frequencies)."""
-    full, _ = full_entries()
-    general = sorted(((f, w) for w, f in full.items() if f > 0), reverse=True)[:GENERAL_WORDS]
-    entries = {w: f for f, w in general}
-    entries.update({w: full[w] for w in STOPWORDS | FRAME_WORDS if full.get(w)})
-    return entries
+    return _jieba_tables()["base"]
 
 
 def dictionary_entries(documents_words: list[dict[str, int]], terms: list[str]) -> dict[str, int]:
