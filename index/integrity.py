@@ -78,22 +78,23 @@ def digest(path: Path) -> str:
     return _sqlite_digest(path) if path.name.endswith(".sqlite3") else _file_digest(path)
 
 
-def digests(build_dir: Path) -> dict[str, str]:
-    """Every file under ``build_dir`` except the manifest, by its path relative to ``build_dir``. Two at a
-    time: hashing bytes lets go of the interpreter, so the large files are hashed while the database's rows
-    are read (3 s → 2 s at 1,000 documents)."""
+def digests(build_dir: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Every file under ``build_dir`` except the manifest, by its path relative to ``build_dir`` (``known``:
+    digests already taken, used as they are). Two at a time: hashing bytes lets go of the interpreter, so the
+    large files are hashed while the database's rows are read (3 s → 2 s at 1,000 documents)."""
+    known = known or {}
     paths: dict[str, Path] = {}
     for dirpath, _dirs, files in os.walk(build_dir):
         for name in files:
             path = Path(dirpath) / name
             rel = path.relative_to(build_dir).as_posix()
-            if rel not in (MANIFEST, VERIFIED):
+            if rel not in (MANIFEST, VERIFIED) and rel not in known:
                 paths[rel] = path
     # Largest first, so the two workers finish together.
     order = sorted(paths, key=lambda rel: -paths[rel].stat().st_size)
     with ThreadPoolExecutor(max_workers=2) as pool:
         found = dict(zip(order, pool.map(lambda rel: digest(paths[rel]), order)))
-    return dict(sorted(found.items()))
+    return dict(sorted((found | {rel: d for rel, d in known.items() if (build_dir / rel).is_file()}).items()))
 
 
 def stable_digests(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
