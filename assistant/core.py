@@ -18,6 +18,7 @@ from assistant.cite import Citation, verify
 from assistant.clean import InvalidQuestion, clean_history, clean_question
 from assistant.answer import Composer
 from assistant.config import Settings
+from assistant.conversations import Conversations
 from assistant.followup import ordinal, refers_to_body, refers_to_several, resolve, strip_cue, substitute_body
 from assistant.turns import TurnModel, turn_features
 from assistant.answer import joined
@@ -151,6 +152,7 @@ class Assistant:
             self.turn_model = TurnModel.load()
         except ModelMissing:
             self.turn_model = None  # `assistant train` writes it; without it the follow-up rules decide
+        self.conversations = Conversations()
         self.reader = None
         if settings.llm:
             from assistant.llm.reader import Reader
@@ -339,24 +341,36 @@ class Assistant:
         (a ``time.monotonic()`` value): past it, ``RequestTimeout`` between steps."""
         cleaned = clean_question(question)
         notices: list[str] = []
+        past = None
         if conversation is None:
-            conversation, notices = self._replay(history or [], deadline)
+            conversation, notices, past = self._replay(history or [], deadline)
         answer = self._answer(cleaned, conversation, deadline=deadline, docs=docs)
         answer.notices = notices
+        self._keep(past, cleaned, conversation, answer)
         return answer
 
-    def _replay(self, history: list[str], deadline: float | None = None) -> tuple[Conversation, list[str]]:
-        """A conversation from a plain history of earlier questions (replayed once, oldest first, without
-        the LLM: only their resolution matters)."""
+    def _replay(self, history: list[str], deadline: float | None = None) -> tuple[Conversation, list[str], list[str]]:
+        """A conversation from a plain history of earlier questions: the one the last turn of that chat left
+        (assistant.conversations), else the questions replayed once, oldest first, without the LLM (only their
+        resolution matters). Also returns the cleaned questions, which name it."""
         past, notices = clean_history(history)
         conversation = Conversation()
+        kept = self.conversations.get(past)
+        if kept is not None:
+            conversation.answers = kept
+            return conversation, notices, past
         for earlier in past[-conversation.max_turns:]:
             _check_deadline(deadline)
             try:
                 conversation.add(self._answer(earlier, conversation, read=False, deadline=deadline))
             except InvalidQuestion:
                 continue
-        return conversation, notices
+        return conversation, notices, past
+
+    def _keep(self, past: list[str] | None, cleaned: str, conversation: Conversation, answer: Answer) -> None:
+        """Leave the conversation this answer ends for the chat's next turn (``past``: its earlier questions)."""
+        if past is not None:
+            self.conversations.put(past + [cleaned], (conversation.answers + [answer])[-conversation.max_turns:])
 
     def _answer(self, cleaned: str, conversation: Conversation, read: bool = True,
                 deadline: float | None = None, docs: list[str] | None = None) -> Answer:
@@ -595,11 +609,13 @@ class Assistant:
         ``deadline`` as in ``ask``."""
         cleaned = clean_question(question)
         notices: list[str] = []
+        past = None
         if conversation is None:
-            conversation, notices = self._replay(history or [], deadline)
+            conversation, notices, past = self._replay(history or [], deadline)
         for event in self._answer_events(cleaned, conversation, deadline=deadline, docs=docs):
             if isinstance(event, Answer):
                 event.notices = notices
+                self._keep(past, cleaned, conversation, event)
             yield event
 
     def duties(self, actor: str | None = None) -> list[dict]:

@@ -48,3 +48,25 @@ def test_references_to_bodies_and_items(registry):
     assert substitute_body("这两个部门有啥共同任务？", ["市城管局", "市交通局"]) == "市城管局、市交通局有啥共同任务？"
     assert ordinal("第四个具体指什么？") == 4 and ordinal("the last one?") == -1 and ordinal("具体说说") is None
     assert strip_cue("那么考核怎么搞？") == "考核怎么搞？"
+
+
+def test_a_chats_next_turn_resumes_its_conversation_without_answering_its_history_again(assistant, monkeypatch):
+    """Each turn of a web chat sends its earlier questions: the conversation the last turn left is taken up
+    (no earlier question is answered again), and the follow-up reads as it does after a replay."""
+    from assistant import Assistant
+
+    fresh = Assistant(assistant.index, assistant.settings)   # nothing kept yet
+    first = fresh.ask("市交通局要做什么？")
+    replayed = Assistant(assistant.index, assistant.settings).ask("那住建局呢？", ["市交通局要做什么？"])
+    asked = []
+    answer = Assistant._answer
+    monkeypatch.setattr(Assistant, "_answer", lambda self, q, *a, **k: asked.append(q) or answer(self, q, *a, **k))
+    resumed = fresh.ask("那住建局呢？", ["市交通局要做什么？"])
+    assert asked == ["那住建局呢？"] and first.answerable
+    assert resumed.standalone_question == replayed.standalone_question and resumed.answer == replayed.answer
+    asked.clear()
+    fresh.ask("那环保局呢？", ["市交通局要做什么？", "那住建局呢？"])
+    assert asked == ["那环保局呢？"]
+    asked.clear()
+    fresh.ask("那环保局呢？", ["另一个聊天的问题：市交通局要做什么？"])   # a history this server never answered
+    assert len(asked) == 2
