@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from assistant import scope as document_scope
-from assistant.answer.base import Composed, _quote, _section_at
+from assistant.answer.base import Composed, _quote
 from assistant.clean import QUOTATION
 from assistant.understand import Analysis
 from index.language import message, read_list
@@ -61,7 +61,7 @@ class ClozeAnswers:
         lines = []
         for m in matches:
             sent = self._sentence_at(m.start())
-            n = citer.cite(sent.start, sent.end, _section_at(self.sentences, sent.start))
+            n = citer.cite(sent.start, sent.end, self._section_of(sent.start))
             # The matched words with each filled blank in bold: what the quotation says in the document.
             filled, at = [], m.start()
             for g in range(1, len(m.groups()) + 1):

@@ -8,7 +8,7 @@ from functools import cached_property
 
 import numpy as np
 
-from assistant.answer.base import Composed, _quote, _section_at, _terms_with_expansions
+from assistant.answer.base import Composed, _quote, _terms_with_expansions
 from assistant.answer.selection import figure_check_features, figure_features
 from assistant.places import named_places, short_form
 from assistant.retrieve.hits import Evidence, Hit
@@ -50,7 +50,7 @@ class FigureAnswers:
         if self._figure_mismatch(first, fig) or self._figure_unsupported(first, fig, score):
             return None
         extra: list[Figure] = []
-        pool = [f for f in self.figures if f.sentence_start == fig.sentence_start and f is not fig and f.kind != "date"]
+        pool = [f for f in self.figures_of(fig.sentence_start) if f is not fig and f.kind != "date"]
         for ask in asks[1:]:
             terms = [t for t in _terms_with_expansions(ask, self.expand) if t not in TARGET_CUES]
             scored = [(sum(term_share(t, f.measure.lower()) for t in terms), -abs(f.start - fig.start), f)
@@ -96,11 +96,11 @@ class FigureAnswers:
             return self._refuse(message("assistant.answer.figure.no_such_figure", noun=self.noun, what=mismatch),
                                 [Hit(h.id, h.score) for h in hits[:3]], route="number-refusal")
         # Figures that share the clause group (每月不少于2次，每次不少于2天) are one answer.
-        same = [f for f in self.figures if f.sentence_start == fig.sentence_start and f.kind == fig.kind
+        same = [f for f in self.figures_of(fig.sentence_start) if f.kind == fig.kind
                 and abs(f.start - fig.start) <= 40 and (f is fig or any(t in f.measure.lower() for t in q_terms))]
         same += [f for f in extra if f not in same]
         citer = self._citer()
-        n = citer.cite(fig.sentence_start, fig.sentence_end, _section_at(self.sentences, fig.sentence_start))
+        n = citer.cite(fig.sentence_start, fig.sentence_end, self._section_of(fig.sentence_start))
         shown = []
         if len({f.measure for f in same}) == 1 and len(fig.measure) <= 45:
             shown = [fig.measure]  # one clause holds them all: 12个国控、18个省控、8个市控断面…
@@ -150,9 +150,7 @@ class FigureAnswers:
         for rank, hit in enumerate(candidates):
             sent = self.sentence_by_id[hit.id]
             first = True
-            for fig in self.figures:
-                if fig.sentence_start != sent.start:
-                    continue
+            for fig in self.figures_of(sent.start):
                 is_first, first = first, False
                 if (fig.kind == "date") != want_date or (want_target and fig.kind != "target") \
                         or (avoid_target and fig.kind == "target"):

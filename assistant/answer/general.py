@@ -33,8 +33,14 @@ class GeneralAnswers:
         # answered with the sentences under it, across the section's paragraphs.
         if len(top_sent.text) <= 16 or _is_heading(top_sent):
             depth = len(top_sent.path)
-            body = [s for s in self.sentences if s.start > top_sent.start and s.path[:depth] == top_sent.path
-                    and (s.paragraph == top_sent.paragraph or _is_heading(top_sent))][:MAX_SECTION_SENTENCES]
+            body = []
+            # The sentences after it, while they are under its heading (a section is one run of sentences; the
+            # same heading in another document is another section).
+            for s in self.sentences[self.row[top_sent.id] + 1:]:
+                if s.path[:depth] != top_sent.path or len(body) == MAX_SECTION_SENTENCES:
+                    break
+                if s.paragraph == top_sent.paragraph or _is_heading(top_sent):
+                    body.append(s)
             sentences = sorted({s.id: s for s in sentences + body}.values(), key=lambda s: s.start)
         lines = [message("assistant.answer.general.head", named=self._named(top_sent.start), section=top_sent.section)]
         for sent in sentences:
