@@ -99,7 +99,7 @@ def tagged(question: str) -> list[tuple[str, str]]:
 
 def warm() -> None:
     """Load the tagger now (jieba's full dictionary and its tags: a second or more), before a question waits for it."""
-    tagged("北京市")
+    tagged("warm")   # any text: the first cut loads the dictionary and its tags
 
 
 try:   # while the assistant opens (the disk is writable then, or the open says it is not)
