@@ -555,7 +555,7 @@ class Assistant:
     def read_turn(self, question: str, history: list[str]) -> dict:
         """How ``question`` is read after the earlier questions ``history``: ``{"turn", "standalone_question"}``
         (turn: standalone / merge / swap, or "" for a first question)."""
-        conversation, _ = self._replay(history)
+        conversation, _, _ = self._replay(history)
         standalone, turn = self._read_turn(clean_question(question), conversation)
         return {"turn": turn, "standalone_question": standalone}
 

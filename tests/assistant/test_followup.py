@@ -70,3 +70,9 @@ def test_a_chats_next_turn_resumes_its_conversation_without_answering_its_histor
     asked.clear()
     fresh.ask("那环保局呢？", ["另一个聊天的问题：市交通局要做什么？"])   # a history this server never answered
     assert len(asked) == 2
+
+
+def test_read_turn_says_how_a_follow_up_is_read_after_its_history(assistant):
+    read = assistant.read_turn("那住建局呢？", ["市交通局要做什么？"])
+    assert "住建局" in read["standalone_question"] and read["turn"] in ("swap", "merge")
+    assert assistant.read_turn("市交通局要做什么？", [])["turn"] == ""
