@@ -441,13 +441,24 @@ def _collections_of(build_dir: Path) -> list[str]:
     return names
 
 
-def _open_build(build_dir: Path, embedder: Embedder, chroma_url: str | None, expected: dict,
-                timeout_s: float = SERVER_TIMEOUT_S) -> tuple:
-    """The build's manifest and its two collections, opened now (counted against the manifest)."""
-    manifest, files = _verified(build_dir, chroma_url, expected)
-    pstore, sstore = _open_stores(build_dir, manifest, embedder, chroma_url, timeout_s)
-    integrity.remember(build_dir, files)   # after Chroma's own open wrote its bookkeeping row
-    return manifest, pstore, sstore
+def _stores(build_dir: Path, manifest: dict, files: dict, embedder: Embedder, chroma_url: str | None,
+            timeout_s: float, kept: Snapshot | None) -> tuple:
+    """(passage store, sentence store, ``kept``'s vectors when they may be used) of a verified build. An
+    embedded build whose snapshot holds the vectors needs nothing of Chroma to answer: every file of it, the
+    store's and the snapshot's, matched its checksum, so its stores open on first use
+    (index.store.DeferredStore). A server's collections carry no checksum: they are opened and counted now, and
+    the snapshot's copy is used where a few probes agree."""
+    vectors = _vectors(kept) if kept else None
+    if vectors is not None and not chroma_url:
+        pstore, sstore = _deferred_stores(build_dir, manifest, embedder)
+    else:
+        pstore, sstore = _open_stores(build_dir, manifest, embedder, chroma_url, timeout_s)
+        if vectors is not None and not all(
+                store.holds([x.id for x in items], v) for store, items, v in
+                ((pstore, kept.corpus.passages, vectors[0]), (sstore, kept.corpus.doc.sentences, vectors[1]))):
+            vectors = None
+    integrity.remember(build_dir, files)   # after Chroma's own open (if any) wrote its bookkeeping row
+    return pstore, sstore, vectors
 
 
 def _verified(build_dir: Path, chroma_url: str | None, expected: dict) -> tuple[dict, dict]:
@@ -627,24 +638,12 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
             # documents: where the data dir takes a build, it is built once now (nothing is embedded again,
             # the store is kept) and the opens after read its snapshot. A read-only one derives, as before.
             return None
-        vectors = _vectors(kept) if kept else None
-        if vectors is not None and not chroma_url:
-            # Every file of the build, the store's and the snapshot's, matched its checksum: the snapshot's
-            # vectors are the store's, and answering asks the store nothing (index.store.DeferredStore).
-            pstore, sstore = _deferred_stores(build_dir, manifest, embedder)
-        else:
-            try:
-                pstore, sstore = _open_stores(build_dir, manifest, embedder, chroma_url, chroma_timeout)
-                # A server's collections carry no checksum: its copy is used where a few probes agree.
-                if vectors is not None and not all(
-                        store.holds([x.id for x in items], v) for store, items, v in
-                        ((pstore, kept.corpus.passages, vectors[0]), (sstore, kept.corpus.doc.sentences, vectors[1]))):
-                    vectors = None
-            except StoreUnavailable as exc:
-                raise IndexError_(str(exc)) from None
-            except Exception:  # noqa: BLE001 - incomplete or unreadable: build below
-                return None
-        integrity.remember(build_dir, files)   # after Chroma's own open (if any) wrote its bookkeeping row
+        try:
+            pstore, sstore, vectors = _stores(build_dir, manifest, files, embedder, chroma_url, chroma_timeout, kept)
+        except StoreUnavailable as exc:
+            raise IndexError_(str(exc)) from None
+        except Exception:  # noqa: BLE001 - incomplete or unreadable: build below
+            return None
         if kept is None:
             derived = corpus.derive() if isinstance(corpus, Sources) else corpus
             return Index(derived, embedder, pstore, sstore, manifest, build_dir)
@@ -663,11 +662,8 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
             if index is not None:
                 return index
             build_dir, derived = build(home, embedder, chroma_url, corpus, progress, chroma_timeout, reuse=not rebuild)
-            if chroma_url or _vectors(derived) is None:
-                manifest, pstore, sstore = _open_build(build_dir, embedder, chroma_url, expected, chroma_timeout)
-            else:   # the store was written and read back by the build just now (its checksums)
-                manifest, _files = _verified(build_dir, chroma_url, expected)
-                pstore, sstore = _deferred_stores(build_dir, manifest, embedder)
+            manifest, files = _verified(build_dir, chroma_url, expected)
+            pstore, sstore, vectors = _stores(build_dir, manifest, files, embedder, chroma_url, chroma_timeout, derived)
             use_dictionary(build_dir / DICTIONARY)
     except (IndexError_, KeyboardInterrupt):
         raise
@@ -684,7 +680,7 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
             raise
         raise IndexError_(str(fault)) from None
     return Index(derived.corpus, embedder, pstore, sstore, manifest, build_dir, rebuilt=True,
-                 postings=(derived.passage_postings, derived.sentence_postings), vectors=_vectors(derived))
+                 postings=(derived.passage_postings, derived.sentence_postings), vectors=vectors)
 
 
 def _vectors(kept: Snapshot) -> tuple | None:

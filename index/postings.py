@@ -44,9 +44,7 @@ class Postings:
         lengths = np.fromiter((len(tokens) for tokens in documents), dtype=np.int64, count=size)
         rows = np.repeat(np.arange(size, dtype=np.int64), lengths)
         pairs, counts = np.unique(terms * max(size, 1) + rows, return_counts=True)   # by term, then row
-        per_term = np.bincount(pairs // max(size, 1), minlength=len(vocabulary))
-        return cls(list(vocabulary), np.concatenate([[0], np.cumsum(per_term)]).astype(np.int64),
-                   (pairs % max(size, 1)).astype(np.int32), counts.astype(np.int32), lengths)
+        return cls._sorted(list(vocabulary), pairs // max(size, 1), pairs % max(size, 1), counts, lengths)
 
     @classmethod
     def merged(cls, parts: list["Postings"], rows_of: list[np.ndarray], size: int) -> "Postings":
@@ -65,9 +63,15 @@ class Postings:
             lengths[where] = part.lengths
         term, row, count = np.concatenate(terms), np.concatenate(rows), np.concatenate(counts)
         order = np.lexsort((row, term))   # by term, then row
-        per_term = np.bincount(term, minlength=len(vocabulary))
-        return cls(list(vocabulary), np.concatenate([[0], np.cumsum(per_term)]).astype(np.int64),
-                   row[order].astype(np.int32), count[order].astype(np.int32), lengths)
+        return cls._sorted(list(vocabulary), term[order], row[order], count[order], lengths)
+
+    @classmethod
+    def _sorted(cls, terms: list[str], term: np.ndarray, row: np.ndarray, count: np.ndarray,
+                lengths: np.ndarray) -> "Postings":
+        """From (term number, row, count) triples sorted by term, then row."""
+        per_term = np.bincount(term, minlength=len(terms))
+        return cls(terms, np.concatenate([[0], np.cumsum(per_term)]).astype(np.int64), row.astype(np.int32),
+                   count.astype(np.int32), lengths)
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Postings) and self.terms == other.terms and all(
