@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from assistant import scope as document_scope
 from index import occurrences
 from index.bodies import NOT_IN_NAME, SUFFIXES, Body, find_org_names, split_name
 from index.language import read_list, read_words
+from index.tokens import cut_words
 
 # Organisation-shaped words in a question (no prefix needed): 教育局, 水利部门, 交通运输系统.
 _QUESTION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:" + "|".join(read_list("question_org_suffixes.txt")) + ")")
@@ -23,6 +25,15 @@ _GENERIC = read_words("generic_bodies.txt")
 # A two-character place name with its unit, at the start of the question or after a particle.
 _PLACE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[那在和跟与比对]))([\u4e00-\u9fff]{2})(?:县|市|区)(?![委局办])")
 _QUESTION_WORDS = tuple(w for w in read_words("question_words.txt") if not w.isascii())
+
+
+def _word_bounds(question: str) -> set[int]:
+    """Offsets where the question's words (the active dictionary's precise cut) begin and end."""
+    bounds, at = {0}, 0
+    for word in cut_words(question):
+        at += len(word)
+        bounds.add(at)
+    return bounds
 
 
 def _asks(head: str) -> bool:
@@ -112,25 +123,40 @@ class BodyRegistry:
                 taken[i] = True
             found.append((a, name))
 
+        # A two-character form or a bare core names its body only as a word of the question, never across
+        # two ("有多", short for a library's 有多区, inside 各有/多少).
+        bounds = _word_bounds(question)
+
+        def word(m) -> bool:
+            return len(m.group(0)) > 2 or (m.start() in bounds and m.end() in bounds)
+
         if self._names_re:
             for m in self._names_re.finditer(question):
-                take(m.start(), m.end(), self._name_of_form(m.group(0)))
+                if word(m):
+                    take(m.start(), m.end(), self._name_of_form(m.group(0)))
         for a, b, mention in self._org_mentions(question, taken):
             name = self._paraphrase(mention)
             if name:
                 take(a, b, name)
         for core, name in sorted(self._name_like_cores.items(), key=lambda p: -len(p[0])):
             for m in re.finditer(re.escape(core), question):
-                if not any(taken[m.start():m.end()]):
+                if word(m) and not any(taken[m.start():m.end()]):
                     take(m.start(), m.end(), name)
         if re.search(r"[A-Za-z]{3,}", question):
             for name in self._english(question):
                 found.append((len(question), name))
         names: list[str] = []
         for _, name in sorted(found):
-            if name not in names:
+            if name not in names and self._in_scope(name):
                 names.append(name)
         return names
+
+    def _in_scope(self, name: str) -> bool:
+        """Whether the documents a question is answered from write the body (a library's other documents'
+        bodies are not what it names: "district" is the speech's 县区, not a report's 各地区各部门)."""
+        scope = document_scope.current()
+        return scope is None or any(self.text.find(f, a, b) >= 0 for f in self.forms_of(name) + [name]
+                                    for a, b in scope.spans)
 
     def unknown(self, question: str) -> list[str]:
         """Organisation names in a question that are none of the document's bodies."""
@@ -234,7 +260,7 @@ class BodyRegistry:
         matched = []
         for b, cores in self._english_cores:
             quality = max((_supplied(core, exact, loose, abbreviating) for core in cores), default=0.0)
-            if quality > 0:
+            if quality > 0 and self._in_scope(b.name):
                 matched.append((quality, b))
         # Keep the readings whose characters came most from whole words, and drop a body whose core sits
         # inside another matched body's core.

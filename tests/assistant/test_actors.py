@@ -33,3 +33,31 @@ def test_a_collective_is_named_without_its_distributive_ge():
     r = registry()
     assert r.find("市直部门按什么原则管环保？") == ["市直各部门"]
     assert r.find("交通局要做什么？") == ["市交通局"]
+
+
+# A speech-like document and a report-like one, as a library holds them side by side.
+SPEECH = normalize("在水污染防治方面，各县区政府要开展断面排查，确保12个国控断面水质稳定达标。市交通局要强化道路清扫。\n")
+REPORT = "福建是经济大省，有坚实的实体经济，有多区叠加的政策优势。各地区各部门要抓好落实。\n"
+
+
+def _library() -> BodyRegistry:
+    return BodyRegistry(derive_bodies(SPEECH + REPORT), SPEECH + REPORT)
+
+
+def test_a_short_form_inside_two_words_of_the_question_names_no_body():
+    r = _library()
+    # The report's "有多区" reads as a district whose short form is 有多; "各有多少" only contains it.
+    assert r.find("全市国控断面各有多少个？") == []
+    assert r.find("有多区叠加的政策优势指什么？") == ["有多区"]
+
+
+def test_inside_one_document_a_question_names_only_that_documents_bodies():
+    from assistant.scope import Scope, scoped
+
+    r = _library()
+    speech, report = Scope(("speech",), ((0, len(SPEECH)),)), Scope(("report",), ((len(SPEECH), len(SPEECH + REPORT)),))
+    assert r.find("各地区各部门和交通局要做什么？") == ["各地区各部门", "市交通局"]
+    with scoped(speech):
+        assert r.find("各地区各部门和交通局要做什么？") == ["市交通局"]
+    with scoped(report):
+        assert r.find("各地区各部门和交通局要做什么？") == ["各地区各部门"]
