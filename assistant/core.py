@@ -7,6 +7,7 @@ first use: ``Assistant.retriever`` (a standard ``BaseRetriever``) and the option
 from __future__ import annotations
 
 import functools
+import gc
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,7 +34,7 @@ from assistant.models import (DUTY_FEATURES, DUTY_SELECTION_FILE, FIGURE_CHECK_F
                               ModelMissing, SelectionModel)
 from assistant.retrieve import Searcher
 from assistant.understand import analyse, last_clause, strip_markup, task_hops
-from index.build import DICTIONARY, Index, IndexError_, open_index
+from index.build import DICTIONARY, Index, IndexError_, collector_paused, open_index
 from index.language import message
 from index.store import StoreUnavailable
 from index.tokens import cut_words, dictionary as tokenizer_dictionary
@@ -165,13 +166,19 @@ class Assistant:
         from index.documents import Sources
 
         settings = settings or Settings.from_env(**overrides)
-        sources = Sources.load(settings.corpus_paths() or None)
-        index = open_index(settings.home, settings.embedding, settings.chroma_url, settings.threads,
-                           rebuild=rebuild, progress=progress, corpus=sources, chroma_timeout=settings.chroma_timeout)
-        try:
-            return cls(index, settings)
-        except StoreUnavailable as exc:  # the server went silent while its vectors were read
-            raise IndexError_(str(exc)) from None
+        # The index and everything derived from it here live as long as the assistant: the collector is off while
+        # they are made and never walks them after (index.build.collector_paused).
+        with collector_paused(keep=True):
+            sources = Sources.load(settings.corpus_paths() or None)
+            index = open_index(settings.home, settings.embedding, settings.chroma_url, settings.threads, rebuild=rebuild,
+                               progress=progress, corpus=sources, chroma_timeout=settings.chroma_timeout)
+            try:
+                assistant = cls(index, settings)
+            except StoreUnavailable as exc:  # the server went silent while its vectors were read
+                raise IndexError_(str(exc)) from None
+            if index.rebuilt:
+                gc.collect()   # a build's own garbage goes first: set aside with the rest it would never be freed
+            return assistant
 
     def warm(self, question: str) -> None:
         """Ask ``question`` once and load the part-of-speech tagger and the English glossary, so that the first
