@@ -159,13 +159,19 @@ class BodyRegistry:
                                     for a, b in scope.spans)
 
     def unknown(self, question: str) -> list[str]:
-        """Organisation names in a question that are none of the document's bodies."""
+        """Organisation names in a question that are none of the document's bodies (inside one document's
+        scope, a body only another document of the library names is unknown there too)."""
         taken = [False] * len(question)
+        elsewhere = []
         if self._names_re:
             for m in self._names_re.finditer(question):
                 for i in range(m.start(), m.end()):
                     taken[i] = True
-        out = [mention for _, _, mention in self._org_mentions(question, taken) if not self._paraphrase(mention)]
+                if len(m.group(0)) > 2 and not self._in_scope(self._name_of_form(m.group(0))):
+                    elsewhere.append((m.start(), m.group(0)))
+        mentions = [(a, mention) for a, _, mention in self._org_mentions(question, taken)
+                    if not (name := self._paraphrase(mention)) or not self._in_scope(name)]
+        out = [mention for _, mention in sorted(elsewhere + mentions)]
         english = bool(re.search(r"[A-Za-z]{3,}", question))
         # A place with its unit (石泉县, 汉中市) that the text never writes, not even without the unit.
         for m in _PLACE.finditer(question):

@@ -112,6 +112,16 @@ def test_a_question_several_documents_answer_gives_each_under_its_document(libra
     _exact(library, answer)
 
 
+def test_a_body_only_another_document_names_is_not_in_the_one_asked(library):
+    # 福建's report names no 省交通运输厅: asked of it alone, the body is refused, not answered from 四川 or 重庆.
+    answer = library.ask("省交通运输厅要做什么？", docs=["2025年福建省政府工作报告"])
+    assert not answer.answerable and "省交通运输厅" in answer.answer and "《2025年福建省政府工作报告》" in answer.answer
+    assert "川藏铁路" not in answer.answer and "成渝中线" not in answer.answer
+    answer = library.ask("省交通运输厅要做什么？", docs=["2025年四川省政府工作报告"])
+    assert answer.answerable and "川藏铁路" in answer.answer and "成渝中线" not in answer.answer
+    _exact(library, answer)
+
+
 def test_docs_narrows_the_answer_and_an_unknown_id_is_one_line(library):
     from assistant.clean import InvalidQuestion
 
