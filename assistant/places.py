@@ -20,7 +20,7 @@ _GOVERNMENT, _SUFFIXES = read_groups("government_names.txt")
 _OWN = re.compile(r"^(?:\d{4}\s*年)?(?P<place>[\u4e00-\u9fff]{2,10}?)(?:" + "|".join(_GOVERNMENT) + ")")
 # Administrative suffixes: a province or city is also written without its suffix.
 _SUFFIX = re.compile("(?:" + "|".join(_SUFFIXES) + ")$")
-_UNIT_WORD = re.compile("[\u4e00-\u9fff]{2}(?:" + "|".join(_SUFFIXES) + ")")
+_HAN = re.compile("[\u4e00-\u9fff]+")
 
 
 def short_form(place: str) -> str:
@@ -121,6 +121,17 @@ def absent_places(question: str, text_lower: str) -> list[str]:
 def named_places(question: str) -> list[str]:
     """Places with their administrative unit that a question names (jieba's ``ns`` tag: 商洛市, 汉滨区). The
     tagger (a second or more to load) runs only for a question with a word that ends like one."""
-    if not _UNIT_WORD.search(question):
+    if not _has_unit_word(question):
         return []
     return [w for w, flag in tagged(question) if flag == "ns" and len(w) >= 3 and _SUFFIX.search(w)]
+
+
+def _has_unit_word(question: str) -> bool:
+    """Whether a word of the question (the active dictionary's cut) ends in an administrative unit (商洛市), or
+    a unit follows a word of its own (商洛 市). Characters before a unit are not enough: 今年地区生产总值 cuts
+    into 今年/地区/…, and 地区 names no place (that test loaded the tagger for every GDP question)."""
+    from index.tokens import cut_words
+
+    words = cut_words(question)
+    return any((len(w) >= 3 and _SUFFIX.search(w)) or (w in _SUFFIXES and len(before) >= 2 and _HAN.fullmatch(before))
+               for before, w in zip([""] + words, words))

@@ -95,3 +95,18 @@ def test_a_warmed_assistant_has_the_place_tagger_loaded(home, assistant):
                          cwd=Path(__file__).resolve().parents[2], env=os.environ | {"ASSISTANT_HOME": str(home)})
     assert out.returncode == 0, out.stderr[-1500:]
     assert out.stdout.split() == ["False", "True", "True"]
+
+
+def test_a_place_with_its_unit_is_named_and_a_gdp_question_names_none(monkeypatch):
+    from assistant import places
+
+    assert places.named_places("商洛市优良天数是多少天？") == ["商洛市"]
+    assert places.named_places("汉中市和商洛市谁的优良天数多？") == ["汉中市", "商洛市"]
+
+    def no_tagger(question):
+        raise AssertionError(f"the tagger was asked about {question!r}")
+
+    # 地区 ends like a unit but names no place: the tagger (a second to load) is not asked.
+    monkeypatch.setattr(places, "tagged", no_tagger)
+    assert places.named_places("今年地区生产总值增长目标是多少？") == []
+    assert places.named_places("全市优良天数目标是多少？") == []
