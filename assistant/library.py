@@ -210,6 +210,8 @@ def _without_speaker(question: str) -> str:
     def is_post(word: str) -> bool:   # 省长, 代省长, 副主席
         return word in POSTS or (word[:1] in _ACTING and word[1:] in POSTS)
 
+    if not any(post in question for post in POSTS):
+        return question   # nothing to drop: the tagger (a second to load) is not asked
     words = tagged(question)
     keep = []
     for i, (word, flag) in enumerate(words):

@@ -61,3 +61,14 @@ def test_what_is_asked_of_a_named_document_keeps_the_question_and_its_quotations
 
 def test_compare_words_go_when_each_document_answers_alone():
     assert strip_naming("川渝两地今年GDP增速目标各是多少？", ["川", "渝"], compare=True) == "今年GDP增速目标是多少？"
+
+
+def test_a_question_without_a_post_is_left_as_it_is_without_the_tagger(monkeypatch):
+    from assistant import places
+
+    def no_tagger(question):
+        raise AssertionError(f"the tagger was asked about {question!r}")
+
+    monkeypatch.setattr(places, "tagged", no_tagger)
+    assert strip_naming("川渝两地今年GDP增速目标各是多少？", ["川", "渝"], compare=True) == "今年GDP增速目标是多少？"
+    assert strip_naming("天津那份报告说去年盘活了多少土地？", ["天津"]) == "去年盘活了多少土地？"
