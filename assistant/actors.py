@@ -269,10 +269,10 @@ class BodyRegistry:
             if quality > 0 and self._in_scope(b.name):
                 matched.append((quality, b))
         # Keep the readings whose characters came most from whole words, and drop a body whose core sits
-        # inside another matched body's core.
+        # inside another matched body's longer core (bodies of one core, a library's 市公安局 and 省公安厅, stay).
         best = max((q for q, _ in matched), default=0.0)
         matched = [b for q, b in matched if q == best]
-        names = [b.name for b in matched if not any(b is not o and b.core in o.core for o in matched)]
+        names = [b.name for b in matched if not any(b.core != o.core and b.core in o.core for o in matched)]
         return sorted(set(names) | set(by_sound), key=order.get)
 
 

@@ -23,15 +23,24 @@ class Group:
 def derive_enumerations(doc: Document) -> list[Group]:
     """The speech's own lists: its four parts, sections within a part, 在…方面 topics, inline 一是… items."""
     groups: list[Group] = []
-    heads = [p for p in doc.paragraphs if p.kind == "heading"]
-    groups.append(Group("parts", 0, len(doc.text), [(p.start, p.end, p.section) for p in heads]))
+    # Each document of a library (its paragraphs carry its id) has its own parts, spanning that document.
+    spans: dict = {}
+    for p in doc.paragraphs:
+        a, b = spans.get(_doc_of(p), (p.start, p.end))
+        spans[_doc_of(p)] = (min(a, p.start), max(b, p.end))
+    for own, (start, end) in spans.items():
+        heads = [p for p in doc.paragraphs if p.kind == "heading" and _doc_of(p) == own]
+        if len(spans) == 1:
+            start, end = 0, len(doc.text)
+        groups.append(Group("parts", start, end, [(p.start, p.end, p.section) for p in heads]))
     body = [p for p in doc.paragraphs if p.kind == "body"]
     # Sections of one part that share a marker style form a list; so do the 在…方面 topics.
     styles = (f"^第{NUMERAL}，", f"^{NUMERAL}是", f"^{NUMERAL}要", r"^在[^，]{1,20}方面，")
     for style in styles:
         run: list = []
         for p in body + [None]:
-            if p is not None and re.match(style, p.text) and (not run or run[-1].path[0] == p.path[0]):
+            if p is not None and re.match(style, p.text) and (not run or (run[-1].path[0] == p.path[0]
+                                                                          and _doc_of(run[-1]) == _doc_of(p))):
                 run.append(p)
                 continue
             if len(run) >= 2:
@@ -53,6 +62,11 @@ def derive_enumerations(doc: Document) -> list[Group]:
         if len(items) >= 2:
             groups.append(Group("inline", p.start, p.end, items))
     return groups
+
+
+def _doc_of(paragraph) -> str | None:
+    """The library document a paragraph belongs to (None for a document segmented alone)."""
+    return getattr(paragraph, "doc", None)
 
 
 def _intro_start(doc, first_para) -> int:

@@ -409,12 +409,14 @@ class _Generator:
     # ---- enumerations → list recall, structure ---------------------------------------------------------
     def _enumeration_questions(self) -> None:
         text = self.src.text
-        parts_group = next((g for g in self.groups if g.label == "parts"), None)
-        parts = [(s, e) for s, e, _ in parts_group.items] if parts_group else []
-        part_titles = [_strip_end(text[s:e]) for s, e in parts]
+        # Each document of a library has its own parts: a list's items belong to the parts of its document.
+        parts_groups = [g for g in self.groups if g.label == "parts"]
         for g in self.groups:
             if len(g.items) < 2:  # a document without parts has an empty "parts" group: nothing to recall
                 continue
+            own = next((pg for pg in parts_groups if pg.start <= g.start <= pg.end), None)
+            parts = [(s, e) for s, e, _ in own.items] if own else []
+            part_titles = [_strip_end(text[s:e]) for s, e in parts]
             info = self._group_info(g, part_titles)
             if info is None:
                 continue
@@ -480,7 +482,7 @@ class _Generator:
             heading = next(p for p in src.doc.paragraphs if p.start == g.items[0][0])
             before = src.doc.paragraphs[heading.index - 1].sentences[-1]
             lead = _strip_end(before.text)
-            gid = "parts"
+            gid = "parts" if g.start == 0 else f"parts-{g.start}"
             desc = message("assistant.quiz.generate.parts", noun=self.noun, lead=lead, count=_cn(n))
             ask = message("assistant.quiz.generate.parts_ask", noun=self.noun, lead=lead, count=_cn(n))
             lead_cite = src.cite(before.start, before.end)

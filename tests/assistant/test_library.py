@@ -122,6 +122,13 @@ def test_a_body_only_another_document_names_is_not_in_the_one_asked(library):
     _exact(library, answer)
 
 
+def test_an_english_name_of_bodies_with_one_core_in_several_documents_reaches_each(library):
+    # 省交通运输厅 (四川, 重庆) and 市交通运输委员会 (重庆) share the core 交通运输: both are read, neither dropped.
+    answer = library.ask("What must the transport department do?")
+    assert answer.answerable and "川藏铁路" in answer.answer and "成渝中线" in answer.answer, answer.answer
+    _exact(library, answer)
+
+
 def test_docs_narrows_the_answer_and_an_unknown_id_is_one_line(library):
     from assistant.clean import InvalidQuestion
 
@@ -161,3 +168,25 @@ def test_the_duty_and_figure_tabs_show_and_filter_each_document(library):
     assert "511万吨以上" in figures and "720亿斤以上" not in figures
     everything, _ = h.filter_figures("全部", "")
     assert "511万吨以上" in everything and "720亿斤以上" in everything
+
+
+def test_each_document_has_its_own_parts(library):
+    answer = library.ask("四川的报告分哪几部分？")
+    assert answer.answerable and answer.route == "list", answer.answer
+    assert answer.items == ["一、2024年工作回顾", "二、2025年工作安排"]
+    assert _docs(answer) == {"2025年四川省政府工作报告"}
+    _exact(library, answer)
+
+
+def test_a_quiz_over_a_library_asks_each_documents_parts_once(library):
+    from assistant.quiz.generate import generate
+
+    questions = generate(library)
+    ids = [q.id for q in questions]
+    assert len(ids) == len(set(ids))
+    parts = [q for q in questions if q.id.startswith("list-parts")]
+    # Each document's two parts, never the library's six headings as one list.
+    assert len(parts) >= 2 and all(len(q.items) == 2 for q in parts)
+    for q in parts:
+        doc = library.index.corpus.locate(q.citation["start"])
+        assert all(doc.start <= it["citation"]["start"] < doc.end for it in q.items)
