@@ -42,6 +42,11 @@ def _asks(head: str) -> bool:
 
 
 _EN_ORG = re.compile(r"\b((?:[a-z-]+ ){1,4}(?:bureau|department|office|commission|committee|authority|agency))\b")
+# English words that speak of an organisation or an administrative area: without one, a question's glosses
+# name no body.
+_EN_BODY_WORD = re.compile(r"\b(?:bureaus?|departments?|offices?|commissions?|committees?|authorit(?:y|ies)|agenc(?:y|ies)|"
+                           r"governments?|administrations?|count(?:y|ies)|districts?|police|teams?|task forces?|"
+                           r"centers?|centres?|units?|leaders?|cadres?|officials?)\b", re.I)
 _EN_STOP = {"which", "what", "who", "whose", "the", "a", "an", "does", "do", "of", "and", "is", "for", "must",
             "should", "city", "municipal", "speech", "say", "says", "said", "about", "did", "tell", "me"}
 
@@ -261,7 +266,9 @@ class BodyRegistry:
         named = " ".join(m.group(1) for m in _EN_ORG.finditer(question.lower()))
         loose = words(named, chinese_for_loose, loose_reverse) if named else []
         abbreviating = words(named, chinese_for, reverse) if named else []
-        if not exact and not loose:
+        if (not exact and not loose) or not _EN_BODY_WORD.search(question):
+            # Glosses name a body only in a question that speaks of one (bureau, county, government …): "reservoir
+            # area" is no 各地区各部门, "roadside checks" no 市考核办. A name written in pinyin still names its body.
             return sorted(by_sound, key=order.get)
         matched = []
         for b, cores in self._english_cores:

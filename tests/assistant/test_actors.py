@@ -61,3 +61,12 @@ def test_inside_one_document_a_question_names_only_that_documents_bodies():
         assert r.find("各地区各部门和交通局要做什么？") == ["市交通局"]
     with scoped(report):
         assert r.find("各地区各部门和交通局要做什么？") == ["各地区各部门"]
+
+
+def test_english_glosses_name_a_body_only_where_the_question_speaks_of_one(assistant):
+    with assistant.own_tokenizer():
+        find = assistant.registry.find
+        # "checks" glosses 考核, yet no body is spoken of: 市考核办 is not named.
+        assert find("How often must roadside vehicle emission checks be carried out?") == []
+        assert find("What must the assessment office do?") == ["市考核办"]
+        assert find("What national honors did Langao and Pingli counties receive?") == ["岚皋县", "平利县"]
