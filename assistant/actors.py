@@ -129,7 +129,7 @@ class BodyRegistry:
             found.append((a, name))
 
         # A two-character form or a bare core names its body only as a word of the question, never across
-        # two ("有多", short for a library's 有多区, inside 各有/多少).
+        # two (a report's district whose short form is two characters, inside two words of a question).
         bounds = _word_bounds(question)
 
         def word(m) -> bool:
@@ -158,7 +158,7 @@ class BodyRegistry:
 
     def _in_scope(self, name: str) -> bool:
         """Whether the documents a question is answered from write the body (a library's other documents'
-        bodies are not what it names: "district" is the speech's 县区, not a report's 各地区各部门)."""
+        bodies are not what it names: "district" is the speech's county districts, not a report's regions)."""
         scope = document_scope.current()
         return scope is None or any(self.text.find(f, a, b) >= 0 for f in self.forms_of(name) + [name]
                                     for a, b in scope.spans)
@@ -268,7 +268,7 @@ class BodyRegistry:
         abbreviating = words(named, chinese_for, reverse) if named else []
         if (not exact and not loose) or not _EN_BODY_WORD.search(question):
             # Glosses name a body only in a question that speaks of one (bureau, county, government …): "reservoir
-            # area" is no 各地区各部门, "roadside checks" no 市考核办. A name written in pinyin still names its body.
+            # area" names no regions, "roadside checks" no assessment office. A name in pinyin still names its body.
             return sorted(by_sound, key=order.get)
         matched = []
         for b, cores in self._english_cores:
@@ -276,7 +276,8 @@ class BodyRegistry:
             if quality > 0 and self._in_scope(b.name):
                 matched.append((quality, b))
         # Keep the readings whose characters came most from whole words, and drop a body whose core sits
-        # inside another matched body's longer core (bodies of one core, a library's 市公安局 and 省公安厅, stay).
+        # inside another matched body's longer core (bodies of one core, a city bureau and a provincial department
+        # of a library, both stay).
         best = max((q for q, _ in matched), default=0.0)
         matched = [b for q, b in matched if q == best]
         names = [b.name for b in matched if not any(b.core != o.core and b.core in o.core for o in matched)]

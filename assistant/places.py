@@ -127,9 +127,9 @@ def named_places(question: str) -> list[str]:
 
 
 def _has_unit_word(question: str) -> bool:
-    """Whether a word of the question (the active dictionary's cut) ends in an administrative unit (商洛市), or
-    a unit follows a word of its own (商洛 市). Characters before a unit are not enough: 今年地区生产总值 cuts
-    into 今年/地区/…, and 地区 names no place (that test loaded the tagger for every GDP question)."""
+    """Whether a word of the question (the active dictionary's cut) ends in an administrative unit, or a unit
+    follows a word of its own. Characters before a unit are not enough: the word for "region" ends like one and
+    names no place (testing characters loaded the tagger for every GDP question)."""
     from index.tokens import cut_words
 
     words = cut_words(question)
