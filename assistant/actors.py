@@ -129,11 +129,16 @@ class BodyRegistry:
             found.append((a, name))
 
         # A two-character form or a bare core names its body only as a word of the question, never across
-        # two (a report's district whose short form is two characters, inside two words of a question).
-        bounds = _word_bounds(question)
+        # two (a report's district whose short form is two characters, inside two words of a question). The
+        # question is cut only when such a match needs it.
+        bounds: list[set[int]] = []
 
         def word(m) -> bool:
-            return len(m.group(0)) > 2 or (m.start() in bounds and m.end() in bounds)
+            if len(m.group(0)) > 2:
+                return True
+            if not bounds:
+                bounds.append(_word_bounds(question))
+            return m.start() in bounds[0] and m.end() in bounds[0]
 
         if self._names_re:
             for m in self._names_re.finditer(question):

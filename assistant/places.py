@@ -14,6 +14,7 @@ import tempfile
 
 from assistant.clean import QUOTATION
 from index.language import read_groups
+from index.tokens import cut_words
 
 _GOVERNMENT, _SUFFIXES = read_groups("government_names.txt")
 # A place before a government name at the start of a title or issuer, after an optional year.
@@ -130,8 +131,6 @@ def _has_unit_word(question: str) -> bool:
     """Whether a word of the question (the active dictionary's cut) ends in an administrative unit, or a unit
     follows a word of its own. Characters before a unit are not enough: the word for "region" ends like one and
     names no place (testing characters loaded the tagger for every GDP question)."""
-    from index.tokens import cut_words
-
     words = cut_words(question)
     return any((len(w) >= 3 and _SUFFIX.search(w)) or (w in _SUFFIXES and len(before) >= 2 and _HAN.fullmatch(before))
                for before, w in zip([""] + words, words))

@@ -4,6 +4,7 @@ introduces it, so "哪几个/哪些" questions get the whole list."""
 from __future__ import annotations
 
 import re
+from itertools import groupby
 from dataclasses import dataclass
 
 from index.numerals import NUMERAL
@@ -23,16 +24,12 @@ class Group:
 def derive_enumerations(doc: Document) -> list[Group]:
     """The speech's own lists: its four parts, sections within a part, 在…方面 topics, inline 一是… items."""
     groups: list[Group] = []
-    # Each document of a library (its paragraphs carry its id) has its own parts, spanning that document.
-    spans: dict = {}
-    for p in doc.paragraphs:
-        a, b = spans.get(_doc_of(p), (p.start, p.end))
-        spans[_doc_of(p)] = (min(a, p.start), max(b, p.end))
-    for own, (start, end) in spans.items():
-        heads = [p for p in doc.paragraphs if p.kind == "heading" and _doc_of(p) == own]
-        if len(spans) == 1:
-            start, end = 0, len(doc.text)
-        groups.append(Group("parts", start, end, [(p.start, p.end, p.section) for p in heads]))
+    # Each document of a library (its paragraphs carry its id, in text order) has its own parts, spanning it.
+    documents = [list(paragraphs) for _, paragraphs in groupby(doc.paragraphs, key=_doc_of)]
+    for paragraphs in documents:
+        start, end = (0, len(doc.text)) if len(documents) == 1 else (paragraphs[0].start, paragraphs[-1].end)
+        groups.append(Group("parts", start, end, [(p.start, p.end, p.section) for p in paragraphs
+                                                  if p.kind == "heading"]))
     body = [p for p in doc.paragraphs if p.kind == "body"]
     # Sections of one part that share a marker style form a list; so do the 在…方面 topics.
     styles = (f"^第{NUMERAL}，", f"^{NUMERAL}是", f"^{NUMERAL}要", r"^在[^，]{1,20}方面，")

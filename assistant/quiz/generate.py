@@ -410,11 +410,13 @@ class _Generator:
     def _enumeration_questions(self) -> None:
         text = self.src.text
         # Each document of a library has its own parts: a list's items belong to the parts of its document.
-        parts_groups = [g for g in self.groups if g.label == "parts"]
+        parts_groups = [g for g in self.groups if g.label == "parts"]   # in text order, one per document
+        parts_starts = [g.start for g in parts_groups]
         for g in self.groups:
             if len(g.items) < 2:  # a document without parts has an empty "parts" group: nothing to recall
                 continue
-            own = next((pg for pg in parts_groups if pg.start <= g.start <= pg.end), None)
+            k = bisect_right(parts_starts, g.start) - 1
+            own = parts_groups[k] if k >= 0 and g.start <= parts_groups[k].end else None
             parts = [(s, e) for s, e, _ in own.items] if own else []
             part_titles = [_strip_end(text[s:e]) for s, e in parts]
             info = self._group_info(g, part_titles)
