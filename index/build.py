@@ -12,8 +12,9 @@ Layout under the data dir (``$ASSISTANT_HOME``)::
 A build writes to ``builds/.tmp-<id>`` and is renamed and swapped in only when complete, so a crash
 mid-build leaves the previous index answering. Any manifest mismatch, unreadable index or file whose
 checksum does not match (verified at every open, ~6 ms for the shipped speech) triggers a rebuild.
-A library that gains or loses documents starts its embedded store from a verified copy of the current
-build's and changes only the items that differ.
+A library's vectors are split by document over shard collections (index.shards): a library that gains or
+loses documents writes only the shards the change touches and takes the others over from the current build
+(an embedded store from a verified copy of it, a server's by name).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import atexit
 import bisect
 import errno
 import fcntl
+import functools
 import gc
 import json
 import os
@@ -48,14 +50,15 @@ from index.normalize import NORMALIZER_VERSION
 from index.segment import SEGMENTER_VERSION
 from index.postings import Postings
 from index.snapshot import Snapshot
+from index import shards
+from index.shards import PASSAGES, SENTENCES, ShardedStore
 from index.store import (SERVER_TIMEOUT_S, DeferredStore, StoreUnavailable, VectorStore, drop_collections,
-                         item_digests, make_client, parse_url, redact_url, store_fault)
+                         make_client, parse_url, redact_url, store_fault)
 from index.document_tokens import TokenCache, cut_corpus
 from index.tokens import TOKENIZER_VERSION, TOTAL_SUFFIX, derived_terms, use_dictionary
 from index.vectors import VectorCache
 
 Progress = Callable[[str, int, int], None]
-PASSAGES, SENTENCES = "passages_", "sentences_"
 DICTIONARY = "jieba.dict"
 
 
@@ -69,8 +72,8 @@ class Index:
 
     corpus: Corpus
     embedder: Embedder
-    passages: VectorStore
-    sentences: VectorStore
+    passages: ShardedStore | DeferredStore
+    sentences: ShardedStore | DeferredStore
     manifest: dict
     path: Path
     rebuilt: bool = False
@@ -95,6 +98,7 @@ def expected_manifest(corpus: Corpus | Sources, embedder: Embedder, chroma_url: 
         "embedding_model": embedder.model_id,
         "embedding_dim": embedder.dim,
         "chroma": redact_url(chroma_url) or "embedded",   # never the URL's password
+        "store_layout": shards.LAYOUT,
     }
 
 
@@ -221,30 +225,21 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         cache = VectorCache(home, embedder.model_id)
         s_vecs = _document_vectors(corpus, embedder, cache, report)
         p_vecs = _passage_vectors(corpus, s_vecs)
-        previous = _copy_previous_store(home, tmp, embedder) if reuse and not chroma_url else None
+        previous = _previous_shards(home, tmp, embedder, chroma_url) if reuse else None
         client = _client_for(tmp, chroma_url, chroma_timeout)
         report("store", total, total)
-        items = {PASSAGES: ([p.id for p in corpus.passages], [p.text for p in corpus.passages], p_vecs,
-                            [p.to_metadata() for p in corpus.passages]),
-                 SENTENCES: ([s.id for s in sentences], [s.text for s in sentences], s_vecs,
-                             [{"start": s.start, "end": s.end, "section": s.section} for s in sentences])}
-        digests = {kind: item_digests(ids, texts, metadatas) for kind, (ids, texts, _, metadatas) in items.items()}
-        held = _held_items(home, previous) if previous else None
-        for kind, (ids, texts, vectors, metadatas) in items.items():
-            # A library that gained or lost a document keeps the last build's collection and changes only
-            # what differs: re-adding 75,000 vectors to a fresh HNSW graph was a minute of a 1,000-document add.
-            if previous and VectorStore.renamed(client, kind + previous, kind + build_id, embedder).sync(
-                    ids, texts, vectors, metadatas, held=(held or {}).get(kind), wanted=digests[kind]):
-                continue
-            if previous:
-                client.delete_collection(kind + build_id)
-            VectorStore(client, kind + build_id, embedder, create=True, size=len(ids)).add(ids, texts, vectors,
-                                                                                          metadatas)
+        # Only the shards a change touches are written; the others are the last build's collections
+        # (index.shards): writing a 1,000-document library to a server afresh was 97 s of adding one.
+        written = shards.write(client, shards.plan(corpus), {PASSAGES: p_vecs, SENTENCES: s_vecs}, embedder,
+                               build_id, previous, check=bool(chroma_url))
+        if previous and not chroma_url:   # the copy's collections no build names any more
+            drop_collections(client, sorted(set(shards.names(previous)) - set(shards.names(written))))
         client.close()   # everything Chroma holds is on disk before the files are checksummed
+        if previous and not chroma_url:
+            _drop_orphan_segments(tmp / "chroma")
         # Nothing writes the database again until its checksum is taken: its rows (1.7 s at 1,000 documents,
         # mostly inside SQLite, which lets go of the interpreter) are digested while the tokens are cut.
         database = None if chroma_url else _in_background(integrity.digest, tmp / CHROMA_DB)
-        (tmp / ITEMS).write_text(json.dumps(digests), encoding="utf-8")
         terms = derived_terms(corpus.text, corpus.bodies)
         # Each document is cut once and kept (index.document_tokens): adding one to a library cuts that one.
         token_cache = TokenCache(home, snapshot.code_fingerprint())
@@ -257,10 +252,10 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         write_english(tmp / ENGLISH_FILE, english)
         _tokenizer_cache(tmp / DICTIONARY)
         manifest = expected_manifest(corpus, embedder, chroma_url) | {
-            "files": _checksums(tmp, embedder, build_id, chroma_url, {CHROMA_DB: database.result()} if database else {}),
+            "files": _checksums(tmp, embedder, shards.names(written), chroma_url, {CHROMA_DB: database.result()} if database else {}),
             "build_id": build_id, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "passages": len(corpus.passages), "sentences": len(sentences),
-            "collections": [PASSAGES + build_id, SENTENCES + build_id]}
+            "shards": written, "collections": shards.names(written)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         # Just digested, unchanged since: the open that follows need not read them all again.
         integrity.remember(tmp, manifest["files"])
@@ -282,7 +277,6 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
 
 
 TOKENIZER_CACHE = "jieba.cache"
-ITEMS = "items.json"   # per collection: item id → digest of its text and metadata (index.store.item_digests)
 CHROMA_DB = "chroma/chroma.sqlite3"
 # Files every build has and the manifest must cover (an embedded build adds its whole chroma/ dir).
 CHECKSUMMED = (DICTIONARY, DICTIONARY + TOTAL_SUFFIX, ENGLISH_FILE, TOKENIZER_CACHE)
@@ -297,7 +291,7 @@ def _in_background(function, *args) -> Future:
         pool.shutdown(wait=False)
 
 
-def _checksums(build_dir: Path, embedder: Embedder, build_id: str, chroma_url: str | None,
+def _checksums(build_dir: Path, embedder: Embedder, collections: list[str], chroma_url: str | None,
                known: dict[str, str] | None = None) -> dict[str, str]:
     """Digests of every file of the build (index.integrity); ``known``: those already taken. An embedded store
     is opened once the way a reader opens it first: a file that this changes is one Chroma regenerates from its
@@ -306,11 +300,11 @@ def _checksums(build_dir: Path, embedder: Embedder, build_id: str, chroma_url: s
     if chroma_url:
         return before
     client = _client_for(build_dir, None)
-    for name in (PASSAGES + build_id, SENTENCES + build_id):
+    for name in collections:
         store = VectorStore(client, name, embedder)
         if store.count():
             store.query(store.any_vector(), 1)   # not every vector: 4 s at 1,000 documents
-    del store
+        del store
     client.close()
     # The database's digest is of its rows without the readers' bookkeeping, the same before and after an
     # open by design: only the byte digests are taken again (the database's was 1.5 s at 1,000 documents).
@@ -360,17 +354,20 @@ def _document_vectors(corpus: Corpus, embedder: Embedder, cache: "VectorCache", 
     return vectors
 
 
-def _copy_previous_store(home: Path, tmp: Path, embedder: Embedder) -> str | None:
-    """Copy the current build's embedded store into the new build ``tmp`` when it is intact and of the
-    same model; returns that build's id, or None (the new build then starts from an empty store). The copy
-    is of files that match the current build's checksums, so a copy taken while a reader was opening the
-    store is never used."""
+def _previous_shards(home: Path, tmp: Path, embedder: Embedder, chroma_url: str | None) -> dict | None:
+    """The current build's shards (its manifest's ``shards``) when the new build ``tmp`` may take them over:
+    same store and model. An embedded store is copied into ``tmp`` first, and only a copy of files that match
+    the current build's checksums is used (a copy taken while a reader was opening the store is not)."""
     try:
         current = (home / "current").resolve(strict=True)
         manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
-        if (manifest.get("chroma") != "embedded" or manifest.get("embedding_model") != embedder.model_id
+        records = manifest.get("shards")
+        if (not isinstance(records, dict) or manifest.get("chroma") != (redact_url(chroma_url) or "embedded")
+                or manifest.get("embedding_model") != embedder.model_id
                 or manifest.get("embedding_dim") != embedder.dim):
             return None
+        if chroma_url:
+            return records
         files = {k: v for k, v in manifest["files"].items() if k.startswith("chroma/")}
         if CHROMA_DB not in files:
             return None
@@ -380,26 +377,34 @@ def _copy_previous_store(home: Path, tmp: Path, embedder: Embedder) -> str | Non
         # before the copy to after it: the copy is what was verified. Else the copy itself is digested
         # (2.5 s at 1,000 documents).
         if (verified and integrity.unchanged(current, files)) or integrity.mismatch(tmp, files) is None:
-            return manifest["build_id"]
-    except (OSError, ValueError, KeyError, TypeError):
+            return records
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     shutil.rmtree(tmp / "chroma", ignore_errors=True)
     return None
 
 
-def _held_items(home: Path, build_id: str) -> dict | None:
-    """What the current build's collections hold (its ``ITEMS`` file, per collection kind: id → digest), when
-    it is build ``build_id`` and the file matches its checksum; else None (the store is asked instead)."""
+def _drop_orphan_segments(store: Path) -> None:
+    """Remove the vector files of collections the embedded store no longer has. Chroma deletes a collection's
+    rows but leaves its HNSW directory: a copied store would carry every shard a change replaced, and the
+    checksums would cover them, build after build."""
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{store / 'chroma.sqlite3'}?mode=ro", uri=True)
     try:
-        current = (home / "current").resolve(strict=True)
-        manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
-        recorded = {ITEMS: manifest["files"][ITEMS]}
-        if manifest.get("build_id") != build_id or integrity.mismatch(current, recorded) is not None:
-            return None
-        held = json.loads((current / ITEMS).read_text(encoding="utf-8"))
-        return held if isinstance(held, dict) else None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        live = {row[0] for row in db.execute("SELECT id FROM segments")}
+    finally:
+        db.close()
+    for entry in store.iterdir():
+        if entry.is_dir() and entry.name not in live and _is_uuid(entry.name):
+            shutil.rmtree(entry)
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        return str(uuid.UUID(name)) == name
+    except ValueError:
+        return False
 
 
 def _passage_vectors(corpus: Corpus, s_vecs):
@@ -420,33 +425,36 @@ def _swap_current(home: Path, target: Path) -> None:
 def _cleanup(home: Path, keep: Path, chroma_url: str | None) -> None:
     # Old builds and leftovers of crashed builds go; the current one stays. On a Chroma server only this
     # data dir's own collections are dropped: those its old builds' manifests record, or, for a build that
-    # crashed before writing one, the two its build id names. A server is shared (other data dirs, other
-    # programs), so nothing is deleted by name pattern. A build dir is removed only once its collections
-    # are gone, so a server that is down now is cleaned up by the next build.
+    # crashed before writing one, those its build id names. The current build's shards, some of them
+    # written by an old build (index.shards), stay. A server is shared (other data dirs, other programs),
+    # so nothing is deleted by name pattern. A build dir is removed only once its collections are gone, so a
+    # server that is down now is cleaned up by the next build.
     client = make_client(url=chroma_url) if chroma_url else None
+    kept = set(_collections_of(keep))
     for entry in (home / "builds").iterdir():
         if entry.resolve() == keep.resolve():
             continue
-        if client is not None and entry.is_dir() and not drop_collections(client, _collections_of(entry)):
+        if client is not None and entry.is_dir() and not drop_collections(
+                client, [n for n in _collections_of(entry) if n not in kept]):
             continue
         shutil.rmtree(entry, ignore_errors=True)
 
 
 def _collections_of(build_dir: Path) -> list[str]:
-    """The Chroma collections a (possibly crashed) build of this data dir created."""
-    build_id = build_dir.name.removeprefix(".tmp-")
-    names = [PASSAGES + build_id, SENTENCES + build_id]
+    """The Chroma collections a (possibly crashed) build of this data dir created or took over."""
     try:
         recorded = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8")).get("collections")
     except (OSError, ValueError, AttributeError):
         recorded = None
     if isinstance(recorded, list):
-        names += [n for n in recorded if isinstance(n, str) and n not in names]
-    return names
+        return [n for n in recorded if isinstance(n, str)]
+    build_id = build_dir.name.removeprefix(".tmp-")   # crashed before its manifest: any shard it may have begun
+    return [kind + build_id + suffix for kind in shards.KINDS
+            for suffix in [""] + [f"-{n:02d}" for n in range(shards.SHARDS)]]
 
 
 def _stores(build_dir: Path, manifest: dict, files: dict, embedder: Embedder, chroma_url: str | None,
-            timeout_s: float, kept: Snapshot | None) -> tuple:
+            timeout_s: float, kept: Snapshot | None, corpus: Callable[[], Corpus]) -> tuple:
     """(passage store, sentence store, ``kept``'s vectors when they may be used) of a verified build. An
     embedded build whose snapshot holds the vectors needs nothing of Chroma to answer: every file of it, the
     store's and the snapshot's, matched its checksum, so its stores open on first use
@@ -454,9 +462,9 @@ def _stores(build_dir: Path, manifest: dict, files: dict, embedder: Embedder, ch
     the snapshot's copy is used where a few probes agree."""
     vectors = _vectors(kept) if kept else None
     if vectors is not None and not chroma_url:
-        pstore, sstore = _deferred_stores(build_dir, manifest, embedder)
+        pstore, sstore = _deferred_stores(build_dir, manifest, embedder, corpus)
     else:
-        pstore, sstore = _open_stores(build_dir, manifest, embedder, chroma_url, timeout_s)
+        pstore, sstore = _open_stores(build_dir, manifest, embedder, chroma_url, timeout_s, corpus)
         if vectors is not None and not all(
                 store.holds([x.id for x in items], v) for store, items, v in
                 ((pstore, kept.corpus.passages, vectors[0]), (sstore, kept.corpus.doc.sentences, vectors[1]))):
@@ -483,21 +491,30 @@ def _verified(build_dir: Path, chroma_url: str | None, expected: dict) -> tuple[
 
 
 def _open_stores(build_dir: Path, manifest: dict, embedder: Embedder, chroma_url: str | None,
-                 timeout_s: float) -> tuple[VectorStore, VectorStore]:
+                 timeout_s: float, corpus: Callable[[], Corpus]) -> tuple[ShardedStore, ShardedStore]:
+    """The build's two kinds of shards, each opened and counted against its manifest record."""
     client = _reader_client(build_dir, chroma_url, timeout_s)
-    try:
-        pstore = VectorStore(client, PASSAGES + manifest["build_id"], embedder)
-        sstore = VectorStore(client, SENTENCES + manifest["build_id"], embedder)
-        counts = pstore.count(), sstore.count()
-    except Exception as exc:  # noqa: BLE001 - a server gone silent is not a damaged index
-        fault = store_fault(exc, redact_url(chroma_url) if chroma_url else str(build_dir))
-        raise fault or exc from None
-    if counts != (manifest["passages"], manifest["sentences"]):
-        raise IndexError_("collections are incomplete")
-    return pstore, sstore
+    out = []
+    for kind in shards.KINDS:
+        stores = {}
+        for record in manifest["shards"][kind]:
+            try:
+                store = VectorStore(client, record["name"], embedder)
+                count = store.count()
+            except Exception as exc:  # noqa: BLE001 - a server gone silent is not a damaged index
+                fault = store_fault(exc, redact_url(chroma_url) if chroma_url else str(build_dir))
+                if fault is not None:
+                    raise fault from None
+                raise IndexError_("collections are incomplete") from None   # gone: rebuilt
+            if count != record["count"]:
+                raise IndexError_("collections are incomplete")
+            stores[record["number"]] = store
+        out.append(ShardedStore(stores, kind, corpus))
+    return out[0], out[1]
 
 
-def _deferred_stores(build_dir: Path, manifest: dict, embedder: Embedder) -> tuple[DeferredStore, DeferredStore]:
+def _deferred_stores(build_dir: Path, manifest: dict, embedder: Embedder,
+                     corpus: Callable[[], Corpus]) -> tuple[DeferredStore, DeferredStore]:
     """The embedded build's two collections, opened (together) on the first use of either."""
     opened: list = []
 
@@ -505,7 +522,7 @@ def _deferred_stores(build_dir: Path, manifest: dict, embedder: Embedder) -> tup
         def open_store():
             if not opened:
                 try:
-                    opened.extend(_open_stores(build_dir, manifest, embedder, None, SERVER_TIMEOUT_S))
+                    opened.extend(_open_stores(build_dir, manifest, embedder, None, SERVER_TIMEOUT_S, corpus))
                 except IndexError_ as exc:
                     raise StoreUnavailable(str(exc)) from None
             return opened[k]
@@ -642,15 +659,16 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
             # documents: where the data dir takes a build, it is built once now (nothing is embedded again,
             # the store is kept) and the opens after read its snapshot. A read-only one derives, as before.
             return None
+        derived = functools.cache(lambda: kept.corpus if kept else corpus.derive() if isinstance(corpus, Sources) else corpus)
         try:
-            pstore, sstore, vectors = _stores(build_dir, manifest, files, embedder, chroma_url, chroma_timeout, kept)
+            pstore, sstore, vectors = _stores(build_dir, manifest, files, embedder, chroma_url, chroma_timeout, kept,
+                                              derived)
         except StoreUnavailable as exc:
             raise IndexError_(str(exc)) from None
         except Exception:  # noqa: BLE001 - incomplete or unreadable: build below
             return None
         if kept is None:
-            derived = corpus.derive() if isinstance(corpus, Sources) else corpus
-            return Index(derived, embedder, pstore, sstore, manifest, build_dir)
+            return Index(derived(), embedder, pstore, sstore, manifest, build_dir)
         return Index(kept.corpus, embedder, pstore, sstore, manifest, build_dir,
                      postings=(kept.passage_postings, kept.sentence_postings), vectors=vectors)
 
@@ -667,7 +685,8 @@ def _open_index(home: Path, embedding: str, chroma_url: str | None, threads: int
                 return index
             build_dir, derived = build(home, embedder, chroma_url, corpus, progress, chroma_timeout, reuse=not rebuild)
             manifest, files = _verified(build_dir, chroma_url, expected)
-            pstore, sstore, vectors = _stores(build_dir, manifest, files, embedder, chroma_url, chroma_timeout, derived)
+            pstore, sstore, vectors = _stores(build_dir, manifest, files, embedder, chroma_url, chroma_timeout, derived,
+                                              lambda: derived.corpus)
             use_dictionary(build_dir / DICTIONARY)
     except (IndexError_, KeyboardInterrupt):
         raise

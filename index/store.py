@@ -1,6 +1,7 @@
 """Chroma storage: an embedded ``PersistentClient`` by default, an ``HttpClient`` when a server URL is set.
 
-Collections are named per build, so a new build never touches the collections the running index uses.
+Collections are named by the build that writes them and never changed after, so a new build never touches
+the collections the running index uses (it may name some of them again: index.shards).
 Chroma is always given our embedding function: its default one would try to download a model.
 
 A server URL may carry credentials (``http://user:pass@host:port``): they are sent as HTTP basic auth and
@@ -14,8 +15,6 @@ HTTP client waits forever), including the ones the client makes while it is bein
 from __future__ import annotations
 
 import errno
-import hashlib
-import json
 import threading
 from typing import Any, Callable
 from urllib.parse import unquote, urlparse
@@ -198,39 +197,6 @@ class VectorStore:
             self.collection.add(ids=ids[i:j], documents=texts[i:j], embeddings=vectors[i:j].tolist(),
                                 metadatas=metadatas[i:j])
 
-    @classmethod
-    def renamed(cls, client, old: str, new: str, embedder: Embedder) -> "VectorStore":
-        """The existing collection ``old`` under the name ``new`` (a build that starts from a copy of the last one)."""
-        client.get_collection(old, embedding_function=ChromaEmbeddingFunction(embedder)).modify(name=new)
-        return cls(client, new, embedder)
-
-    def sync(self, ids: list[str], texts: list[str], vectors: np.ndarray, metadatas: list[dict],
-             most: float = 0.5, held: dict[str, str] | None = None, wanted: dict[str, str] | None = None) -> bool:
-        """Make the collection hold exactly these items, deleting and adding only those that differ (by id,
-        text or metadata). Declines, changing nothing, when more than ``most`` of them would change: a fresh
-        collection is then as quick and leaves no deleted entries in the HNSW graph. ``held``: what the
-        collection holds as ``item_digests`` gave it when it was written (read from the store when None;
-        fetching 150,000 items back was 3 s of adding one document to 1,000); ``wanted``: the same of the
-        given items, when already computed."""
-        step = max(1, self._max_batch())
-        if held is None:
-            held = {}
-            for offset in range(0, self.count(), step):   # one get of 75,000 items exceeds SQLite's variables
-                got = self.collection.get(include=["documents", "metadatas"], limit=step, offset=offset)
-                held.update(item_digests(got["ids"], got["documents"], got["metadatas"]))
-        wanted = wanted if wanted is not None else item_digests(ids, texts, metadatas)
-        stale = [i for i, d in held.items() if wanted.get(i) != d]
-        gone = set(stale)
-        fresh = [k for k, i in enumerate(ids) if i not in held or i in gone]
-        if len(stale) + len(fresh) > most * max(len(ids), 1):
-            return False
-        for a in range(0, len(stale), step):
-            self.collection.delete(ids=stale[a:a + step])
-        rows = np.asarray(fresh, dtype=np.int64)
-        self.add([ids[k] for k in fresh], [texts[k] for k in fresh], vectors[rows] if len(rows) else vectors[:0],
-                 [metadatas[k] for k in fresh])
-        return True
-
     def _max_batch(self) -> int:
         try:
             return int(self.client.get_max_batch_size())
@@ -306,12 +272,6 @@ class DeferredStore:
         if self._store is None:
             self._store = self._open_store()
         return getattr(self._store, name)
-
-
-def item_digests(ids: list[str], texts: list[str], metadatas: list[dict]) -> dict[str, str]:
-    """id → a digest of the item's text and metadata: what ``sync`` compares."""
-    return {i: hashlib.blake2b(f"{t}\x1f{json.dumps(m, ensure_ascii=False, sort_keys=True)}".encode(),
-                               digest_size=12).hexdigest() for i, t, m in zip(ids, texts, metadatas)}
 
 
 def drop_collections(client, names: list[str]) -> bool:

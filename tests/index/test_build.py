@@ -2,6 +2,7 @@
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -164,55 +165,86 @@ NOTICES = {
 
 
 def _store_items(index) -> dict:
+    """(kind, stored id) → (text, metadata, vector) over every shard the build's manifest names."""
     import numpy as np
 
-    out = {}
-    for kind, store in (("passage", index.passages), ("sentence", index.sentences)):
-        got = store.collection.get(include=["documents", "metadatas", "embeddings"])
-        for i, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
-            out[(kind, i)] = (text, meta, np.asarray(vec, dtype=np.float32))
+    from index.build import _client_for
+    from index.store import VectorStore
+
+    client, out = _client_for(index.path, None), {}
+    for kind, records in index.manifest["shards"].items():
+        for record in records:
+            got = VectorStore(client, record["name"], index.embedder).collection.get(
+                include=["documents", "metadatas", "embeddings"])
+            for i, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+                out[(kind, i)] = (text, meta, np.asarray(vec, dtype=np.float32))
     return out
 
 
-def _collection_dirs(index) -> set[str]:
-    return {p.name for p in (index.path / "chroma").iterdir() if p.is_dir()}
+def _shard_names(index) -> dict:
+    return {(kind, r["number"]): r["name"] for kind, records in index.manifest["shards"].items() for r in records}
 
 
-def test_a_library_change_keeps_the_last_store_and_changes_only_what_differs(tmp_path):
-    """Adding or removing the last document starts from a verified copy of the last build's store; the
-    result holds exactly what a fresh build of the same documents holds."""
+def _assert_same_items(grown: dict, built: dict) -> None:
     import numpy as np
 
+    assert grown.keys() == built.keys()
+    for key, (text, meta, vec) in built.items():
+        assert grown[key][:2] == (text, meta) and np.allclose(grown[key][2], vec, atol=1e-6), key
+
+
+def test_a_library_change_writes_only_the_shards_it_touches(tmp_path):
+    """Adding a document, or removing the first one (which moves every later document in the combined text),
+    writes only the shards that hold the documents changed; the others are the last build's collections. The
+    store then holds exactly what a fresh build of the same documents holds, and answers are cited exactly."""
     from index.documents import Sources
+    from index.shards import shard_of
 
     paths = []
     for name, text in NOTICES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         paths.append(str(tmp_path / name))
+    a, b, c = (Path(x).stem for x in paths)
+    assert shard_of(a) == shard_of(c) != shard_of(b)   # the notices' names put a and c in one shard
     two = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
-    two_dirs, two_items = _collection_dirs(two), _store_items(two)   # the old build is gone once replaced
+    two_names = _shard_names(two)
     three = open_index(tmp_path / "home", corpus=Sources.load(paths))
-    assert three.rebuilt and _collection_dirs(three) & two_dirs   # the same collections, grown
-    fresh = open_index(tmp_path / "fresh", corpus=Sources.load(paths), rebuild=True)
-    grown, built = _store_items(three), _store_items(fresh)
-    assert grown.keys() == built.keys()
-    for key, (text, meta, vec) in built.items():
-        assert grown[key][:2] == (text, meta) and np.allclose(grown[key][2], vec, atol=1e-6), key
-    three_dirs = _collection_dirs(three)
-    back = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
-    assert _collection_dirs(back) & three_dirs
-    assert _store_items(back).keys() == two_items.keys()
-    back_dirs = _collection_dirs(back)
-    asked = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]), rebuild=True)
-    assert not _collection_dirs(asked) & back_dirs   # an asked-for rebuild starts afresh
+    three_names = _shard_names(three)
+    assert three.rebuilt
+    for (kind, number), name in three_names.items():
+        assert (name == two_names.get((kind, number))) == (number == shard_of(b)), (kind, number)
+    _assert_same_items(_store_items(three), _store_items(open_index(tmp_path / "fresh3", corpus=Sources.load(paths))))
+
+    later = open_index(tmp_path / "home", corpus=Sources.load(paths[1:]))   # the first document goes
+    later_names = _shard_names(later)
+    assert later_names[("sentences_", shard_of(b))] == three_names[("sentences_", shard_of(b))]
+    assert later_names[("sentences_", shard_of(c))] != three_names[("sentences_", shard_of(c))]
+    fresh = open_index(tmp_path / "fresh", corpus=Sources.load(paths[1:]))
+    _assert_same_items(_store_items(later), _store_items(fresh))
+    # The copy of the last store keeps no collection the build does not name, nor its files.
+    assert {p.name for p in (later.path / "chroma").iterdir() if p.is_dir()} <= _segment_dirs(later)
+    asked = open_index(tmp_path / "home", corpus=Sources.load(paths[1:]), rebuild=True)
+    assert not set(_shard_names(asked).values()) & set(later_names.values())   # an asked-for rebuild starts afresh
 
 
-def test_a_library_change_takes_what_the_store_holds_from_the_last_build_and_reads_no_copy_twice(tmp_path, monkeypatch):
-    """Adding a document neither fetches the last store's items back nor digests its verified copy; a
-    damaged record of them is not trusted: the store is asked, and the result is the same."""
+def _segment_dirs(index) -> set[str]:
+    """The segment directories of the collections the build names (and no other)."""
+    import sqlite3
+
+    db = sqlite3.connect(index.path / "chroma" / "chroma.sqlite3")
+    try:
+        rows = db.execute("SELECT s.id, c.name FROM segments s JOIN collections c ON s.collection = c.id").fetchall()
+    finally:
+        db.close()
+    assert {n for _, n in rows} == set(index.manifest["collections"])
+    return {str(i) for i, _ in rows}
+
+
+def test_a_library_change_reads_no_copy_twice(tmp_path, monkeypatch):
+    """Adding a document neither fetches the last store's items back nor digests its verified copy."""
     from chromadb.api.models.Collection import Collection
 
-    from index import build as build_module, integrity
+    from index import integrity
     from index.documents import Sources
 
     paths = []
@@ -227,12 +259,6 @@ def test_a_library_change_takes_what_the_store_holds_from_the_last_build_and_rea
     three = open_index(tmp_path / "home", corpus=Sources.load(paths))
     assert three.rebuilt and not [i for i in fetched if i and "documents" in i]
     assert not [d for d in digested if d.startswith(".tmp-")]
-    items = three.path / build_module.ITEMS
-    items.write_text(items.read_text(encoding="utf-8").replace('"', "'", 1), encoding="utf-8")   # damaged
-    back = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
-    assert [i for i in fetched if i and "documents" in i]                # asked the store instead
-    fresh = open_index(tmp_path / "fresh", corpus=Sources.load(paths[:2]), rebuild=True)
-    assert _store_items(back).keys() == _store_items(fresh).keys()
 
 
 def test_an_opened_assistant_is_set_aside_from_the_collector_which_stays_on(fresh_home, monkeypatch):

@@ -140,12 +140,11 @@ def test_index_lives_on_a_chroma_server(chroma_server, tmp_path, seed_vectors):
     for c in answer.citations:
         assert first.source()[c.start:c.end] == c.quote, c
 
-    # 2. The build's collections are on the server, named for the build.
+    # 2. The build's collections (one shard of each kind for one document) are on the server, named for it.
     build_id = manifest["build_id"]
     ours = _ours(_server_collections(url))
-    assert ours == {PASSAGES + build_id, SENTENCES + build_id}
-    assert set(manifest["collections"]) == ours
-    assert all(n.endswith(build_id) for n in ours)
+    assert set(manifest["collections"]) == ours and len(ours) == 2
+    assert all(n.startswith((PASSAGES + build_id + "-", SENTENCES + build_id + "-")) for n in ours)
     assert first.index.passages.count() == manifest["passages"] > 0
     assert first.index.sentences.count() == manifest["sentences"] > 0
 
@@ -162,7 +161,7 @@ def test_index_lives_on_a_chroma_server(chroma_server, tmp_path, seed_vectors):
     assert new_id != build_id
     assert third.index.manifest["chroma"] == url
     ours = _ours(_server_collections(url))
-    assert ours == {PASSAGES + new_id, SENTENCES + new_id}
+    assert ours == set(third.index.manifest["collections"]) and all(build_id not in n for n in ours)
     assert not first.index.path.exists()  # the old build dir was cleaned up too
     again = third.ask("市交通局要做什么？")
     assert "道路清扫保洁" in again.answer and "汽修行业" in again.answer
@@ -171,6 +170,41 @@ def test_index_lives_on_a_chroma_server(chroma_server, tmp_path, seed_vectors):
     # And a plain open after the rebuild reuses the new build.
     fourth = Assistant.open(settings)
     assert not fourth.index.rebuilt and fourth.index.manifest["build_id"] == new_id
+
+
+NOTICES = {
+    "a-notice.txt": "关于加强秸秆禁烧的通知\n一、各镇要落实网格责任，每周巡查两次。\n二、市农业农村局要推广秸秆还田。\n",
+    "b-notice.txt": "关于做好汛期安全的通知\n一、市水利局要在六月底前完成水库安全检查。\n二、各县区要储备防汛物资。\n",
+    "c-notice.txt": "关于开展植树造林的通知\n一、市林业局要组织春季植树，新增造林面积五千亩。\n二、各单位要落实管护责任。\n",
+}
+
+
+@pytest.mark.slow
+def test_a_library_change_on_a_server_writes_only_the_shards_it_touches(chroma_server, tmp_path):
+    """A server cannot copy a collection: adding a document writes only its shard; the other shard is the
+    last build's collection, named again. After the swap the server holds exactly the new build's collections
+    of this data dir, and the added document is answered."""
+    from index.build import open_index
+    from index.documents import Sources
+    from index.shards import shard_of
+
+    paths = []
+    for name, text in NOTICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    assert shard_of("a-notice") == shard_of("c-notice") != shard_of("b-notice")
+    home = tmp_path / "home"
+    two = open_index(home, corpus=Sources.load(paths[:2]), chroma_url=chroma_server)
+    before = {r["name"] for kind in two.manifest["shards"].values() for r in kind}
+    three = open_index(home, corpus=Sources.load(paths), chroma_url=chroma_server)
+    after = set(three.manifest["collections"])
+    taken = {r["name"] for kind in three.manifest["shards"].values() for r in kind if r["number"] == shard_of("b-notice")}
+    assert three.rebuilt and taken and taken <= before and len(after - before) == 2   # a and c's shard, both kinds
+    names = _server_collections(chroma_server)
+    assert after <= names and not (before - after) & names
+    assert three.passages.count() == three.manifest["passages"] and three.sentences.count() == three.manifest["sentences"]
+    again = open_index(home, corpus=Sources.load(paths), chroma_url=chroma_server)
+    assert not again.rebuilt and again.manifest["build_id"] == three.manifest["build_id"]
 
 
 @pytest.mark.slow
@@ -217,7 +251,7 @@ def test_a_rebuild_drops_only_this_data_dirs_collections(chroma_server, tmp_path
     # What a build of A that crashed after creating its collections leaves behind.
     crashed_id = "20000101000000-dead00"
     (tmp_path / "a" / "builds" / f".tmp-{crashed_id}").mkdir()
-    crashed = {PASSAGES + crashed_id, SENTENCES + crashed_id}
+    crashed = {PASSAGES + crashed_id + "-03", SENTENCES + crashed_id + "-17"}
     for name in crashed:
         client.get_or_create_collection(name)
 

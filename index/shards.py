@@ -1,0 +1,186 @@
+"""A library's vectors split over collections by document ("shards"), each written once and shared by the
+builds that hold the same items.
+
+A Chroma server cannot copy a collection, so a build that wrote the whole library afresh spent 97 s adding one
+document to 1,000 (about 1,100 items a second, the server's pace). Here each document's items go to one of
+``shards`` shards, chosen by a hash of its id, and are stored under ids and spans of their own document: a
+document's items are the same whatever documents come before or after it. A shard that holds the same items
+as in the last build (same digest) is the last build's collection, named again in the new manifest; only the
+shards a change touches are written. Nothing is ever changed in place, so the last build answers until the
+new one is swapped in, and a build that dies leaves it whole.
+
+The engine scores in memory (``assistant.retrieve.searcher``); the store is read back only to check the
+build's copy of the vectors (a few probes) or, failing that, to load them all: ``ShardedStore`` gives those
+reads in the engine's ids and corpus order.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from index.documents import Corpus
+from index.store import VectorStore
+
+LAYOUT = 2     # in every manifest: a build of another layout (one collection per kind) is built again
+SHARDS = 32   # at 1,000 documents a shard holds ~31 of them, ~2,400 items: ~2 s to write on a server
+PASSAGES, SENTENCES = "passages_", "sentences_"
+KINDS = (PASSAGES, SENTENCES)
+
+
+@dataclass
+class Shard:
+    """The items of one kind that one shard holds, in corpus order."""
+
+    kind: str
+    number: int
+    rows: list[int] = field(default_factory=list)       # rows of the kind's items in corpus order
+    ids: list[str] = field(default_factory=list)        # stored ids: "<document id>#<n-th item of it>"
+    texts: list[str] = field(default_factory=list)
+    metadatas: list[dict] = field(default_factory=list)  # spans within the document, and its id
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for i, t, m in zip(self.ids, self.texts, self.metadatas):
+            h.update(f"{i}\x1f{t}\x1f{json.dumps(m, ensure_ascii=False, sort_keys=True)}\x1e".encode())
+        return h.hexdigest()
+
+
+def shard_of(doc_id: str, shards: int = SHARDS) -> int:
+    """The shard of a document: stable across builds, libraries and machines (not Python's salted hash)."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=8).digest(), "big") % shards
+
+
+def _items(corpus: Corpus, kind: str) -> list:
+    return corpus.passages if kind == PASSAGES else corpus.doc.sentences
+
+
+def placement(corpus: Corpus, kind: str, shards: int = SHARDS) -> list[tuple[int, str, int]]:
+    """Per item of ``kind`` in corpus order: (shard, stored id, its document's start in the combined text)."""
+    out, seen = [], Counter()
+    for item in _items(corpus, kind):
+        doc = corpus.locate(item.start)
+        out.append((shard_of(doc.id, shards), f"{doc.id}#{seen[doc.id]}", doc.start))
+        seen[doc.id] += 1
+    return out
+
+
+def plan(corpus: Corpus, shards: int = SHARDS) -> dict[str, list[Shard]]:
+    """Every non-empty shard of each kind, with the items it stores."""
+    out = {}
+    for kind in KINDS:
+        by_number: dict[int, Shard] = {}
+        for row, (item, (number, stored, base)) in enumerate(zip(_items(corpus, kind), placement(corpus, kind, shards))):
+            shard = by_number.setdefault(number, Shard(kind, number))
+            meta = {"doc": stored.rsplit("#", 1)[0], "start": item.start - base, "end": item.end - base,
+                    "section": item.section}
+            if kind == PASSAGES:
+                meta["kind"] = item.kind
+            shard.rows.append(row)
+            shard.ids.append(stored)
+            shard.texts.append(item.text)
+            shard.metadatas.append(meta)
+        out[kind] = [by_number[n] for n in sorted(by_number)]
+    return out
+
+
+def write(client, plans: dict[str, list[Shard]], vectors: dict[str, np.ndarray], embedder, build_id: str,
+          previous: dict | None, check: bool) -> dict[str, list[dict]]:
+    """Write the shards that differ from ``previous`` (the last manifest's ``shards``) as new collections of
+    build ``build_id``; returns the new manifest's ``shards``: per kind, one record per shard (number,
+    collection name, item count, digest). ``check``: ask the store that a shard taken over is still there
+    with its items (a server's collections carry no checksum; an embedded copy was verified file by file)."""
+    out: dict[str, list[dict]] = {}
+    for kind, shards in plans.items():
+        before = {(r["number"], r["digest"]): r for r in (previous or {}).get(kind, [])}
+        out[kind] = []
+        for shard in shards:
+            digest = shard.digest
+            old = before.get((shard.number, digest))
+            if old and (not check or _holds_count(client, old["name"], embedder, len(shard.ids))):
+                out[kind].append(old)
+                continue
+            name = f"{kind}{build_id}-{shard.number:02d}"
+            rows = np.asarray(shard.rows, dtype=np.int64)
+            VectorStore(client, name, embedder, create=True, size=len(shard.ids)).add(
+                shard.ids, shard.texts, vectors[kind][rows], shard.metadatas)
+            out[kind].append({"number": shard.number, "name": name, "count": len(shard.ids), "digest": digest})
+    return out
+
+
+def _holds_count(client, name: str, embedder, count: int) -> bool:
+    try:
+        return VectorStore(client, name, embedder).count() == count
+    except Exception:  # noqa: BLE001 - gone (a server reset, another program): written again
+        return False
+
+
+def names(records: dict[str, list[dict]]) -> list[str]:
+    """Every collection a manifest's ``shards`` names."""
+    return [r["name"] for kind in KINDS for r in records.get(kind, [])]
+
+
+class ShardedStore:
+    """One kind's shard collections read as one store, in the engine's ids: what an opened index asks of it."""
+
+    def __init__(self, stores: dict[int, VectorStore], kind: str, corpus: Callable[[], Corpus], shards: int = SHARDS):
+        """``corpus``: the index's corpus, asked for only when an id must be placed (the store is rarely read)."""
+        self._stores, self._kind, self._corpus, self._shards = stores, kind, corpus, shards
+        self._where: dict[str, tuple[int, str]] | None = None
+
+    def count(self) -> int:
+        return sum(s.count() for s in self._stores.values())
+
+    def _placed(self) -> dict[str, tuple[int, str]]:
+        if self._where is None:
+            corpus = self._corpus()
+            self._where = {item.id: (n, stored) for item, (n, stored, _) in
+                           zip(_items(corpus, self._kind), placement(corpus, self._kind, self._shards))}
+        return self._where
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float, str, dict]]:
+        """(id, cosine similarity, text, stored metadata) of the k nearest items over all shards, the engine's ids."""
+        back = {place: i for i, place in self._placed().items()}
+        found = [(back[(number, i)], sim, text, meta) for number, store in self._stores.items()
+                 for i, sim, text, meta in store.query(vector, k)]
+        return sorted(found, key=lambda hit: -hit[1])[:k]
+
+    def vectors_of(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The vectors of ``ids`` (the engine's) that the store holds, by id."""
+        where, wanted = self._placed(), {}
+        for i in ids:
+            if i in where:
+                wanted.setdefault(where[i][0], []).append(i)
+        out = {}
+        for number, group in wanted.items():
+            store = self._stores.get(number)
+            held = store.vectors_of([where[i][1] for i in group]) if store else {}
+            out.update({i: held[where[i][1]] for i in group if where[i][1] in held})
+        return out
+
+    def holds(self, ids: list[str], kept: np.ndarray, probes: int = 5) -> bool:
+        """Whether the store holds ``kept`` (one row per id of ``ids``), judged at ``probes`` evenly spread ids
+        (it may give a vector back rounded in its last bit once its index is written: the same vector)."""
+        if len(kept) != len(ids):
+            return False
+        rows = sorted({round(k * (len(ids) - 1) / max(probes - 1, 1)) for k in range(probes)}) if ids else []
+        held = self.vectors_of([ids[r] for r in rows])
+        return all(ids[r] in held and np.allclose(held[ids[r]], kept[r], rtol=0, atol=1e-6) for r in rows)
+
+    def vectors_in_order(self, ids: list[str]) -> np.ndarray:
+        """Every vector, one row per id of ``ids`` in that order."""
+        where, rows = self._placed(), {}
+        for number, store in self._stores.items():
+            held, vectors = store.all_vectors()
+            rows.update({(number, s): v for s, v in zip(held, vectors)})
+        return np.stack([rows[where[i]] for i in ids]) if ids else np.zeros((0, 0), dtype=np.float32)
+
+    def all_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every id (the engine's) with its vector."""
+        ids = [item.id for item in _items(self._corpus(), self._kind)]
+        return ids, self.vectors_in_order(ids)
