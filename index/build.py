@@ -492,25 +492,33 @@ def _verified(build_dir: Path, chroma_url: str | None, expected: dict) -> tuple[
 
 def _open_stores(build_dir: Path, manifest: dict, embedder: Embedder, chroma_url: str | None,
                  timeout_s: float, corpus: Callable[[], Corpus]) -> tuple[ShardedStore, ShardedStore]:
-    """The build's two kinds of shards, each opened and counted against its manifest record."""
+    """The build's two kinds of shards, each opened and counted against its manifest record. A server's are
+    asked several at a time: one after another, the 64 shards of 1,000 documents took 0.4 s of every open."""
     client = _reader_client(build_dir, chroma_url, timeout_s)
-    out = []
-    for kind in shards.KINDS:
-        stores = {}
-        for record in manifest["shards"][kind]:
-            try:
-                store = VectorStore(client, record["name"], embedder)
-                count = store.count()
-            except Exception as exc:  # noqa: BLE001 - a server gone silent is not a damaged index
-                fault = store_fault(exc, redact_url(chroma_url) if chroma_url else str(build_dir))
-                if fault is not None:
-                    raise fault from None
-                raise IndexError_("collections are incomplete") from None   # gone: rebuilt
-            if count != record["count"]:
-                raise IndexError_("collections are incomplete")
-            stores[record["number"]] = store
-        out.append(ShardedStore(stores, kind, corpus))
-    return out[0], out[1]
+
+    def opened(record: dict) -> VectorStore:
+        try:
+            store = VectorStore(client, record["name"], embedder)
+            count = store.count()
+        except Exception as exc:  # noqa: BLE001 - a server gone silent is not a damaged index
+            fault = store_fault(exc, redact_url(chroma_url) if chroma_url else str(build_dir))
+            if fault is not None:
+                raise fault from None
+            raise IndexError_("collections are incomplete") from None   # gone: rebuilt
+        if count != record["count"]:
+            raise IndexError_("collections are incomplete")
+        return store
+
+    records = [(kind, r) for kind in shards.KINDS for r in manifest["shards"][kind]]
+    if chroma_url and len(records) > 2:
+        with ThreadPoolExecutor(max_workers=8, thread_name_prefix="open-shards") as pool:
+            stores = list(pool.map(opened, [r for _, r in records]))
+    else:
+        stores = [opened(r) for _, r in records]
+    by_kind: dict[str, dict[int, VectorStore]] = {kind: {} for kind in shards.KINDS}
+    for (kind, record), store in zip(records, stores):
+        by_kind[kind][record["number"]] = store
+    return (ShardedStore(by_kind[PASSAGES], PASSAGES, corpus), ShardedStore(by_kind[SENTENCES], SENTENCES, corpus))
 
 
 def _deferred_stores(build_dir: Path, manifest: dict, embedder: Embedder,

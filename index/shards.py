@@ -15,6 +15,7 @@ reads in the engine's ids and corpus order.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections import Counter
@@ -165,12 +166,33 @@ class ShardedStore:
 
     def holds(self, ids: list[str], kept: np.ndarray, probes: int = 5) -> bool:
         """Whether the store holds ``kept`` (one row per id of ``ids``), judged at ``probes`` evenly spread ids
-        (it may give a vector back rounded in its last bit once its index is written: the same vector)."""
+        (it may give a vector back rounded in its last bit once its index is written: the same vector). Only
+        the probed items are placed (placing all 75,000 of a 1,000-document library was 0.5 s of an open)."""
         if len(kept) != len(ids):
             return False
         rows = sorted({round(k * (len(ids) - 1) / max(probes - 1, 1)) for k in range(probes)}) if ids else []
-        held = self.vectors_of([ids[r] for r in rows])
-        return all(ids[r] in held and np.allclose(held[ids[r]], kept[r], rtol=0, atol=1e-6) for r in rows)
+        items = _items(self._corpus(), self._kind)
+        if len(items) != len(ids) or any(items[r].id != ids[r] for r in rows):
+            return False
+        where = dict(zip((ids[r] for r in rows), self._place(rows)))
+        held = {}
+        for number in {n for n, _ in where.values()}:
+            store = self._stores.get(number)
+            held.update({(number, i): v for i, v in (store.vectors_of(
+                [s for n, s in where.values() if n == number]) if store else {}).items()})
+        return all(where[ids[r]] in held and np.allclose(held[where[ids[r]]], kept[r], rtol=0, atol=1e-6)
+                   for r in rows)
+
+    def _place(self, rows: list[int]) -> list[tuple[int, str]]:
+        """(shard, stored id) of the items at ``rows`` (corpus order), as ``placement`` gives them."""
+        corpus = self._corpus()
+        items = _items(corpus, self._kind)
+        starts = [item.start for item in items]
+        out = []
+        for r in rows:
+            doc = corpus.locate(items[r].start)
+            out.append((shard_of(doc.id, self._shards), f"{doc.id}#{r - bisect.bisect_left(starts, doc.start)}"))
+        return out
 
     def vectors_in_order(self, ids: list[str]) -> np.ndarray:
         """Every vector, one row per id of ``ids`` in that order."""
