@@ -262,7 +262,13 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         final = builds / build_id
         os.rename(tmp, final)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if chroma_url:
+            # The shards it wrote are on the server: an empty dir named for the build stays, so the next
+            # build drops them (``_cleanup``; a server that just went away could not be asked now).
+            for entry in tmp.iterdir():
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     try:
         _swap_current(home, final)

@@ -208,6 +208,42 @@ def test_a_library_change_on_a_server_writes_only_the_shards_it_touches(chroma_s
 
 
 @pytest.mark.slow
+def test_a_server_build_that_fails_midway_leaves_the_last_index_and_its_shards_are_dropped_later(
+        chroma_server, tmp_path, monkeypatch):
+    """A build that dies after writing a shard to the server leaves the last build answering; the next build
+    drops what the failed one wrote."""
+    from index.build import open_index
+    from index.documents import Sources
+    from index.store import VectorStore
+
+    paths = []
+    for name, text in NOTICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    home = tmp_path / "home"
+    two = open_index(home, corpus=Sources.load(paths[:2]), chroma_url=chroma_server)
+    real_add, calls = VectorStore.add, []
+
+    def failing_add(self, *args, **kwargs):
+        calls.append(self.name)
+        if len(calls) == 2:
+            raise RuntimeError("the server went away")
+        return real_add(self, *args, **kwargs)
+
+    monkeypatch.setattr(VectorStore, "add", failing_add)
+    with pytest.raises(Exception):
+        open_index(home, corpus=Sources.load(paths), chroma_url=chroma_server)
+    monkeypatch.setattr(VectorStore, "add", real_add)
+    written = calls[0]
+    assert written in _server_collections(chroma_server)
+    still = open_index(home, corpus=Sources.load(paths[:2]), chroma_url=chroma_server)
+    assert not still.rebuilt and still.manifest["build_id"] == two.manifest["build_id"]
+    three = open_index(home, corpus=Sources.load(paths), chroma_url=chroma_server)
+    assert three.rebuilt and written not in _server_collections(chroma_server)
+    assert [p.name for p in (home / "builds").iterdir()] == [three.path.name]
+
+
+@pytest.mark.slow
 def test_credentials_in_the_url_are_sent_and_never_shown(chroma_server, tmp_path, seed_vectors):
     """``http://user:pass@host:port`` works (basic auth, which this open server ignores) and the password
     appears in no manifest and no printout."""
