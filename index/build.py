@@ -265,8 +265,8 @@ def build(home: Path, embedder: Embedder, chroma_url: str | None = None, corpus:
         if chroma_url:
             # The shards it wrote are on the server: an empty dir named for the build stays, so the next
             # build drops them (``_cleanup``; a server that just went away could not be asked now).
-            for entry in tmp.iterdir():
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            for entry in tmp.iterdir() if tmp.is_dir() else ():
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -368,7 +368,7 @@ def _previous_shards(home: Path, tmp: Path, embedder: Embedder, chroma_url: str 
         current = (home / "current").resolve(strict=True)
         manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
         records = manifest.get("shards")
-        if (not isinstance(records, dict) or manifest.get("chroma") != (redact_url(chroma_url) or "embedded")
+        if (not shards.readable(records) or manifest.get("chroma") != (redact_url(chroma_url) or "embedded")
                 or manifest.get("embedding_model") != embedder.model_id
                 or manifest.get("embedding_dim") != embedder.dim):
             return None

@@ -160,6 +160,16 @@ def _holds_count(client, name: str, embedder, count: int) -> bool:
         return False
 
 
+def readable(records) -> bool:
+    """Whether a manifest's ``shards`` has the shape ``write`` records (a damaged or hand-edited manifest is
+    not taken over: the build then writes every shard)."""
+    if not isinstance(records, dict):
+        return False
+    rows = [r for kind in KINDS for r in (records.get(kind) if isinstance(records.get(kind), list) else [None])]
+    return all(isinstance(r, dict) and isinstance(r.get("number"), int) and isinstance(r.get("name"), str)
+               and isinstance(r.get("count"), int) and isinstance(r.get("digest"), str) for r in rows)
+
+
 def names(records: dict[str, list[dict]]) -> list[str]:
     """Every collection a manifest's ``shards`` names."""
     return [r["name"] for kind in KINDS for r in records.get(kind, [])]

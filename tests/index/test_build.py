@@ -279,6 +279,24 @@ def test_a_private_copy_changes_a_shard_document_by_document_and_a_shared_store_
     assert all(n.endswith("b3-%02d" % shards.shard_of("a-notice")) for n in shards.names(third))
 
 
+def test_a_damaged_shard_record_is_not_taken_over(tmp_path):
+    """A manifest whose shard records were damaged (hand-edited) does not break the next build: every shard
+    is written afresh, and the library answers."""
+    from index.documents import Sources
+
+    paths = []
+    for name, text in NOTICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    two = open_index(tmp_path / "home", corpus=Sources.load(paths[:2]))
+    manifest = json.loads((two.path / "manifest.json").read_text(encoding="utf-8"))
+    manifest["shards"]["sentences_"][0]["count"] = "many"
+    (two.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    three = open_index(tmp_path / "home", corpus=Sources.load(paths))
+    assert three.rebuilt and not set(three.manifest["collections"]) & set(two.manifest["collections"])
+    assert three.sentences.count() == three.manifest["sentences"]
+
+
 def test_a_library_change_reads_no_copy_twice(tmp_path, monkeypatch):
     """Adding a document neither fetches the last store's items back nor digests its verified copy."""
     from chromadb.api.models.Collection import Collection
