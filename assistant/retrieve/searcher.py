@@ -113,9 +113,26 @@ class Searcher:
     def evidence(self, question: str, query: Query, hits: list[Hit], hops: list[str], focus: str) -> Evidence:
         """Everything the answerers may use: the hits, the best sentences of the question's last clause
         (``focus``, when it differs), and one prepared query per task of a multi-hop question."""
-        focus_hits = self.sentences_ranked(self.prepare(focus), k=3) if focus != question and tokenize(focus) else []
+        focus_hits = []
+        if focus != question and tokenize(focus):
+            # The last clause is read inside the documents the whole question reaches: alone, "二期工程进度到多少了"
+            # of a library finds other documents' second phases before the one the question's 白石河 names.
+            with document_scope.scoped(self._documents_of(hits[:3])):
+                focus_hits = self.sentences_ranked(self.prepare(focus), k=3)
         hop_queries = [self.prepare(h) for h in hops] if len(hops) > 1 else []
         return Evidence(query, hits, focus_hits, hop_queries)
+
+    def _documents_of(self, hits: list[Hit]) -> "document_scope.Scope | None":
+        """The current scope, narrowed (in a library searched whole) to the documents of ``hits``."""
+        current = document_scope.current()
+        corpus = self.index.corpus
+        if current is not None or len(corpus.documents) == 1 or not hits:
+            return current
+        docs = {corpus.locate(self.sentence_by_id[h.id].start).id: None for h in hits if h.id in self.sentence_by_id}
+        if not docs:
+            return current
+        documents = [corpus.document(d) for d in docs]
+        return document_scope.Scope(tuple(d.id for d in documents), tuple(sorted((d.start, d.end) for d in documents)))
 
     def passages_ranked(self, q: Query, k: int = 8) -> list[Hit]:
         depth = max(k * 2, 12)

@@ -190,3 +190,22 @@ def test_a_quiz_over_a_library_asks_each_documents_parts_once(library):
     for q in parts:
         doc = library.index.corpus.locate(q.citation["start"])
         assert all(doc.start <= it["citation"]["start"] < doc.end for it in q.items)
+
+
+def test_a_questions_last_clause_is_read_inside_the_documents_its_best_sentences_come_from(library):
+    """"天府粮仓那边，城镇新增就业目标是多少？": the last clause alone reaches every report's employment target;
+    read after the whole question, whose best sentences are Sichuan's, it stays in Sichuan's report."""
+    from assistant.retrieve.hits import Hit
+
+    s, corpus = library.searcher, library.index.corpus
+    sichuan = corpus.document("2025年四川省政府工作报告")
+
+    def docs(hits):
+        return {corpus.locate(s.sentence_by_id[h.id].start).id for h in hits}
+
+    focus = "城镇新增就业目标是多少？"
+    question = "天府粮仓那边，" + focus
+    assert docs(s.sentences_ranked(s.prepare(focus), k=3)) != {sichuan.id}   # alone, it reaches the others
+    own = [Hit(x.id, 1.0) for x in s.sentences if sichuan.start <= x.start < sichuan.end][:3]
+    evidence = s.evidence(question, s.prepare(question), own, [], focus)
+    assert evidence.focus_hits and docs(evidence.focus_hits) == {sichuan.id}
