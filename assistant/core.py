@@ -456,8 +456,7 @@ class Assistant:
     def _scope(self, ids: list[str] | None) -> Scope | None:
         if not ids:
             return None
-        documents = [self.index.corpus.document(d) for d in ids]
-        return Scope(tuple(d.id for d in documents), tuple(sorted((d.start, d.end) for d in documents)))
+        return Scope.of(self.index.corpus, ids)
 
     def _scoped_steps(self, cleaned: str, question: str, scope: Scope | None, previous, deadline) -> dict:
         with scoped(scope):

@@ -21,6 +21,12 @@ class Scope:
     docs: tuple[str, ...]
     spans: tuple[tuple[int, int], ...]
 
+    @classmethod
+    def of(cls, corpus, ids) -> "Scope":
+        """The scope of the documents ``ids`` of ``corpus``."""
+        documents = [corpus.document(d) for d in ids]
+        return cls(tuple(d.id for d in documents), tuple(sorted((d.start, d.end) for d in documents)))
+
     def holds(self, pos: int) -> bool:
         i = bisect_right([s for s, _ in self.spans], pos) - 1
         return i >= 0 and pos <= self.spans[i][1]

@@ -55,7 +55,7 @@ class Shard:
         counts = Counter(m["doc"] for m in self.metadatas)
         return {d: [h.hexdigest(), counts[d]] for d, h in digests.items()}
 
-    @property
+    @cached_property
     def digest(self) -> str:
         return hashlib.blake2b(json.dumps(sorted(self.documents.items()), ensure_ascii=False).encode(),
                                digest_size=16).hexdigest()
@@ -74,13 +74,15 @@ def _items(corpus: Corpus, kind: str) -> list:
     return corpus.passages if kind == PASSAGES else corpus.doc.sentences
 
 
-def placement(corpus: Corpus, kind: str, shards: int = SHARDS) -> list[tuple[int, str, int]]:
-    """Per item of ``kind`` in corpus order: (shard, stored id, its document's start in the combined text)."""
-    out, seen = [], Counter()
-    for item in _items(corpus, kind):
-        doc = corpus.locate(item.start)
-        out.append((shard_of(doc.id, shards), f"{doc.id}#{seen[doc.id]}", doc.start))
-        seen[doc.id] += 1
+def placement(corpus: Corpus, kind: str, rows=None, shards: int = SHARDS) -> list[tuple[int, str, int]]:
+    """Per item of ``kind`` at ``rows`` (corpus order; all when None): (shard, stored id, its document's start
+    in the combined text). The stored id counts the item among its document's items of that kind."""
+    items = _items(corpus, kind)
+    starts = [item.start for item in items]   # in text order: a document's items are one run
+    out = []
+    for r in range(len(items)) if rows is None else rows:
+        doc = corpus.locate(items[r].start)
+        out.append((shard_of(doc.id, shards), f"{doc.id}#{r - bisect.bisect_left(starts, doc.start)}", doc.start))
     return out
 
 
@@ -89,7 +91,7 @@ def plan(corpus: Corpus, shards: int = SHARDS) -> dict[str, list[Shard]]:
     out = {}
     for kind in KINDS:
         by_number: dict[int, Shard] = {}
-        for row, (item, (number, stored, base)) in enumerate(zip(_items(corpus, kind), placement(corpus, kind, shards))):
+        for row, (item, (number, stored, base)) in enumerate(zip(_items(corpus, kind), placement(corpus, kind, shards=shards))):
             shard = by_number.setdefault(number, Shard(kind, number))
             meta = {"doc": stored.rsplit("#", 1)[0], "start": item.start - base, "end": item.end - base,
                     "section": item.section}
@@ -190,7 +192,7 @@ class ShardedStore:
         if self._where is None:
             corpus = self._corpus()
             self._where = {item.id: (n, stored) for item, (n, stored, _) in
-                           zip(_items(corpus, self._kind), placement(corpus, self._kind, self._shards))}
+                           zip(_items(corpus, self._kind), placement(corpus, self._kind, shards=self._shards))}
         return self._where
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float, str, dict]]:
@@ -202,10 +204,14 @@ class ShardedStore:
 
     def vectors_of(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The vectors of ``ids`` (the engine's) that the store holds, by id."""
-        where, wanted = self._placed(), {}
-        for i in ids:
-            if i in where:
-                wanted.setdefault(where[i][0], []).append(i)
+        where = self._placed()
+        return self._vectors_at({i: where[i] for i in ids if i in where})
+
+    def _vectors_at(self, where: dict[str, tuple[int, str]]) -> dict[str, np.ndarray]:
+        """The vectors the store holds of the items placed at ``where`` (id → (shard, stored id)), by id."""
+        wanted: dict[int, list[str]] = {}
+        for i, (number, _) in where.items():
+            wanted.setdefault(number, []).append(i)
         out = {}
         for number, group in wanted.items():
             store = self._stores.get(number)
@@ -223,25 +229,9 @@ class ShardedStore:
         items = _items(self._corpus(), self._kind)
         if len(items) != len(ids) or any(items[r].id != ids[r] for r in rows):
             return False
-        where = dict(zip((ids[r] for r in rows), self._place(rows)))
-        held = {}
-        for number in {n for n, _ in where.values()}:
-            store = self._stores.get(number)
-            held.update({(number, i): v for i, v in (store.vectors_of(
-                [s for n, s in where.values() if n == number]) if store else {}).items()})
-        return all(where[ids[r]] in held and np.allclose(held[where[ids[r]]], kept[r], rtol=0, atol=1e-6)
-                   for r in rows)
-
-    def _place(self, rows: list[int]) -> list[tuple[int, str]]:
-        """(shard, stored id) of the items at ``rows`` (corpus order), as ``placement`` gives them."""
-        corpus = self._corpus()
-        items = _items(corpus, self._kind)
-        starts = [item.start for item in items]
-        out = []
-        for r in rows:
-            doc = corpus.locate(items[r].start)
-            out.append((shard_of(doc.id, self._shards), f"{doc.id}#{r - bisect.bisect_left(starts, doc.start)}"))
-        return out
+        placed = placement(self._corpus(), self._kind, rows, self._shards)
+        held = self._vectors_at({ids[r]: (n, stored) for r, (n, stored, _) in zip(rows, placed)})
+        return all(ids[r] in held and np.allclose(held[ids[r]], kept[r], rtol=0, atol=1e-6) for r in rows)
 
     def vectors_in_order(self, ids: list[str]) -> np.ndarray:
         """Every vector, one row per id of ``ids`` in that order."""

@@ -129,10 +129,7 @@ class Searcher:
         if current is not None or len(corpus.documents) == 1 or not hits:
             return current
         docs = {corpus.locate(self.sentence_by_id[h.id].start).id: None for h in hits if h.id in self.sentence_by_id}
-        if not docs:
-            return current
-        documents = [corpus.document(d) for d in docs]
-        return document_scope.Scope(tuple(d.id for d in documents), tuple(sorted((d.start, d.end) for d in documents)))
+        return document_scope.Scope.of(corpus, docs) if docs else current
 
     def passages_ranked(self, q: Query, k: int = 8) -> list[Hit]:
         depth = max(k * 2, 12)
