@@ -115,8 +115,8 @@ class Searcher:
         (``focus``, when it differs), and one prepared query per task of a multi-hop question."""
         focus_hits = []
         if focus != question and tokenize(focus):
-            # The last clause is read inside the documents the whole question reaches: alone, "二期工程进度到多少了"
-            # of a library finds other documents' second phases before the one the question's 白石河 names.
+            # The last clause is read inside the documents the whole question reaches: alone, "how far is the
+            # second phase" finds other reports' second phases before the one the question's river names.
             with document_scope.scoped(self._documents_of(hits[:3])):
                 focus_hits = self.sentences_ranked(self.prepare(focus), k=3)
         hop_queries = [self.prepare(h) for h in hops] if len(hops) > 1 else []
